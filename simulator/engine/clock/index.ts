@@ -1,0 +1,4 @@
+export type { Clock, Timer } from './clock.js';
+export { every } from './clock.js';
+export { VirtualClock, DEFAULT_START_EPOCH_MS, type VirtualClockOptions, type RunLimits } from './virtual-clock.js';
+export { RealClock } from './real-clock.js';

@@ -1,0 +1,112 @@
+/**
+ * The run's seeded random generator (xoroshiro128+ from pure-rand). Tags, branches, Call-IDs,
+ * random queue strategies and network faults all draw from it, so a seed reproduces a run.
+ *
+ * `fork(label)` derives a child from the seed and the label only, never from draws made so far:
+ * adding an actor, or one actor drawing more, leaves every other component's sequence unchanged.
+ */
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+
+const ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const HEX = '0123456789abcdef';
+
+/** 32-bit FNV-1a over the UTF-16 code units of `text`, continued from `h`. */
+function fnv1a(text: string, h = 0x811c9dc5): number {
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Murmur3's finaliser: spreads every input bit over the output. */
+function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+export class SeededRandom {
+  private readonly gen: RandomGenerator;
+
+  /** `path` is the chain of fork labels from the root, kept to derive grandchildren and for diagnostics. */
+  private constructor(
+    readonly seed: number,
+    readonly path: string,
+  ) {
+    const h = fnv1a(path, mix32(seed ^ 0x9e3779b9));
+    const state = [mix32(h ^ 0x1b873593), mix32(h ^ 0xcc9e2d51), mix32(h ^ 0xe6546b64), mix32(h ^ 0x85ebca6b)];
+    // xoroshiro128+ must not start from an all-zero state.
+    if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
+    this.gen = xoroshiro128plusFromState(state.map((w) => w | 0));
+  }
+
+  /** The root generator of a run. A string seed is hashed; a number is taken modulo 2^32. */
+  static fromSeed(seed: number | string): SeededRandom {
+    const n = typeof seed === 'string' ? fnv1a(seed) : Number.isInteger(seed) ? seed >>> 0 : fnv1a(String(seed));
+    return new SeededRandom(n, '');
+  }
+
+  /** An independent generator for one component, the same for the same seed and label path. */
+  fork(label: string): SeededRandom {
+    return new SeededRandom(this.seed, this.path === '' ? label : `${this.path}/${label}`);
+  }
+
+  /** A uniformly distributed unsigned 32-bit integer. */
+  uint32(): number {
+    return this.gen.next() >>> 0;
+  }
+
+  /** An integer in [min, max], both included. */
+  int(min: number, max: number): number {
+    if (!Number.isInteger(min) || !Number.isInteger(max) || max < min) {
+      throw new RangeError(`int: bad range [${min}, ${max}]`);
+    }
+    return uniformInt(this.gen, min, max);
+  }
+
+  /** A float in [0, 1). */
+  float(): number {
+    return uniformFloat64(this.gen);
+  }
+
+  /** True with probability `p` (0 never draws true, 1 always does; both still consume a draw). */
+  chance(p: number): boolean {
+    return this.float() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('pick: empty list');
+    return items[this.int(0, items.length - 1)]!;
+  }
+
+  /** A shuffled copy (Fisher-Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
+  /** `length` characters from [0-9a-zA-Z]: SIP tags, Call-IDs, branch suffixes. */
+  token(length: number): string {
+    let s = '';
+    for (let i = 0; i < length; i++) s += ALPHANUMERIC[this.int(0, ALPHANUMERIC.length - 1)];
+    return s;
+  }
+
+  /** `length` lowercase hex digits. */
+  hex(length: number): string {
+    let s = '';
+    for (let i = 0; i < length; i++) s += HEX[this.int(0, 15)];
+    return s;
+  }
+}
