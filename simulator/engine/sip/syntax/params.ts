@@ -1,0 +1,54 @@
+/**
+ * Ordered `;name=value` parameters, as carried by URIs, Via, name-addr headers and media types.
+ * Names compare case-insensitively; a parameter without `=` has the value `null`.
+ */
+export type ParamEntry = readonly [name: string, value: string | null];
+
+export class Params {
+  private readonly list: ParamEntry[];
+
+  constructor(entries: Iterable<ParamEntry> = []) {
+    this.list = [...entries];
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  has(name: string): boolean {
+    return this.index(name) >= 0;
+  }
+
+  /** The value; `null` for a flag parameter (`;lr`); `undefined` when absent. */
+  get(name: string): string | null | undefined {
+    const i = this.index(name);
+    return i < 0 ? undefined : this.list[i]![1];
+  }
+
+  /** A copy with `name` set (replacing in place when present, else appended). */
+  with(name: string, value: string | null): Params {
+    const out = new Params(this.list);
+    const i = out.index(name);
+    if (i >= 0) out.list[i] = [this.list[i]![0], value];
+    else out.list.push([name, value]);
+    return out;
+  }
+
+  without(name: string): Params {
+    return new Params(this.list.filter(([n]) => n.toLowerCase() !== name.toLowerCase()));
+  }
+
+  entries(): readonly ParamEntry[] {
+    return this.list;
+  }
+
+  /** `;a=1;lr` (empty string when there are none). */
+  toString(): string {
+    return this.list.map(([n, v]) => (v === null ? `;${n}` : `;${n}=${v}`)).join('');
+  }
+
+  private index(name: string): number {
+    const lower = name.toLowerCase();
+    return this.list.findIndex(([n]) => n.toLowerCase() === lower);
+  }
+}
