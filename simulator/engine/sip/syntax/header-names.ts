@@ -44,10 +44,18 @@ const SPECIAL_SPELLING: Record<string, string> = {
   'identity-info': 'Identity-Info',
 };
 
+const keyMemo = new Map<string, string>();
+
 /** The comparison key of a header name: lower case, compact form expanded. */
 export function headerKey(name: string): string {
-  const lower = name.toLowerCase();
-  return COMPACT_TO_KEY[lower] ?? lower;
+  let key = keyMemo.get(name);
+  if (key === undefined) {
+    const lower = name.toLowerCase();
+    key = COMPACT_TO_KEY[lower] ?? lower;
+    // Names repeat from message to message; bound the memo against a peer sending random names.
+    if (keyMemo.size < 4096) keyMemo.set(name, key);
+  }
+  return key;
 }
 
 /** The canonical long spelling: `call-id` → `Call-ID`, `v` → `Via`. */

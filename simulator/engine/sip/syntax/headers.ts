@@ -35,13 +35,19 @@ export function splitHeaderList(value: string): string[] {
   return out.filter((v) => v !== '');
 }
 
+interface KeyedField extends HeaderField {
+  readonly key: string;
+}
+
+const keyed = (name: string, value: string): KeyedField => ({ name, value, key: headerKey(name) });
+
 export class Headers {
-  private list: HeaderField[];
+  private list: KeyedField[];
   /** Bumped on every change; typed views cache against it. */
   private revision = 0;
 
   constructor(init: HeaderInit = []) {
-    this.list = [...init].map((f) => ('name' in f ? { name: f.name, value: f.value } : { name: f[0], value: f[1] }));
+    this.list = [...init].map((f) => ('name' in f ? keyed(f.name, f.value) : keyed(f[0], f[1])));
   }
 
   get version(): number {
@@ -54,25 +60,25 @@ export class Headers {
 
   has(name: string): boolean {
     const key = headerKey(name);
-    return this.list.some((f) => headerKey(f.name) === key);
+    return this.list.some((f) => f.key === key);
   }
 
   /** Number of fields with this name. */
   count(name: string): number {
     const key = headerKey(name);
-    return this.list.reduce((n, f) => n + (headerKey(f.name) === key ? 1 : 0), 0);
+    return this.list.reduce((n, f) => n + (f.key === key ? 1 : 0), 0);
   }
 
   /** The value of the first field with this name. */
   get(name: string): string | undefined {
     const key = headerKey(name);
-    return this.list.find((f) => headerKey(f.name) === key)?.value;
+    return this.list.find((f) => f.key === key)?.value;
   }
 
   /** The values of every field with this name, in order, not split. */
   getAll(name: string): string[] {
     const key = headerKey(name);
-    return this.list.filter((f) => headerKey(f.name) === key).map((f) => f.value);
+    return this.list.filter((f) => f.key === key).map((f) => f.value);
   }
 
   /** For a list header, every element over all its fields; otherwise as `getAll`. */
@@ -82,14 +88,14 @@ export class Headers {
   }
 
   append(name: string, value: string): this {
-    this.list.push({ name, value });
+    this.list.push(keyed(name, value));
     this.revision++;
     return this;
   }
 
   /** Adds a field before all others (a proxy's Via, a Record-Route). */
   prepend(name: string, value: string): this {
-    this.list.unshift({ name, value });
+    this.list.unshift(keyed(name, value));
     this.revision++;
     return this;
   }
@@ -97,17 +103,17 @@ export class Headers {
   /** Replaces the first field of this name in place and removes the others; appends when absent. */
   set(name: string, value: string): this {
     const key = headerKey(name);
-    const i = this.list.findIndex((f) => headerKey(f.name) === key);
+    const i = this.list.findIndex((f) => f.key === key);
     if (i < 0) return this.append(name, value);
     const kept = this.list[i]!.name;
-    this.list = this.list.flatMap((f, j) => (j === i ? [{ name: kept, value }] : headerKey(f.name) === key ? [] : [f]));
+    this.list = this.list.flatMap((f, j) => (j === i ? [keyed(kept, value)] : f.key === key ? [] : [f]));
     this.revision++;
     return this;
   }
 
   remove(name: string): this {
     const key = headerKey(name);
-    this.list = this.list.filter((f) => headerKey(f.name) !== key);
+    this.list = this.list.filter((f) => f.key !== key);
     this.revision++;
     return this;
   }
@@ -115,7 +121,7 @@ export class Headers {
   /** Removes the first field of this name (a Via on the way back). */
   removeFirst(name: string): this {
     const key = headerKey(name);
-    const i = this.list.findIndex((f) => headerKey(f.name) === key);
+    const i = this.list.findIndex((f) => f.key === key);
     if (i >= 0) {
       this.list.splice(i, 1);
       this.revision++;

@@ -2,7 +2,7 @@
  * The single-valued scalar headers: CSeq (20.16), Call-ID (20.8), Max-Forwards (20.22),
  * Content-Length (20.14), Expires (20.19) and Content-Type (20.15, RFC 2045 media types).
  */
-import { isDigits, isTokenChar, isWordChar } from './charset.js';
+import { isDigits, isToken, isTokenChar, isWordChar } from './charset.js';
 import { Params, type ParamEntry } from './params.js';
 import { Scanner } from './scanner.js';
 import { SipSyntaxError } from './syntax-error.js';
@@ -27,8 +27,14 @@ export function parseCSeq(value: string): CSeq {
   const m = /^([0-9]+)[ \t]+(\S+)$/.exec(value.trim());
   if (!m) throw new SipSyntaxError(`CSeq: expected "number method", got ${JSON.stringify(value)}`);
   const method = m[2]!;
-  if (![...method].every((c) => isTokenChar(c.charCodeAt(0)))) throw new SipSyntaxError(`CSeq: bad method ${JSON.stringify(method)}`);
+  if (!isToken(method)) throw new SipSyntaxError(`CSeq: bad method ${JSON.stringify(method)}`);
   return { seq: parseBoundedInt(m[1]!, MAX_UINT32, 'CSeq'), method };
+}
+
+function isWord(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) if (!isWordChar(text.charCodeAt(i))) return false;
+  return true;
 }
 
 /** callid = word [ "@" word ] */
@@ -37,7 +43,7 @@ export function parseCallId(value: string): string {
   const at = v.indexOf('@');
   const parts = at < 0 ? [v] : [v.slice(0, at), v.slice(at + 1)];
   for (const p of parts) {
-    if (p === '' || ![...p].every((c) => isWordChar(c.charCodeAt(0)))) throw new SipSyntaxError(`Call-ID: bad value ${JSON.stringify(v)}`);
+    if (!isWord(p)) throw new SipSyntaxError(`Call-ID: bad value ${JSON.stringify(v)}`);
   }
   return v;
 }

@@ -49,6 +49,11 @@ export interface AbsoluteUri {
 
 export type Uri = SipUri | TelUri | AbsoluteUri;
 
+function every(text: string, ok: (code: number) => boolean): boolean {
+  for (let i = 0; i < text.length; i++) if (!ok(text.charCodeAt(i))) return false;
+  return true;
+}
+
 const fail = (text: string, why: string): never => {
   throw new SipSyntaxError(`bad URI ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text)}: ${why}`);
 };
@@ -57,7 +62,7 @@ export function parseUri(text: string): Uri {
   const colon = text.indexOf(':');
   if (colon <= 0) return fail(text, 'no scheme');
   const scheme = text.slice(0, colon);
-  if (!isAlpha(scheme.charCodeAt(0)) || ![...scheme].every((c) => isSchemeChar(c.charCodeAt(0)))) {
+  if (!isAlpha(scheme.charCodeAt(0)) || !every(scheme, isSchemeChar)) {
     return fail(text, 'bad scheme');
   }
   if (/[\s<>"]/.test(text)) return fail(text, 'whitespace or a character that must be escaped');
@@ -118,7 +123,7 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', rest: string): SipUri
     const pc = hostport.indexOf(':');
     host = pc < 0 ? hostport : hostport.slice(0, pc);
     if (pc >= 0) portText = hostport.slice(pc + 1);
-    if (host === '' || ![...host].every((c) => isHostChar(c.charCodeAt(0)) || c === '_')) fail(text, 'bad host');
+    if (host === '' || !every(host, (c) => isHostChar(c) || c === 0x5f)) fail(text, 'bad host');
   }
   let port: number | undefined;
   if (portText !== undefined) {
