@@ -2,7 +2,7 @@
  * The single-valued scalar headers: CSeq (20.16), Call-ID (20.8), Max-Forwards (20.22),
  * Content-Length (20.14), Expires (20.19) and Content-Type (20.15, RFC 2045 media types).
  */
-import { isDigits, isToken, isTokenChar, isWordChar } from './charset.js';
+import { isDigits, isToken, isWordChar } from './charset.js';
 import { Params, type ParamEntry } from './params.js';
 import { Scanner } from './scanner.js';
 import { SipSyntaxError } from './syntax-error.js';
