@@ -35,19 +35,16 @@ export function splitHeaderList(value: string): string[] {
   return out.filter((v) => v !== '');
 }
 
-interface KeyedField extends HeaderField {
-  readonly key: string;
-}
-
-const keyed = (name: string, value: string): KeyedField => ({ name, value, key: headerKey(name) });
-
 export class Headers {
-  private list: KeyedField[];
+  private list: HeaderField[];
+  /** `headerKey` of each field, computed once. */
+  private keys: string[];
   /** Bumped on every change; typed views cache against it. */
   private revision = 0;
 
   constructor(init: HeaderInit = []) {
-    this.list = [...init].map((f) => ('name' in f ? keyed(f.name, f.value) : keyed(f[0], f[1])));
+    this.list = [...init].map((f) => ('name' in f ? { name: f.name, value: f.value } : { name: f[0], value: f[1] }));
+    this.keys = this.list.map((f) => headerKey(f.name));
   }
 
   get version(): number {
@@ -59,26 +56,25 @@ export class Headers {
   }
 
   has(name: string): boolean {
-    const key = headerKey(name);
-    return this.list.some((f) => f.key === key);
+    return this.keys.includes(headerKey(name));
   }
 
   /** Number of fields with this name. */
   count(name: string): number {
     const key = headerKey(name);
-    return this.list.reduce((n, f) => n + (f.key === key ? 1 : 0), 0);
+    return this.keys.reduce((n, k) => n + (k === key ? 1 : 0), 0);
   }
 
   /** The value of the first field with this name. */
   get(name: string): string | undefined {
-    const key = headerKey(name);
-    return this.list.find((f) => f.key === key)?.value;
+    const i = this.keys.indexOf(headerKey(name));
+    return i < 0 ? undefined : this.list[i]!.value;
   }
 
   /** The values of every field with this name, in order, not split. */
   getAll(name: string): string[] {
     const key = headerKey(name);
-    return this.list.filter((f) => f.key === key).map((f) => f.value);
+    return this.list.filter((_f, i) => this.keys[i] === key).map((f) => f.value);
   }
 
   /** For a list header, every element over all its fields; otherwise as `getAll`. */
@@ -88,48 +84,42 @@ export class Headers {
   }
 
   append(name: string, value: string): this {
-    this.list.push(keyed(name, value));
-    this.revision++;
-    return this;
+    return this.replaceAll([...this.list, { name, value }]);
   }
 
   /** Adds a field before all others (a proxy's Via, a Record-Route). */
   prepend(name: string, value: string): this {
-    this.list.unshift(keyed(name, value));
-    this.revision++;
-    return this;
+    return this.replaceAll([{ name, value }, ...this.list]);
   }
 
   /** Replaces the first field of this name in place and removes the others; appends when absent. */
   set(name: string, value: string): this {
     const key = headerKey(name);
-    const i = this.list.findIndex((f) => f.key === key);
+    const i = this.keys.indexOf(key);
     if (i < 0) return this.append(name, value);
     const kept = this.list[i]!.name;
-    this.list = this.list.flatMap((f, j) => (j === i ? [keyed(kept, value)] : f.key === key ? [] : [f]));
-    this.revision++;
-    return this;
+    return this.replaceAll(this.list.flatMap((f, j) => (j === i ? [{ name: kept, value }] : this.keys[j] === key ? [] : [f])));
   }
 
   remove(name: string): this {
     const key = headerKey(name);
-    this.list = this.list.filter((f) => f.key !== key);
-    this.revision++;
-    return this;
+    return this.replaceAll(this.list.filter((_f, i) => this.keys[i] !== key));
   }
 
   /** Removes the first field of this name (a Via on the way back). */
   removeFirst(name: string): this {
-    const key = headerKey(name);
-    const i = this.list.findIndex((f) => f.key === key);
-    if (i >= 0) {
-      this.list.splice(i, 1);
-      this.revision++;
-    }
-    return this;
+    const i = this.keys.indexOf(headerKey(name));
+    return i < 0 ? this : this.replaceAll(this.list.filter((_f, j) => j !== i));
   }
 
   clone(): Headers {
     return new Headers(this.list);
+  }
+
+  private replaceAll(fields: HeaderField[]): this {
+    this.list = fields;
+    this.keys = fields.map((f) => headerKey(f.name));
+    this.revision++;
+    return this;
   }
 }
