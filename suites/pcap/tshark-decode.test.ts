@@ -3,7 +3,6 @@
  * and over TCP, written as pcap and pcapng, must decode in tshark as the same SIP messages, with
  * the TCP INVITE reassembled from its segments, and without malformed packets or bad checksums.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,20 +10,12 @@ import { Capture, FileSink } from '../../simulator/engine/capture/index.js';
 import type { CaptureFormat, TimestampResolution } from '../../simulator/engine/capture/index.js';
 import type { Endpoint } from '../../simulator/engine/net/endpoint.js';
 import type { PacketEvent } from '../../simulator/engine/net/network.js';
+import { CHECKSUM_OPTIONS, PROBLEMS_FILTER, tshark } from './tshark.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-const CHECKSUMS = ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
-const PROBLEMS = '_ws.expert.severity >= warning || _ws.malformed';
+const CHECKSUMS = CHECKSUM_OPTIONS;
+const PROBLEMS = PROBLEMS_FILTER;
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-function tshark(args: string[]): string {
-  const r = spawnSync('tshark', args, { encoding: 'utf8' });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error('tshark is not installed: run `sudo ci/install-peers.sh` (the peers the suites check against)');
-  }
-  if (r.status !== 0) throw new Error(`tshark ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
 
 function sipMessage(startLine: string, from: Endpoint, headers: string[], body = '', transport = 'UDP'): string {
   const lines = [
