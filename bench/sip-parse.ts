@@ -1,18 +1,23 @@
 /**
- * bench/sip-parse: SIP messages parsed per second by pbxlab's parser, next to SIP.js's parser
- * (a dev dependency used only here) run over the same messages in the same process, as a ratio.
+ * bench/sip-parse: SIP messages parsed per second by pbxlab's parser, next to two reference
+ * parsers run over the same messages in the same process, as ratios: SIP.js's (a PEG grammar that
+ * validates each header) and kirm's `sip` package (regular expressions, errors swallowed). Both are
+ * dev dependencies used only here.
  *
  * The mix is the RFC 4475 messages both should accept plus a typical INVITE/200/ACK/BYE call.
  * Each parser gets its natural input: bytes for pbxlab (what a socket delivers), a string for
- * SIP.js (what its transports hand over). Runs alternate A/B/A/B so machine noise hits both;
- * the median run counts. Writes reports/bench/sip-parse.json as well.
+ * the others (what their transports hand over). Runs alternate between the parsers so machine
+ * noise hits all of them; the median run counts. Writes reports/bench/sip-parse.json as well.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser } from 'sip.js/lib/core/messages/parser.js';
 import { LoggerFactory } from 'sip.js/lib/core/log/logger-factory.js';
 import { Levels } from 'sip.js/lib/core/log/levels.js';
+import { createRequire } from 'node:module';
 import { parseMessage } from '../simulator/engine/sip/index.js';
+
+const kirm = createRequire(import.meta.url)('sip') as { parse(text: string): unknown };
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CORPUS = join(ROOT, 'fixtures', 'sip', 'rfc4475');
@@ -33,6 +38,7 @@ const sipjsLogger = logger.getLogger('bench');
 
 const sipjsParses = (text: string): boolean => Parser.parseMessage(text, sipjsLogger) !== undefined;
 const pbxlabParses = (bytes: Uint8Array): boolean => parseMessage(bytes).ok;
+const kirmParses = (text: string): boolean => kirm.parse(text) !== undefined;
 
 // Only messages both parsers accept, so that both do the same work.
 const rfc4475 = readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8')
@@ -42,7 +48,7 @@ const rfc4475 = readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8')
   .map((l) => l.split('\t'))
   .filter(([, section, cls]) => cls === 'valid' || section!.startsWith('3.3.1') || section === '3.4.1')
   .map(([file]) => readFileSync(join(CORPUS, `${file}.dat`), 'latin1'));
-const texts = [...rfc4475, ...call, ...call, ...call].filter((t) => sipjsParses(t) && pbxlabParses(Buffer.from(t, 'latin1')));
+const texts = [...rfc4475, ...call, ...call, ...call].filter((t) => sipjsParses(t) && kirmParses(t) && pbxlabParses(Buffer.from(t, 'latin1')));
 const bytes = texts.map((t) => new Uint8Array(Buffer.from(t, 'latin1')));
 
 function measure<T>(inputs: T[], parse: (x: T) => boolean): number {
@@ -58,27 +64,30 @@ function measure<T>(inputs: T[], parse: (x: T) => boolean): number {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-measure(bytes, pbxlabParses);
-measure(texts, sipjsParses);
-const ours: number[] = [];
-const theirs: number[] = [];
-for (let i = 0; i < RUNS; i++) {
-  ours.push(measure(bytes, pbxlabParses));
-  theirs.push(measure(texts, sipjsParses));
-}
+const parsers = {
+  pbxlab: () => measure(bytes, pbxlabParses),
+  sipjs: () => measure(texts, sipjsParses),
+  kirm: () => measure(texts, kirmParses),
+};
+const runs: Record<keyof typeof parsers, number[]> = { pbxlab: [], sipjs: [], kirm: [] };
+for (const run of Object.values(parsers)) run();
+for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(parsers)) runs[name as keyof typeof parsers].push(run());
+
+const perSecond = { pbxlab: median(runs.pbxlab), sipjs: median(runs.sipjs), kirm: median(runs.kirm) };
 const result = {
   messages: texts.length,
-  rfc4475Messages: rfc4475.length,
-  pbxlabPerSecond: Math.round(median(ours)),
-  sipjsPerSecond: Math.round(median(theirs)),
-  ratio: Number((median(ours) / median(theirs)).toFixed(2)),
+  rfc4475Messages: rfc4475.filter((t) => texts.includes(t)).length,
+  perSecond: Object.fromEntries(Object.entries(perSecond).map(([k, v]) => [k, Math.round(v)])),
+  ratioToSipjs: Number((perSecond.pbxlab / perSecond.sipjs).toFixed(2)),
+  ratioToKirm: Number((perSecond.pbxlab / perSecond.kirm).toFixed(2)),
   runs: RUNS,
   runMs: RUN_MS,
   node: process.version,
 };
-console.log(`sip-parse: ${result.messages} messages in the mix (${rfc4475.filter((t) => texts.includes(t)).length} from RFC 4475, the rest a typical call)`);
-console.log(`  pbxlab  ${result.pbxlabPerSecond.toLocaleString('en')} messages/s`);
-console.log(`  sip.js  ${result.sipjsPerSecond.toLocaleString('en')} messages/s`);
-console.log(`  ratio pbxlab/sip.js = ${result.ratio}`);
+const fmt = (n: number): string => Math.round(n).toLocaleString('en').padStart(10);
+console.log(`sip-parse: ${result.messages} messages in the mix (${result.rfc4475Messages} from RFC 4475, the rest a typical call); median of ${RUNS} runs of ${RUN_MS} ms`);
+console.log(`  pbxlab       ${fmt(perSecond.pbxlab)} messages/s`);
+console.log(`  sip.js       ${fmt(perSecond.sipjs)} messages/s   ratio pbxlab/sip.js = ${result.ratioToSipjs}`);
+console.log(`  sip (kirm)   ${fmt(perSecond.kirm)} messages/s   ratio pbxlab/kirm   = ${result.ratioToKirm}`);
 mkdirSync(join(ROOT, 'reports', 'bench'), { recursive: true });
 writeFileSync(join(ROOT, 'reports', 'bench', 'sip-parse.json'), `${JSON.stringify(result, null, 2)}\n`);

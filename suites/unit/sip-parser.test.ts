@@ -145,6 +145,14 @@ describe('SIP message parser', () => {
     expect(empty.ok).toBe(false);
   });
 
+  it('refuses a stray CR or LF inside a header line, so that copying a header cannot inject another', () => {
+    const base = 'OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKx\r\nTo: <sip:b@x>\r\nFrom: <sip:a@x>;tag=1\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n';
+    const injected = parseMessage(`${base}Subject: hi\nEvil: yes\r\n\r\n`);
+    expect(!injected.ok && injected.error.reason).toMatch(/stray CR or LF/);
+    // A file written with bare LF line ends throughout is read as such.
+    expect(parseMessage(`${base}Subject: hi\r\n\r\n`.replace(/\r\n/g, '\n')).ok).toBe(true);
+  });
+
   it('discards datagram bytes past Content-Length and refuses a Content-Length larger than the datagram', () => {
     const base = ['MESSAGE sip:b@x SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bKx', 'To: <sip:b@x>', 'From: <sip:a@x>;tag=1', 'Call-ID: c', 'CSeq: 1 MESSAGE'];
     const extra = parsed(crlf([...base, 'Content-Length: 5', '', 'hello and more']));

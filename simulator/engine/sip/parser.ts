@@ -110,10 +110,10 @@ function parseOrReject(bytes: Buffer, framing: Framing, draft: Draft): SipMessag
   if (start === bytes.length) throw new Rejection('no message: only line breaks (a keep-alive?)', undefined);
   draft.kind = bytes.subarray(start, start + 4).toString('latin1').toUpperCase() === 'SIP/' ? 'response' : 'request';
 
-  const { headEnd, bodyStart } = findHeaderEnd(bytes, start);
+  const { headEnd, bodyStart, lineBreak } = findHeaderEnd(bytes, start);
   if (bodyStart < 0 && framing === 'stream') reject(draft, 'no empty line after the headers');
   const head = bytes.toString('utf8', start, headEnd);
-  const lines = head.split(/\r?\n/);
+  const lines = head.split(lineBreak);
   const startLine = lines[0]!;
 
   let method: string | undefined;
@@ -154,16 +154,20 @@ function reject(draft: Draft, reason: string, status = 400): never {
   throw new Rejection(reason, draft.kind === 'request' ? status : undefined);
 }
 
-/** Where the headers end (CRLFCRLF, or a bare LFLF from a hand-written file). */
-function findHeaderEnd(bytes: Buffer, from: number): { headEnd: number; bodyStart: number } {
-  const crlf = bytes.indexOf('\r\n\r\n', from, 'latin1');
-  const lf = bytes.indexOf('\n\n', from, 'latin1');
-  if (crlf >= 0 && (lf < 0 || crlf + 1 <= lf)) return { headEnd: crlf, bodyStart: crlf + 4 };
-  if (lf >= 0) return { headEnd: lf, bodyStart: lf + 2 };
+/**
+ * Where the headers end: CRLFCRLF, or LFLF in a hand-written file whose first line ends in a bare
+ * LF. `lineBreak` is what separates header lines.
+ */
+function findHeaderEnd(bytes: Buffer, from: number): { headEnd: number; bodyStart: number; lineBreak: string } {
+  const firstLf = bytes.indexOf(CRLF, from);
+  const bareLf = firstLf > from && bytes[firstLf - 1] !== 0x0d;
+  const [separator, lineBreak] = bareLf ? ['\n\n', '\n'] : ['\r\n\r\n', '\r\n'];
+  const end = bytes.indexOf(separator, from, 'latin1');
+  if (end >= 0) return { headEnd: end, bodyStart: end + separator.length, lineBreak };
   // A datagram whose last header line lacks the empty line: read the headers to the end.
-  let end = bytes.length;
-  while (end > from && (bytes[end - 1] === 0x0d || bytes[end - 1] === CRLF)) end--;
-  return { headEnd: end, bodyStart: -1 };
+  let last = bytes.length;
+  while (last > from && (bytes[last - 1] === 0x0d || bytes[last - 1] === CRLF)) last--;
+  return { headEnd: last, bodyStart: -1, lineBreak };
 }
 
 function parseStatusLine(line: string, draft: Draft): { status: number; reason: string } {
@@ -199,6 +203,8 @@ function unfold(lines: string[], draft: Draft): HeaderField[] {
   const fields: { name: string; value: string }[] = [];
   for (const line of lines) {
     if (line === '') continue;
+    // A stray CR or LF kept in a value would become a header line of its own when copied out.
+    if (line.includes('\r') || line.includes('\n')) reject(draft, `stray CR or LF in the header line ${JSON.stringify(line.slice(0, 60))}`);
     if (line[0] === ' ' || line[0] === '\t') {
       const last = fields[fields.length - 1];
       if (last === undefined) reject(draft, 'a continuation line before the first header');
