@@ -6,6 +6,7 @@
  * Addresses are raw bytes: 4 for IPv4, 16 for IPv6; a flow's two addresses are of one family.
  * MAC addresses are derived from the IP address, locally administered, the same in every run.
  */
+import { fnv1aBytes } from '../hash.js';
 import { ipFamily } from '../net/endpoint.js';
 import { transportChecksum, internetChecksum } from './checksum.js';
 
@@ -52,11 +53,6 @@ export function ipAddressBytes(address: string): Uint8Array {
   return out;
 }
 
-function fnv1a(bytes: Uint8Array, h: number): number {
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
-  return h >>> 0;
-}
-
 /**
  * The MAC address of the host with IP address `ip`: 02:00 followed by the IPv4 address (readable
  * in Wireshark), or for IPv6 06 followed by 40 bits of a hash of the address. Both first bytes
@@ -64,8 +60,8 @@ function fnv1a(bytes: Uint8Array, h: number): number {
  */
 export function macAddress(ip: Uint8Array): Uint8Array {
   if (ip.length === 4) return Uint8Array.of(0x02, 0x00, ip[0]!, ip[1]!, ip[2]!, ip[3]!);
-  const h1 = fnv1a(ip, 0x811c9dc5);
-  const h2 = fnv1a(ip, h1 ^ 0x9e3779b9);
+  const h1 = fnv1aBytes(ip);
+  const h2 = fnv1aBytes(ip, h1 ^ 0x9e3779b9);
   return Uint8Array.of(0x06, h1 >>> 24, (h1 >>> 16) & 0xff, (h1 >>> 8) & 0xff, h1 & 0xff, h2 & 0xff);
 }
 

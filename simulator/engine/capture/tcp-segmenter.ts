@@ -10,6 +10,7 @@
  * mid-connection) starts the connection's state there, without a handshake, as a capture started
  * mid-connection would show it.
  */
+import { mix32 } from '../hash.js';
 import type { Endpoint } from '../net/endpoint.js';
 import { sameEndpoint } from '../net/endpoint.js';
 import type { PacketEvent } from '../net/network.js';
@@ -43,16 +44,6 @@ interface Connection {
 }
 
 const EMPTY = new Uint8Array(0);
-
-/** Murmur3's finaliser: every input bit spreads over the output. */
-function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
 
 export function initialSequenceNumber(connectionId: number, side: 'client' | 'server'): number {
   const high = Math.floor(connectionId / 0x100000000);

@@ -9,28 +9,10 @@ import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus'
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { fnv1aString, mix32 } from '../hash.js';
 
 const ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const HEX = '0123456789abcdef';
-
-/** 32-bit FNV-1a over the UTF-16 code units of `text`, continued from `h`. */
-function fnv1a(text: string, h = 0x811c9dc5): number {
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** Murmur3's finaliser: spreads every input bit over the output. */
-function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
 
 export class SeededRandom {
   private readonly gen: RandomGenerator;
@@ -40,7 +22,7 @@ export class SeededRandom {
     readonly seed: number,
     readonly path: string,
   ) {
-    const h = fnv1a(path, mix32(seed ^ 0x9e3779b9));
+    const h = fnv1aString(path, mix32(seed ^ 0x9e3779b9));
     const state = [mix32(h ^ 0x1b873593), mix32(h ^ 0xcc9e2d51), mix32(h ^ 0xe6546b64), mix32(h ^ 0x85ebca6b)];
     // xoroshiro128+ must not start from an all-zero state.
     if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
@@ -49,7 +31,7 @@ export class SeededRandom {
 
   /** The root generator of a run. A string seed is hashed; a number is taken modulo 2^32. */
   static fromSeed(seed: number | string): SeededRandom {
-    const n = typeof seed === 'string' ? fnv1a(seed) : Number.isInteger(seed) ? seed >>> 0 : fnv1a(String(seed));
+    const n = typeof seed === 'string' ? fnv1aString(seed) : Number.isInteger(seed) ? seed >>> 0 : fnv1aString(String(seed));
     return new SeededRandom(n, '');
   }
 
