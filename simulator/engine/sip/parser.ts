@@ -142,9 +142,9 @@ function parseOrReject(bytes: Buffer, framing: Framing, draft: Draft): SipMessag
     reject(draft, `Content-Length ${declared} is larger than the ${available} bytes of body received`);
   }
   const bodyLength = declared ?? available;
-  const body = bodyStart < 0 ? new Uint8Array(0) : new Uint8Array(bytes.subarray(bodyStart, bodyStart + bodyLength));
-
-  const raw = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // One copy: the message owns its bytes whatever the caller does with its buffer later.
+  const raw = new Uint8Array(bytes);
+  const body = bodyStart < 0 ? new Uint8Array(0) : raw.subarray(bodyStart, bodyStart + bodyLength);
   return draft.kind === 'request'
     ? new SipRequest({ method: method!, uri: uri!, headers, body, raw })
     : new SipResponse({ status, reason, headers, body, raw });
