@@ -101,6 +101,13 @@ export class Headers {
     return this.replaceAll(this.list.flatMap((f, j) => (j === i ? [{ name: kept, value }] : this.keys[j] === key ? [] : [f])));
   }
 
+  /** Replaces the value of the first field with this name, leaving the others; appends when absent. */
+  setFirst(name: string, value: string): this {
+    const i = this.keys.indexOf(headerKey(name));
+    if (i < 0) return this.append(name, value);
+    return this.replaceAll(this.list.map((f, j) => (j === i ? { name: f.name, value } : f)));
+  }
+
   remove(name: string): this {
     const key = headerKey(name);
     return this.replaceAll(this.list.filter((_f, i) => this.keys[i] !== key));
