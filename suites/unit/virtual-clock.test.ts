@@ -71,3 +71,35 @@ describe('VirtualClock', () => {
     expect(ticks).toEqual([20, 40, 60, 80, 100]);
   });
 });
+
+describe('VirtualClock async runs', () => {
+  const twoSleeps = (clock: VirtualClock, log: string[]): Promise<void> => {
+    const sleep = (ms: number): Promise<void> => new Promise((resolve) => clock.setTimer(ms, resolve));
+    return (async () => {
+      await sleep(100);
+      log.push(`a@${clock.now()}`);
+      await sleep(50);
+      log.push(`b@${clock.now()}`);
+    })();
+  };
+
+  it('a synchronous run stalls a task that awaits between timers', () => {
+    const clock = new VirtualClock();
+    const log: string[] = [];
+    void twoSleeps(clock, log);
+    // The first timer fires, but its continuation (which sets the second) runs only afterwards.
+    expect(clock.runUntilIdle()).toBe(1);
+    expect(log).toEqual([]);
+  });
+
+  it('an async run lets promise continuations run between timers, in virtual time', async () => {
+    const clock = new VirtualClock();
+    const log: string[] = [];
+    const task = twoSleeps(clock, log);
+    expect(await clock.runUntilIdleAsync()).toBe(2);
+    await task;
+    expect(log).toEqual(['a@100', 'b@150']);
+    await clock.advanceAsync(1000);
+    expect(clock.now()).toBe(1150);
+  });
+});

@@ -2,6 +2,10 @@
  * Discrete-event clock: time only moves when the owner runs it, jumping from one timer to the next.
  * A scenario of hours runs in the time its events take to compute, and the same inputs always fire
  * the same timers in the same order (due time, then insertion order).
+ *
+ * The synchronous runs fire timers back to back. Code that awaits promises between events (a
+ * connect in a SimNetwork, a scenario step) needs the `...Async` runs, which let every pending
+ * promise continuation run after each timer, before time moves on.
  */
 import type { Clock, Timer } from './clock.js';
 import { TimerQueue, type QueuedTimer } from './timer-queue.js';
@@ -96,6 +100,40 @@ export class VirtualClock implements Clock {
     return this.runUntil(this.current + ms, limits);
   }
 
+  /** As `runUntil`, letting promise continuations run after each timer. */
+  async runUntilAsync(t: number, limits: RunLimits = {}): Promise<number> {
+    if (t < this.current) throw new RangeError(`runUntil: ${t} ms is before now (${this.current} ms)`);
+    const max = limits.maxEvents ?? DEFAULT_MAX_EVENTS;
+    let fired = 0;
+    await settle();
+    for (let next = this.queue.peek(); next !== undefined && next.due <= t; next = this.queue.peek()) {
+      if (fired >= max) throw new Error(`runUntil: more than ${max} timers before ${t} ms`);
+      this.step();
+      fired++;
+      await settle();
+    }
+    this.current = t;
+    return fired;
+  }
+
+  async advanceAsync(ms: number, limits: RunLimits = {}): Promise<number> {
+    return this.runUntilAsync(this.current + ms, limits);
+  }
+
+  /** As `runUntilIdle`, letting promise continuations run after each timer (they may set more). */
+  async runUntilIdleAsync(limits: RunLimits = {}): Promise<number> {
+    const max = limits.maxEvents ?? DEFAULT_MAX_EVENTS;
+    let fired = 0;
+    await settle();
+    while (this.queue.peek() !== undefined) {
+      if (fired >= max) throw new Error(`runUntilIdle: still busy after ${max} timers (a timer that re-arms forever?)`);
+      this.step();
+      fired++;
+      await settle();
+    }
+    return fired;
+  }
+
   /** Fires timers until none is left; returns how many fired. */
   runUntilIdle(limits: RunLimits = {}): number {
     const max = limits.maxEvents ?? DEFAULT_MAX_EVENTS;
@@ -107,4 +145,9 @@ export class VirtualClock implements Clock {
     }
     return fired;
   }
+}
+
+/** Resolves once every promise continuation already queued (and those they queue) has run. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

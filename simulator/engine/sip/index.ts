@@ -4,6 +4,7 @@ export type { ParseResult, SipParseError } from './parse-error.js';
 export { serializeMessage, exactBytes, rawBytes, type SerializeOptions } from './serializer.js';
 export { SipStreamFramer, type StreamFramerLimits, type StreamFramerEvents } from './stream-framer.js';
 export { parseMultipart, formatMultipart, type BodyPart } from './multipart.js';
+export { createResponse, reasonPhrase, REASON_PHRASES, type ResponseOptions } from './responses.js';
 export { checkRequestUri, SUPPORTED_URI_SCHEMES, type RequestVerdict } from './request-checks.js';
 export { Headers, splitHeaderList, type HeaderField, type HeaderInit } from './syntax/headers.js';
 export { headerKey, canonicalHeaderName, compactHeaderName, LIST_HEADERS, SINGLE_HEADERS } from './syntax/header-names.js';

@@ -116,6 +116,10 @@ function parseOrReject(bytes: Buffer, framing: Framing, draft: Draft): SipMessag
   const lines = head.split(lineBreak);
   const startLine = lines[0]!;
 
+  // Headers first, so that a request with a bad start line (505, say) can still be answered.
+  const headers = new Headers(unfold(lines.slice(1), draft));
+  draft.headers = headers;
+
   let method: string | undefined;
   let uri: Uri | undefined;
   let status = 0;
@@ -125,9 +129,6 @@ function parseOrReject(bytes: Buffer, framing: Framing, draft: Draft): SipMessag
   } else {
     ({ method, uri } = parseRequestLine(startLine, draft));
   }
-
-  const headers = new Headers(unfold(lines.slice(1), draft));
-  draft.headers = headers;
   checkHeaders(headers, draft);
 
   if (method !== undefined) {
