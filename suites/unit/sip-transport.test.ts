@@ -111,6 +111,20 @@ describe('SIP transport over UDP', () => {
     expect(w.bob.stats).toMatchObject({ badRequestsAnswered: 2, badRequestsDropped: 1, badResponsesDropped: 1 });
   });
 
+  it('sends a response with no request context by its Via, over UDP when the Via names a transport it does not speak', async () => {
+    const w = await world({ alice: ['udp:10.0.0.1:5060'], bob: ['udp:10.0.0.2:5060'] });
+    const seen: PacketEvent[] = [];
+    w.net.addTap((e) => seen.push(e));
+    for (const transport of ['UDP', 'SCTP']) {
+      const request = options('sip:bob@10.0.0.2', `z9hG4bK${transport}`);
+      request.headers.set('via', `SIP/2.0/${transport} 10.0.0.1:5060;branch=z9hG4bK${transport}`);
+      w.bob.sendResponse(createResponse(request, 200));
+    }
+    w.clock.runUntilIdle();
+    expect(seen.map((e) => e.kind === 'datagram' && `${e.dst.address}:${e.dst.port}`)).toEqual(['10.0.0.1:5060', '10.0.0.1:5060']);
+    expect(w.aliceGot.map((r) => r.via[0]!.transport)).toEqual(['UDP', 'SCTP']);
+  });
+
   it('sends a request over 1300 bytes by TCP instead (RFC 3261 18.1.1)', async () => {
     const w = await world({ alice: ['udp:10.0.0.1:5060', 'tcp:10.0.0.1:5060'], bob: ['udp:10.0.0.2:5060', 'tcp:10.0.0.2:5060'] });
     const big = options('sip:bob@10.0.0.2', 'z9hG4bKbig', [['X-Padding', 'x'.repeat(1400)]]);

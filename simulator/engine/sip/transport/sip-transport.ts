@@ -73,6 +73,7 @@ export type SipTransportEvents = {
   sendError: (error: Error, destination: SipDestination) => void;
 };
 
+const SPOKEN: ReadonlySet<string> = new Set<SipTransportName>(['UDP', 'TCP', 'TLS']);
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 const DEFAULT_LARGE_REQUEST_BYTES = 1300;
 const isCrlfKeepAlive = (d: Uint8Array): boolean => d.every((b) => b === 0x0d || b === 0x0a);
@@ -155,7 +156,8 @@ export class SipTransport extends Emitter<SipTransportEvents> {
   /** Sends a response back along the request's path (18.2.2). */
   sendResponse(response: SipResponse, context?: IncomingContext): void {
     const top: Via | undefined = response.via[0];
-    const transport = (context?.transport ?? (top?.transport as SipTransportName | undefined) ?? 'UDP') as SipTransportName;
+    // A Via naming a transport this layer does not speak (SCTP, WS) falls back to UDP.
+    const transport = context?.transport ?? (SPOKEN.has(top?.transport ?? '') ? (top!.transport as SipTransportName) : 'UDP');
     const bytes = serializeMessage(response);
     if (context?.connection?.isOpen) {
       context.connection.write(bytes);
