@@ -121,6 +121,24 @@ export abstract class Transaction<S extends string, U extends CommonUser> extend
     }
   }
 
+  /**
+   * A send that failed after it was handed over (a TCP/TLS connect refused later): treated as the
+   * synchronous failure of 17.1.4 / 17.2.4.
+   */
+  transportFailed(error: unknown): void {
+    if (this.terminated) return;
+    this.user.onTransportError?.(error);
+    this.terminate();
+  }
+
+  /**
+   * Destroys the transaction at once, timers and all: the UA's way out of an INVITE that a CANCEL
+   * could not end (RFC 3261 9.1: no final response 64*T1 after the CANCEL).
+   */
+  abandon(): void {
+    this.terminate();
+  }
+
   /** Sends; on failure tells the user and terminates. Returns whether the message went out. */
   protected send(message: SipMessage): boolean {
     if (this.terminated) return false;

@@ -1,0 +1,8 @@
+export { UserAgent, type UserAgentOptions, type UserAgentDelegate, type UserAgentStats, type LiveObjects, type PrackMode, type DialogUsage } from './user-agent.js';
+export { ClientRequest, type ClientRequestDelegate } from './client-request.js';
+export { IncomingRequest, type ResponseInit } from './incoming-request.js';
+export { OutgoingInvite, type OutgoingInviteOptions, type InviteOutcome } from './outgoing-invite.js';
+export { IncomingInvite, type ProgressOptions } from './incoming-invite.js';
+export { Session, type SessionEnd, type SessionState, type ReferProgress } from './session.js';
+export { bodyOf, OfferAnswerError, type SipBody, type SessionDescriptionHandler } from './body.js';
+export { uriDestination, nextHop } from './next-hop.js';
