@@ -2,4 +2,6 @@
 /** The `pbxlab` executable. */
 import { runCli } from './program.js';
 
-process.exitCode = await runCli(process.argv.slice(2));
+// Exit at once: transaction timers (Timer J, L, M: 32 s) left by a finished run must not hold the
+// process open. stdout and stderr are synchronous for files and pipes on Linux, so nothing is lost.
+process.exit(await runCli(process.argv.slice(2)));

@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerSipLint } from './commands/sip-lint.js';
+import { registerUac } from './commands/uac.js';
+import { registerUas } from './commands/uas.js';
 import { EXIT, UsageError, processIO, type CliIO } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -21,7 +23,9 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
 
   const sip = program.command('sip').description('SIP message tools').exitOverride();
   registerSipLint(sip, io, setExit);
-  for (const cmd of [program, sip, ...sip.commands]) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerUas(program, io, setExit);
+  registerUac(program, io, setExit);
+  for (const cmd of [program, sip, ...sip.commands, ...program.commands]) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -33,6 +33,8 @@ export class IncomingInvite extends Emitter<IncomingInviteEvents> {
   readonly descriptions: SessionDescriptionHandler | undefined;
   private sessionValue?: Session;
   private rseq = 0;
+  /** The RSeq of the last reliable provisional response whose PRACK came. */
+  private pracked = 0;
   private unacked?: { response: SipResponse; wait: ReliableResponse };
   private finalStatus?: number;
 
@@ -145,11 +147,14 @@ export class IncomingInvite extends Emitter<IncomingInviteEvents> {
 
   private receivePrack(prack: IncomingRequest): void {
     const rack = /^\s*(\d+)\s+(\d+)\s+INVITE\s*$/i.exec(prack.request.headers.get('rack') ?? '');
-    const pending = this.unacked;
-    if (rack === null || pending === undefined || Number(rack[1]) !== this.rseq || Number(rack[2]) !== this.request.cseq?.seq) {
+    // RFC 3262 section 3: the last reliable provisional stays unacknowledged (so its PRACK gets a
+    // 200, not a 481) even when a final response stopped its retransmissions first; a 481 would
+    // end the caller's dialog (RFC 3261 12.2.1.2) while this side keeps it.
+    if (rack === null || Number(rack[1]) !== this.rseq || this.rseq <= this.pracked || Number(rack[2]) !== this.request.cseq?.seq) {
       prack.respond(481);
       return;
     }
+    this.pracked = this.rseq;
     this.stopReliable();
     prack.respond(200);
   }

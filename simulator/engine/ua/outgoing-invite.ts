@@ -7,7 +7,7 @@
  */
 import type { Timer } from '../clock/index.js';
 import { Emitter } from '../emitter.js';
-import type { Dialog } from '../sip/dialog/dialog.js';
+import { Dialog } from '../sip/dialog/dialog.js';
 import { DialogSet } from '../sip/dialog/dialog-set.js';
 import { SipRequest, type SipResponse } from '../sip/message.js';
 import type { Uri } from '../sip/syntax/uri.js';
@@ -56,6 +56,8 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
   private cancelSent = false;
   private outcomeValue?: InviteOutcome;
   private noAnswerTimer?: Timer;
+  /** The no-answer timer (not the user) canceled the INVITE: the outcome is a timeout. */
+  private unanswered = false;
   private abandonTimer?: Timer;
 
   constructor(
@@ -95,6 +97,7 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
     core.trackInvite(this);
     this.noAnswerTimer = core.clock.setTimer(options.noAnswerTimeoutMs ?? 180_000, () => {
       this.noAnswerTimer = undefined;
+      this.unanswered = true;
       this.cancel();
     });
   }
@@ -176,15 +179,18 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
     if (dialog === undefined) return;
     const seq = response.cseq?.seq ?? 0;
     const session = this.sessionFor(dialog);
-    if (this.answered === session) {
+    if (this.answered === session || session.hasAck(seq)) {
+      // A retransmitted 2xx, also of a call already hung up (13.2.2.4: each 2xx gets the ACK).
       session.resendAck(response);
       return;
     }
     if (this.answered !== undefined || this.cancelRequested || session.state === 'terminated') {
       // Another fork answered too, or the 2xx crossed our CANCEL: acknowledge, then hang up.
-      session.confirm();
-      session.ack(seq);
-      session.bye();
+      // An early dialog ended already (forked away) is rebuilt from the 2xx for that purpose.
+      const late = session.state === 'terminated' ? this.detachedSession(response) : session;
+      late.confirm();
+      late.ack(seq);
+      late.bye();
       if (this.answered === undefined) this.finish('canceled', response);
       return;
     }
@@ -223,6 +229,12 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
     session.send('PRACK', { headers: [['RAck', `${rseq} ${response.cseq!.seq} INVITE`]] });
   }
 
+  /** A session for a 2xx whose early dialog this side has already ended: only to ACK and BYE it. */
+  private detachedSession(response: SipResponse): Session {
+    const dialog = Dialog.fromUacResponse(this.client.request, response, { branch: () => this.core.newBranch() });
+    return new Session({ core: this.core, dialog, transport: this.destination.transport });
+  }
+
   private sessionFor(dialog: Dialog): Session {
     let session = this.sessions.get(dialog);
     if (session === undefined) {
@@ -237,8 +249,9 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
     return session;
   }
 
-  private finish(outcome: InviteOutcome, response: SipResponse | undefined): void {
+  private finish(result: InviteOutcome, response: SipResponse | undefined): void {
     if (this.outcomeValue !== undefined) return;
+    const outcome = result === 'canceled' && this.unanswered ? 'timeout' : result;
     this.outcomeValue = outcome;
     this.clearNoAnswer();
     if (outcome === 'answered') return;

@@ -113,13 +113,25 @@ export class Session extends Emitter<SessionEvents> {
     return nextHop(this.dialog.remoteTarget, this.dialog.routeSet, this.core.outboundProxy, this.transport);
   }
 
+  /** The next hop, or undefined (and the session ended) when the target cannot be routed. */
+  private hop(): SipDestination | undefined {
+    try {
+      return this.destination;
+    } catch {
+      // A remote target naming a host that cannot be resolved here (no DNS in the simulator).
+      this.end('transport-error');
+      return undefined;
+    }
+  }
+
   // --- requests this side sends -------------------------------------------------------------
 
-  /** BYE (15.1.1); the session is over at once, whatever the answer. */
-  bye(): void {
-    if (this.current === 'terminated') return;
-    this.send('BYE');
+  /** BYE (15.1.1); the session is over at once, whatever the answer `delegate` then sees. */
+  bye(delegate: ClientRequestDelegate = {}): ClientRequest | undefined {
+    if (this.current === 'terminated') return undefined;
+    const request = this.send('BYE', {}, delegate);
     this.end('bye-sent');
+    return request;
   }
 
   /** A re-INVITE (14.1) with a new offer (hold, resume, codec change) or none (the peer offers). */
@@ -131,6 +143,7 @@ export class Session extends Emitter<SessionEvents> {
       onResponse: (response) => this.reinviteResponse(response, options),
       onFailure: () => this.end('transport-error'),
     });
+    if (request === undefined) return false;
     this.reinvite = { request, offered: body !== undefined };
     return true;
   }
@@ -191,14 +204,16 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   /** Sends a request in the dialog; `delegate` sees its responses. */
-  send(method: string, options: { headers?: [string, string][]; body?: SipBody | undefined } = {}, delegate: ClientRequestDelegate = {}): ClientRequest {
+  send(method: string, options: { headers?: [string, string][]; body?: SipBody | undefined } = {}, delegate: ClientRequestDelegate = {}): ClientRequest | undefined {
+    const destination = this.hop();
+    if (destination === undefined) return undefined;
     const fields = bodyFields(options.body);
     const build = (): SipRequest =>
       this.dialog.createRequest(method, {
         headers: [...(options.headers ?? []), ...fields.headers],
         ...(fields.body !== undefined && { body: fields.body }),
       });
-    return new ClientRequest(this.core, build, this.destination, {
+    return new ClientRequest(this.core, build, destination, {
       ...delegate,
       onResponse: (response, request) => {
         this.dialog.receiveResponse(response);
@@ -225,7 +240,7 @@ export class Session extends Emitter<SessionEvents> {
       // Every 2xx (and its retransmissions) gets the ACK; only the first one moves the session.
       const known = this.acks.get(seq);
       if (known !== undefined) {
-        this.core.sendAck(known, this.destination);
+        this.resendAck(response);
         return;
       }
       const answer = bodyOf(response);
@@ -261,13 +276,20 @@ export class Session extends Emitter<SessionEvents> {
     });
     this.acks.clear();
     this.acks.set(seq, ack);
-    this.core.sendAck(ack, this.destination);
+    const destination = this.hop();
+    if (destination !== undefined) this.core.sendAck(ack, destination);
+  }
+
+  /** UAC: true once the ACK for the 2xx to INVITE CSeq `seq` was sent. */
+  hasAck(seq: number): boolean {
+    return this.acks.has(seq);
   }
 
   /** UAC: a 2xx to the initial INVITE arrived again (its ACK was lost). */
   resendAck(response: SipResponse): void {
     const ack = this.acks.get(response.cseq?.seq ?? -1);
-    if (ack !== undefined) this.core.sendAck(ack, this.destination);
+    const destination = ack === undefined ? undefined : this.hop();
+    if (ack !== undefined && destination !== undefined) this.core.sendAck(ack, destination);
   }
 
   // --- requests from the peer -------------------------------------------------------------

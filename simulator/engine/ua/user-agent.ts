@@ -34,6 +34,8 @@ import { IncomingInvite } from './incoming-invite.js';
 import { IncomingRequest, type ResponseInit } from './incoming-request.js';
 import { uriDestination } from './next-hop.js';
 import { OutgoingInvite, type OutgoingInviteOptions } from './outgoing-invite.js';
+import { Registration, type RegisterOptions } from './registration.js';
+import { Subscription, type SubscribeOptions } from './subscription.js';
 import type { SessionDescriptionHandler, SipBody } from './body.js';
 import { bodyFields } from './body.js';
 
@@ -47,12 +49,19 @@ export interface DialogUsage {
   receiveAck?(ack: SipRequest): void;
 }
 
+/** A SUBSCRIBE still without a dialog: a NOTIFY may create it before the 2xx (RFC 6665 4.1.2.4). */
+export interface PendingSubscription {
+  /** The usage the NOTIFY belongs to, its dialog just created; undefined when it belongs nowhere. */
+  dialogFromNotify(notify: SipRequest): DialogUsage | undefined;
+}
+
 export interface UserAgentDelegate {
   /** A new INVITE; without this the UA answers 480. */
   onInvite?(invite: IncomingInvite): void;
   /**
    * Any other request outside a dialog (OPTIONS, MESSAGE, REGISTER, SUBSCRIBE, NOTIFY, PUBLISH,
-   * ...). Left unanswered, OPTIONS gets 200 with the capabilities, MESSAGE 200, others 481.
+   * ...). Left unanswered when it returns, OPTIONS gets 200 with the capabilities, MESSAGE 200,
+   * requests that need a dialog 481; others may be answered later, else 500 after 64*T1.
    */
   onRequest?(request: IncomingRequest): void;
 }
@@ -146,6 +155,8 @@ export class UserAgent {
   private readonly allowed: string[];
   private readonly accepted: Set<string>;
   private readonly usages = new Map<string, DialogUsage>();
+  /** SUBSCRIBEs awaiting their dialog, by Call-ID and From tag. */
+  private readonly pendingSubscriptions = new Map<string, PendingSubscription>();
   private readonly outgoingInvites = new Set<OutgoingInvite>();
   private readonly incomingInvites = new Map<ServerTransaction, IncomingInvite>();
   /** Client transactions by the destination their messages go to, for asynchronous send errors. */
@@ -188,6 +199,16 @@ export class UserAgent {
       ...options,
       ...(descriptions !== undefined && { descriptions }),
     });
+  }
+
+  /** Registers the AOR's binding (RFC 3261 10.2) and keeps it refreshed until `unregister()`. */
+  register(options: RegisterOptions = {}): Registration {
+    return new Registration(this, options);
+  }
+
+  /** Subscribes to `options.event` at `target` (RFC 6665 4.1). */
+  subscribe(target: string | Uri, options: SubscribeOptions): Subscription {
+    return new Subscription(this, typeof target === 'string' ? parseUri(target) : target, options);
   }
 
   /**
@@ -396,6 +417,15 @@ export class UserAgent {
     if (this.usages.get(key) === usage) this.usages.delete(key);
   }
 
+  awaitNotify(callId: string, localTag: string, pending: PendingSubscription): void {
+    this.pendingSubscriptions.set(JSON.stringify([callId, localTag]), pending);
+  }
+
+  stopAwaitingNotify(callId: string, localTag: string, pending: PendingSubscription): void {
+    const key = JSON.stringify([callId, localTag]);
+    if (this.pendingSubscriptions.get(key) === pending) this.pendingSubscriptions.delete(key);
+  }
+
   trackInvite(invite: OutgoingInvite): void {
     this.outgoingInvites.add(invite);
   }
@@ -479,7 +509,11 @@ export class UserAgent {
       const merged = this.mergedRequest(incoming);
       if (merged) return { status: 482, init: {} };
     }
-    const required = tokens(request.headers.get('require')).filter((t) => !(t === '100rel' && this.prackMode !== 'off') && !EXTENSIONS.includes(t));
+    // Every Require field, the tags spelled as the request spelled them (RFC 4475 3.3.5); tags compare case-insensitively.
+    const required = request.headers
+      .values('require')
+      .map((t) => t.trim())
+      .filter((t) => t !== '' && !(t.toLowerCase() === '100rel' && this.prackMode !== 'off') && !EXTENSIONS.includes(t.toLowerCase()));
     if (required.length > 0 && request.method !== 'CANCEL') return { status: 420, init: { headers: [['Unsupported', required.join(', ')]] } };
     const type = incoming.request.contentType;
     if (request.body.byteLength > 0 && type !== undefined && !this.accepted.has(`${type.type}/${type.subtype}`.toLowerCase())) {
@@ -490,7 +524,10 @@ export class UserAgent {
       if (accept.length > 0 && !accept.flatMap((a) => tokens(a)).some((t) => /^(application\/(sdp|\*)|\*\/\*)(\s*;.*)?$/.test(t))) {
         return { status: 406, init: { headers: [this.warning('the answer would be application/sdp, which Accept does not allow')] } };
       }
-      if (request.contact === '*' || request.contact.length === 0) return { status: 400, init: { headers: [this.warning('INVITE without a Contact')] } };
+      // RFC 2543 made Contact optional (RFC 4475 3.4.1): only an RFC 3261 INVITE (branch cookie) must carry one.
+      const branch = request.via[0]?.params.get('branch');
+      const rfc3261 = typeof branch === 'string' && branch.length > BRANCH_MAGIC_COOKIE.length && branch.startsWith(BRANCH_MAGIC_COOKIE);
+      if (request.contact === '*' || (request.contact.length === 0 && rfc3261)) return { status: 400, init: { headers: [this.warning('INVITE without a Contact')] } };
     }
     const auth = this.options.authentication;
     if (auth !== undefined && toTag === '' && (auth.methods ?? ['INVITE', 'REGISTER', 'SUBSCRIBE', 'MESSAGE', 'REFER', 'PUBLISH', 'OPTIONS']).includes(request.method)) {
@@ -498,7 +535,9 @@ export class UserAgent {
       if (!verdict.ok) {
         const field = auth.proxyAuth === true ? 'Proxy-Authenticate' : 'WWW-Authenticate';
         const challenges = auth.server.challenge({ ...(verdict.stale === true && { stale: true }) });
-        return { status: auth.proxyAuth === true ? 407 : 401, init: { headers: challenges.map((c): [string, string] => [field, c]) } };
+        // The Warning says why (one reason for a wrong password and an unknown user: no enumeration).
+        const headers: [string, string][] = [...challenges.map((c): [string, string] => [field, c]), this.warning(verdict.reason)];
+        return { status: auth.proxyAuth === true ? 407 : 401, init: { headers } };
       }
     }
     return undefined;
@@ -526,6 +565,9 @@ export class UserAgent {
       return;
     }
     if (request.method === 'INVITE') {
+      // An RFC 2543 INVITE without Contact (RFC 4475 3.4.1): later requests go to its From URI, so that is the remote target.
+      const from = request.from;
+      if (request.contact !== '*' && request.contact.length === 0 && from !== undefined) request.headers.append('Contact', `<${from.uri.text}>`);
       const tx = incoming.transaction;
       const invite = new IncomingInvite(this, incoming, this.options.sessionDescriptions?.());
       this.incomingInvites.set(tx, invite);
@@ -539,10 +581,25 @@ export class UserAgent {
     if (request.method === 'OPTIONS' || request.method === 'MESSAGE') incoming.respond(200);
     else if (DIALOG_ONLY.has(request.method) || request.method === 'NOTIFY') incoming.respond(481);
     else if (this.delegate.onRequest === undefined) incoming.respond(405);
+    else this.guardUnanswered(incoming);
+  }
+
+  /**
+   * A delegate may answer later (a B2BUA waits for the other leg), but a non-INVITE server
+   * transaction has no timer of its own while it waits: after 64*T1 the UA answers 500 itself.
+   */
+  private guardUnanswered(incoming: IncomingRequest): void {
+    const guard = this.clock.setTimer(64 * this.timers.t1, () => {
+      if (!incoming.answered) incoming.respond(500, { reason: 'No Answer From Application' });
+    });
+    incoming.transaction.on('terminated', () => guard.cancel());
   }
 
   private findUsage(request: SipRequest): DialogUsage | undefined {
-    return this.usages.get(dialogKey({ callId: request.callId ?? '', localTag: tagOf(request.to), remoteTag: tagOf(request.from) }));
+    const callId = request.callId ?? '';
+    const usage = this.usages.get(dialogKey({ callId, localTag: tagOf(request.to), remoteTag: tagOf(request.from) }));
+    if (usage !== undefined || request.method !== 'NOTIFY') return usage;
+    return this.pendingSubscriptions.get(JSON.stringify([callId, tagOf(request.to)]))?.dialogFromNotify(request);
   }
 
   private sendFailed(_error: Error, destination: SipDestination): void {

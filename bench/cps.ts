@@ -1,0 +1,93 @@
+/**
+ * bench/cps: call setup rate on loopback UDP. Three pairings, each stepped up in rate until calls
+ * fail or time out: SIPp `uac` -> SIPp `uas` (the reference), SIPp `uac` -> `pbxlab uas`, and
+ * `pbxlab uac` -> SIPp `uas`. Prints the highest clean rate of each and the ratios to the
+ * reference, and writes reports/bench/cps.json. A step is clean when every call completed (both
+ * sides' exit status 0). Each step runs `BENCH_CPS_SECONDS` seconds of calls (default 5) and is
+ * killed after a bounded time; both peers share the machine's cores, as they would in CI.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const PBXLAB = join(ROOT, 'dist', 'simulator', 'cli', 'main.js');
+const SECONDS = Number(process.env.BENCH_CPS_SECONDS ?? 5);
+const RATES = (process.env.BENCH_CPS_RATES ?? '250,500,1000,1500,2000,2500,3000,4000').split(',').map(Number);
+const STEP_LIMIT_MS = SECONDS * 1000 + 60_000;
+
+type Side = 'sipp' | 'pbxlab';
+interface Step {
+  rate: number;
+  clean: boolean;
+  detail: string;
+}
+
+function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), STEP_LIMIT_MS);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    }),
+  );
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+let nextPort = 26000;
+
+async function step(caller: Side, callee: Side, rate: number): Promise<Step> {
+  const port = (nextPort += 4);
+  const calls = Math.max(100, Math.round(rate * SECONDS));
+  const dir = mkdtempSync(join(tmpdir(), 'pbxlab-cps-'));
+  const callee$ =
+    callee === 'sipp'
+      ? run('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-m', String(calls), '-timeout', String(SECONDS + 40), '-nostdin'], dir)
+      : run(process.execPath, [PBXLAB, 'uas', '--listen', `udp:127.0.0.1:${port}`, '--max-calls', String(calls)], dir);
+  await sleep(1000);
+  const caller$ =
+    caller === 'sipp'
+      ? run('sipp', ['-sn', 'uac', `127.0.0.1:${port}`, '-i', '127.0.0.1', '-p', String(port + 1), '-m', String(calls), '-r', String(rate), '-timeout', String(SECONDS + 40), '-nostdin'], dir)
+      : run(process.execPath, [PBXLAB, 'uac', '--target', `udp:127.0.0.1:${port}`, '--rate', String(rate), '--calls', String(calls), '--max-duration-ms', String((SECONDS + 40) * 1000)], dir);
+  const [a, b] = await Promise.all([caller$, callee$]);
+  const summary = [a, b].map((r) => r.out.trim().split('\n').find((l) => l.startsWith('{"role"'))).filter((l) => l !== undefined);
+  return { rate, clean: a.code === 0 && b.code === 0, detail: summary.join(' ') || `exit ${a.code}/${b.code}` };
+}
+
+async function highestCleanRate(caller: Side, callee: Side): Promise<{ best: number; steps: Step[] }> {
+  const steps: Step[] = [];
+  let best = 0;
+  for (const rate of RATES) {
+    const s = await step(caller, callee, rate);
+    steps.push(s);
+    console.log(`  ${caller} uac -> ${callee} uas  ${String(rate).padStart(5)} calls/s  ${s.clean ? 'clean' : 'FAILED'}`);
+    if (!s.clean) break;
+    best = rate;
+  }
+  return { best, steps };
+}
+
+console.log(`bench/cps: loopback UDP, ${SECONDS} s of calls per step, rates ${RATES.join(', ')}`);
+const reference = await highestCleanRate('sipp', 'sipp');
+const uas = await highestCleanRate('sipp', 'pbxlab');
+const uac = await highestCleanRate('pbxlab', 'sipp');
+const ratio = (x: number): number | null => (reference.best === 0 ? null : Number((x / reference.best).toFixed(2)));
+const result = {
+  secondsPerStep: SECONDS,
+  rates: RATES,
+  highestCleanRate: { sippToSipp: reference.best, sippToPbxlabUas: uas.best, pbxlabUacToSipp: uac.best },
+  ratioPbxlabUasToSippUas: ratio(uas.best),
+  ratioPbxlabUacToSippUac: ratio(uac.best),
+  steps: { sippToSipp: reference.steps, sippToPbxlabUas: uas.steps, pbxlabUacToSipp: uac.steps },
+  node: process.version,
+};
+console.log(`highest clean rate: SIPp->SIPp ${reference.best}, SIPp->pbxlab uas ${uas.best}, pbxlab uac->SIPp ${uac.best} calls/s`);
+console.log(`ratio pbxlab uas / SIPp uas = ${result.ratioPbxlabUasToSippUas}   ratio pbxlab uac / SIPp uac = ${result.ratioPbxlabUacToSippUac}`);
+mkdirSync(join(ROOT, 'reports', 'bench'), { recursive: true });
+writeFileSync(join(ROOT, 'reports', 'bench', 'cps.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -1,0 +1,111 @@
+/**
+ * What `pbxlab uas` and `pbxlab uac` share: option parsing, a SIP transport and user agent on
+ * real sockets with the wall clock, and waiting for the end of a run or for SIGINT/SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { RealClock } from '../engine/clock/index.js';
+import { RealNetwork } from '../engine/net/index.js';
+import { DigestServer, type ServerAlgorithm } from '../engine/sip/auth/index.js';
+import { SeededRandom } from '../engine/rng/index.js';
+import { parseTransportSpec, SipTransport, type SipDestination } from '../engine/sip/transport/index.js';
+import { UserAgent, type UserAgentOptions } from '../engine/ua/index.js';
+import { UsageError } from './io.js';
+
+export interface RealAgentOptions {
+  listen: SipDestination[];
+  seed?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  ua: Omit<UserAgentOptions, 'transport' | 'rng' | 'aor'> & { user: string };
+  /** Challenge INVITEs (401) and accept only these credentials. */
+  challenge?: { user: string; password: string; realm: string; algorithms: ServerAlgorithm[] };
+}
+
+export interface RealAgent {
+  ua: UserAgent;
+  rng: SeededRandom;
+  close(): Promise<void>;
+}
+
+export function transportSpecs(values: readonly string[]): SipDestination[] {
+  return values.map((v) => {
+    try {
+      return parseTransportSpec(v);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  });
+}
+
+export function positiveNumber(name: string, integer = false): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+      throw new UsageError(`${name}: expected a ${integer ? 'non-negative integer' : 'non-negative number'}, got ${JSON.stringify(value)}`);
+    }
+    return n;
+  };
+}
+
+export async function startRealAgent(options: RealAgentOptions): Promise<RealAgent> {
+  const clock = new RealClock();
+  const network = new RealNetwork({ clock });
+  const tlsWanted = options.listen.some((l) => l.transport === 'TLS');
+  if (tlsWanted && (options.tlsCert === undefined || options.tlsKey === undefined)) {
+    throw new UsageError('a tls: listener needs --tls-cert FILE and --tls-key FILE');
+  }
+  let transport: SipTransport;
+  try {
+    transport = await SipTransport.start({
+      network,
+      listen: options.listen,
+      ...(tlsWanted && { tls: { cert: readFileSync(options.tlsCert!), key: readFileSync(options.tlsKey!) } }),
+    });
+  } catch (e) {
+    await network.close();
+    throw new UsageError(`cannot listen: ${(e as Error).message}`);
+  }
+  const rng = SeededRandom.fromSeed(options.seed ?? Date.now());
+  const first = transport.listening[0]!.endpoint;
+  const host = first.address.includes(':') ? `[${first.address}]` : first.address;
+  const { user, ...ua } = options.ua;
+  const challenge = options.challenge;
+  const server =
+    challenge === undefined
+      ? undefined
+      : new DigestServer({ realm: challenge.realm, algorithms: challenge.algorithms, clock, rng: rng.fork('digest'), lookup: (u) => (u === challenge.user ? challenge.password : undefined) });
+  const agent = new UserAgent({
+    ...ua,
+    transport,
+    rng: rng.fork('ua'),
+    aor: `sip:${user}@${host}:${first.port}`,
+    ...(server !== undefined && { authentication: { server, methods: ['INVITE'] } }),
+  });
+  return {
+    ua: agent,
+    rng,
+    close: async () => {
+      agent.detach();
+      await transport.close();
+      await network.close();
+    },
+  };
+}
+
+/** Resolves when `done` is called or the process gets SIGINT or SIGTERM. */
+export function untilDoneOrSignal(register: (done: () => void) => void): Promise<string> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => finish(signal);
+    const finish = (why: string): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(why);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    register(() => finish('done'));
+  });
+}
+
+/** Lets final answers and retransmissions already queued go out before the sockets close. */
+export const linger = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

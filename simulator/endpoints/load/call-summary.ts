@@ -1,0 +1,36 @@
+/**
+ * The JSON summary line printed by `pbxlab uac` and `pbxlab uas`: call counts, retransmissions,
+ * errors and, for a caller, response-time percentiles in scenario time.
+ */
+
+export interface CallSummary {
+  role: 'uac' | 'uas';
+  /** Calls placed (uac) or INVITEs received (uas). */
+  calls: number;
+  answered: number;
+  /** Calls that ended normally: BYE answered 200 (uac) or BYE received (uas). */
+  completed: number;
+  /** Calls that were neither completed nor deliberately rejected. */
+  failed: number;
+  rejected: number;
+  /** Retransmitted requests and 2xx received. */
+  retransmissions: number;
+  /** Transport errors, unparseable messages, requests refused by the checks of RFC 3261 8.2. */
+  errors: number;
+  durationMs: number;
+  /** INVITE to final response, in ms (uac only). */
+  responseTimeMs?: { p50: number; p95: number; p99: number; max: number };
+}
+
+/** Nearest-rank percentile of sorted values (0 for none). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function responseTimes(values: readonly number[]): NonNullable<CallSummary['responseTimeMs']> {
+  const sorted = [...values].sort((a, b) => a - b);
+  const r = (v: number): number => Math.round(v * 1000) / 1000;
+  return { p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)), p99: r(percentile(sorted, 99)), max: r(sorted.at(-1) ?? 0) };
+}

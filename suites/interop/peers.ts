@@ -1,0 +1,97 @@
+/**
+ * Running the real peers and the built `pbxlab` binary from tests: a missing peer fails the test
+ * with the command that installs it (never a silent skip), every child process is bounded in time,
+ * and ports are taken from a range per test file so parallel files do not collide.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const PBXLAB = join(REPO, 'dist/simulator/cli/main.js');
+const INSTALL = 'ci/install-peers.sh (or: sudo apt-get install -y sip-tester sipsak)';
+
+/** Fails with the install command when `binary` is not on PATH. */
+export function requirePeer(binary: string): void {
+  const found = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
+  if (found.status !== 0) throw new Error(`${binary} is not installed: run ${INSTALL}`);
+}
+
+export function scratchDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `pbxlab-${prefix}-`));
+}
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion, killed after `timeoutMs`. */
+export function run(command: string, args: readonly string[], options: { cwd?: string; timeoutMs: number }): Promise<Finished> {
+  return finished(spawn(command, [...args], { cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] }), options.timeoutMs);
+}
+
+function finished(child: ChildProcess, timeoutMs: number): Promise<Finished> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolveRun, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export interface Background {
+  /** Resolves when the process has exited. */
+  readonly done: Promise<Finished>;
+  stop(): Promise<Finished>;
+}
+
+/**
+ * Starts `pbxlab ARGS` and resolves once it reports that it listens (its stderr line
+ * `listening on`), so the peer never sends into a closed port.
+ */
+export async function startPbxlab(args: readonly string[], timeoutMs: number): Promise<Background> {
+  const child = spawn(process.execPath, [PBXLAB, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = finished(child, timeoutMs);
+  await new Promise<void>((ready, fail) => {
+    let seen = '';
+    const onData = (d: Buffer): void => {
+      seen += d.toString();
+      if (seen.includes('listening on')) {
+        child.stderr?.off('data', onData);
+        ready();
+      }
+    };
+    child.stderr?.on('data', onData);
+    void done.then((f) => fail(new Error(`pbxlab ${args.join(' ')} exited before listening (${f.code}): ${f.stderr}`)));
+  });
+  return {
+    done,
+    stop: () => {
+      child.kill('SIGTERM');
+      return done;
+    },
+  };
+}
+
+/** The last line of stdout parsed as the JSON summary. */
+export function summaryOf(f: Finished): Record<string, unknown> {
+  const line = f.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    throw new Error(`no JSON summary on stdout (exit ${f.code}): ${f.stdout}\n${f.stderr}`);
+  }
+}
