@@ -46,7 +46,9 @@ export function registerUac(program: Command, io: CliIO, setExit: (code: number)
       if (!(options.rate > 0)) throw new UsageError('--rate must be > 0');
       if ((options.user === undefined) !== (options.password === undefined)) throw new UsageError('--user and --password go together');
       const loopback = target!.endpoint.address.includes(':') ? '[::1]' : '127.0.0.1';
-      const listen = transportSpecs([options.listen ?? `${target!.transport.toLowerCase()}:${loopback}:0`]);
+      // TLS needs no local certificate: the connection is ours, so a TCP listener gives the sent-by.
+      const local = target!.transport === 'UDP' ? 'udp' : 'tcp';
+      const listen = transportSpecs([options.listen ?? `${local}:${loopback}:0`]);
       const agent = await startRealAgent({
         listen,
         ...(options.seed !== undefined && { seed: options.seed }),
