@@ -20,26 +20,14 @@ import { parseTransportSpec, SipTransport } from '../../simulator/engine/sip/tra
 import type { Endpoint } from '../../simulator/engine/net/index.js';
 import { UserAgent, type IncomingInvite, type Session } from '../../simulator/engine/ua/index.js';
 import { uaWorld, type UaWorld } from '../support/ua-world.js';
+import { RFC4475_CORPUS, rfc4475Expectations, type Rfc4475Expectation } from '../support/rfc4475.js';
 
-const CORPUS = join(import.meta.dirname, '..', '..', 'fixtures', 'sip', 'rfc4475');
+const CORPUS = RFC4475_CORPUS;
 const TESTER = '10.0.0.99';
 const BROADCAST = '255.255.255.255';
 
-interface Expectation {
-  file: string;
-  section: string;
-  cls: string;
-  expected: string;
-}
-
-const expectations: Expectation[] = readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((line) => {
-    const [file, section, cls, expected] = line.split('\t') as [string, string, string, string];
-    return { file, section, cls, expected };
-  });
+type Expectation = Rfc4475Expectation;
+const expectations = rfc4475Expectations;
 
 /** Sections 3.2, 3.3 and 3.4: what the transaction and application layers do with the message. */
 const uasLevel = expectations.filter((e) => /^3\.[234](\.|$)/.test(e.section));

@@ -11,25 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../simulator/cli/program.js';
 import type { LintRecord } from '../../simulator/cli/commands/sip-lint.js';
 import { parseMessage } from '../../simulator/engine/sip/index.js';
+import { RFC4475_CORPUS, rfc4475Expectations, type Rfc4475Expectation } from '../support/rfc4475.js';
 
-const CORPUS = join(import.meta.dirname, '..', '..', 'fixtures', 'sip', 'rfc4475');
+const CORPUS = RFC4475_CORPUS;
 const ROOT = join(import.meta.dirname, '..', '..');
 
-interface Expectation {
-  file: string;
-  section: string;
-  cls: string;
-  expected: string;
-}
-
-const expectations: Expectation[] = readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((line) => {
-    const [file, section, cls, expected] = line.split('\t') as [string, string, string, string];
-    return { file, section, cls, expected };
-  });
+type Expectation = Rfc4475Expectation;
+const expectations = rfc4475Expectations;
 
 const path = (file: string): string => join(CORPUS, `${file}.dat`);
 
