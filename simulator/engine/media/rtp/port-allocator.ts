@@ -1,0 +1,95 @@
+/**
+ * RTP/RTCP port pairs (RFC 3550 11: RTP on an even port, RTCP on the next odd one) taken from a
+ * configured range on any `Network`. A port some other socket holds is skipped; the search goes
+ * round the range from where the last one ended, so a port just released is not reused at once.
+ */
+import { NetError } from '../../net/net-error.js';
+import type { DatagramSocket, Network } from '../../net/network.js';
+
+export interface PortRange {
+  /** First port of the range (rounded up to even). */
+  readonly first: number;
+  /** Last port of the range, included: an RTCP port may be this one. */
+  readonly last: number;
+}
+
+export const DEFAULT_RTP_PORTS: PortRange = { first: 4000, last: 4128 };
+
+export interface RtpSocketPair {
+  readonly port: number;
+  readonly rtp: DatagramSocket;
+  readonly rtcp: DatagramSocket;
+  /** Closes both sockets and gives the pair back to its allocator. */
+  close(): void;
+}
+
+export class RtpPortAllocator {
+  private readonly held = new Set<number>();
+  private readonly first: number;
+  private readonly last: number;
+  private next: number;
+
+  constructor(
+    private readonly network: Network,
+    private readonly address: string,
+    range: PortRange = DEFAULT_RTP_PORTS,
+  ) {
+    this.first = range.first + (range.first % 2);
+    this.last = range.last;
+    if (!Number.isInteger(range.first) || !Number.isInteger(range.last) || this.first < 1 || this.first + 1 > this.last || this.last > 65535) {
+      throw new RangeError(`RTP port range ${range.first}-${range.last} holds no even/odd pair`);
+    }
+    this.next = this.first;
+  }
+
+  /** Pairs handed out and not yet closed. */
+  get inUse(): number {
+    return this.held.size;
+  }
+
+  /** Binds the next free pair; rejects with EADDRINUSE when the whole range is taken. */
+  async allocate(): Promise<RtpSocketPair> {
+    const pairs = Math.floor((this.last - this.first + 1) / 2);
+    for (let i = 0; i < pairs; i++) {
+      const port = this.next;
+      this.next = port + 2 + 1 > this.last ? this.first : port + 2;
+      if (this.held.has(port)) continue;
+      const pair = await this.tryBind(port);
+      if (pair !== undefined) return pair;
+    }
+    throw new NetError('EADDRINUSE', `no free RTP port pair on ${this.address} in ${this.first}-${this.last}`);
+  }
+
+  private async tryBind(port: number): Promise<RtpSocketPair | undefined> {
+    const rtp = await this.bind(port);
+    if (rtp === undefined) return undefined;
+    const rtcp = await this.bind(port + 1);
+    if (rtcp === undefined) {
+      rtp.close();
+      return undefined;
+    }
+    this.held.add(port);
+    let open = true;
+    return {
+      port,
+      rtp,
+      rtcp,
+      close: () => {
+        if (!open) return;
+        open = false;
+        rtp.close();
+        rtcp.close();
+        this.held.delete(port);
+      },
+    };
+  }
+
+  private async bind(port: number): Promise<DatagramSocket | undefined> {
+    try {
+      return await this.network.bindDatagram({ address: this.address, port });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'EADDRINUSE') return undefined;
+      throw err;
+    }
+  }
+}
