@@ -4,6 +4,7 @@
  * of calls and by time, and measures each INVITE's response time on the run's clock.
  */
 import type { Timer } from '../../engine/clock/index.js';
+import { parseUri, type Uri } from '../../engine/sip/syntax/uri.js';
 import type { SipDestination } from '../../engine/sip/transport/index.js';
 import type { UserAgent } from '../../engine/ua/index.js';
 import { responseTimes, type CallSummary } from './call-summary.js';
@@ -37,6 +38,8 @@ export class CallGenerator {
   private deadline?: Timer;
   private finished = false;
   private stopped = false;
+  /** `options.target` parsed once, at the first call (where a bad one failed before), not per call. */
+  private target?: Uri;
 
   constructor(
     readonly ua: UserAgent,
@@ -100,7 +103,8 @@ export class CallGenerator {
     this.running++;
     const sent = this.ua.clock.now();
     const address = this.ua.transport.sentBy(this.options.destination.transport, this.options.destination.endpoint.address.includes(':') ? 6 : 4).address;
-    const call = this.ua.invite(this.options.target, { destination: this.options.destination, descriptions: signallingOnly(address, this.counts.calls) });
+    this.target ??= parseUri(this.options.target);
+    const call = this.ua.invite(this.target, { destination: this.options.destination, descriptions: signallingOnly(address, this.counts.calls) });
     let timed = false;
     const measure = (): void => {
       if (!timed) this.times.push(this.ua.clock.now() - sent);

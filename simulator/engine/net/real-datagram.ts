@@ -8,9 +8,38 @@ import type { BindOptions, DatagramSocket, DatagramSocketEvents } from './networ
 import type { RealRegistry } from './real-registry.js';
 import { copyBytes } from './tap-set.js';
 
+/**
+ * The receive buffer asked for. The system default (about 200 kB on Linux, a few hundred small
+ * datagrams) overflows while the event loop is busy for a few milliseconds (a GC pause) under a
+ * high message rate, and every datagram dropped there is a failed call or a retransmission.
+ */
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Raises SO_RCVBUF towards `RECEIVE_BUFFER_BYTES`, halving while the system refuses; never lowers it. */
+function raiseReceiveBuffer(socket: Socket): void {
+  let current: number;
+  try {
+    current = socket.getRecvBufferSize();
+  } catch {
+    return;
+  }
+  for (let size = RECEIVE_BUFFER_BYTES; size > current; size >>= 1) {
+    try {
+      socket.setRecvBufferSize(size);
+      return;
+    } catch {
+      // above the system's limit (macOS refuses, Linux caps at net.core.rmem_max): try half
+    }
+  }
+}
+
 export class RealDatagramSocket extends Emitter<DatagramSocketEvents> implements DatagramSocket {
   private closed = false;
   private readonly done: Promise<void>;
+  /** One completion callback for every send, rather than a closure per datagram. */
+  private readonly afterSend = (err: Error | null): void => {
+    if (err) this.emit('error', err);
+  };
 
   private constructor(
     private readonly socket: Socket,
@@ -50,6 +79,7 @@ export class RealDatagramSocket extends Emitter<DatagramSocketEvents> implements
       socket.once('error', fail);
       socket.bind({ address: options.address, port, exclusive: true }, () => {
         socket.off('error', fail);
+        raiseReceiveBuffer(socket);
         const bound = socket.address();
         resolve(new RealDatagramSocket(socket, { address: bound.address, port: bound.port }, registry));
       });
@@ -65,9 +95,7 @@ export class RealDatagramSocket extends Emitter<DatagramSocketEvents> implements
     const payload = copyBytes(data);
     const dst: Endpoint = { address: to.address, port: to.port };
     this.registry.tap((time) => ({ kind: 'datagram', time, src: this.local, dst, data: copyBytes(payload) }));
-    this.socket.send(payload, dst.port, dst.address, (err) => {
-      if (err) this.emit('error', err);
-    });
+    this.socket.send(payload, dst.port, dst.address, this.afterSend);
   }
 
   close(): void {

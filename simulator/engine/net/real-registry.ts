@@ -21,6 +21,8 @@ export interface StreamPairEntry {
 export class RealRegistry {
   readonly taps = new TapSet();
   private readonly datagramEndpoints = new Map<string, number>();
+  /** How many of those are wildcard binds: without any, a sender is matched by one lookup. */
+  private wildcardEndpoints = 0;
   private readonly pairs = new Map<string, StreamPairEntry>();
   private nextId = 1;
 
@@ -32,12 +34,14 @@ export class RealRegistry {
   }
 
   addDatagramEndpoint(local: Endpoint): void {
+    if (WILDCARDS.has(local.address)) this.wildcardEndpoints++;
     const k = key(local);
     this.datagramEndpoints.set(k, (this.datagramEndpoints.get(k) ?? 0) + 1);
   }
 
   removeDatagramEndpoint(local: Endpoint): void {
     const k = key(local);
+    if (WILDCARDS.has(local.address) && this.datagramEndpoints.has(k)) this.wildcardEndpoints--;
     const n = (this.datagramEndpoints.get(k) ?? 0) - 1;
     if (n > 0) this.datagramEndpoints.set(k, n);
     else this.datagramEndpoints.delete(k);
@@ -46,6 +50,7 @@ export class RealRegistry {
   /** Whether a datagram from `from` left one of our own sockets (whose send we already tapped). */
   isOwnDatagramSender(from: Endpoint): boolean {
     if (this.datagramEndpoints.has(key(from))) return true;
+    if (this.wildcardEndpoints === 0) return false;
     for (const wildcard of WILDCARDS) if (this.datagramEndpoints.has(key({ address: wildcard, port: from.port }))) return true;
     return false;
   }

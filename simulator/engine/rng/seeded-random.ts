@@ -80,15 +80,32 @@ export class SeededRandom {
 
   /** `length` characters from [0-9a-zA-Z]: SIP tags, Call-IDs, branch suffixes. */
   token(length: number): string {
+    // Five 6-bit draws per 32-bit word; 62 and 63 are rejected, so every character is uniform.
     let s = '';
-    for (let i = 0; i < length; i++) s += ALPHANUMERIC[this.int(0, ALPHANUMERIC.length - 1)];
+    let word = 0;
+    let left = 0;
+    while (s.length < length) {
+      if (left === 0) {
+        word = this.gen.next() >>> 0;
+        left = 5;
+      }
+      const six = word & 63;
+      word >>>= 6;
+      left--;
+      if (six < 62) s += ALPHANUMERIC[six];
+    }
     return s;
   }
 
   /** `length` lowercase hex digits. */
   hex(length: number): string {
     let s = '';
-    for (let i = 0; i < length; i++) s += HEX[this.int(0, 15)];
+    let word = 0;
+    for (let i = 0; i < length; i++) {
+      if (i % 8 === 0) word = this.gen.next() >>> 0;
+      s += HEX[word & 15];
+      word >>>= 4;
+    }
     return s;
   }
 }

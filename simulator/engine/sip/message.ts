@@ -32,54 +32,103 @@ interface MessageInit {
   /** The exact bytes this message was parsed from. */
   raw?: Uint8Array;
   version?: string;
+  /**
+   * Typed views already computed from `headers` (the parser's validation parses them anyway),
+   * keyed like the view cache; taken as valid for the headers' current revision.
+   */
+  views?: Map<string, unknown>;
 }
 
 const toBytes = (body: Uint8Array | string | undefined): Uint8Array =>
   body === undefined ? new Uint8Array(0) : typeof body === 'string' ? new TextEncoder().encode(body) : body;
+
+// View computations as module functions, so that a cached lookup allocates no closure.
+const viaView = (h: Headers): Via[] => h.getAll('via').flatMap(parseViaHeader);
+const fromView = (v: string): NameAddr => parseAddressHeader(v, 'From');
+const toView = (v: string): NameAddr => parseAddressHeader(v, 'To');
+const routeView = (h: Headers): NameAddr[] => h.getAll('route').flatMap(parseRouteHeader);
+const recordRouteView = (h: Headers): NameAddr[] => h.getAll('record-route').flatMap(parseRouteHeader);
+
+/** Every Contact; `'*'` for the wildcard of a REGISTER. */
+export function contactView(h: Headers): NameAddr[] | '*' {
+  const all = h.getAll('contact');
+  if (all.length === 1 && all[0]!.trim() === '*') return '*';
+  return all.flatMap((v) => {
+    const c = parseContactHeader(v);
+    return c === '*' ? [] : c;
+  });
+}
 
 abstract class SipMessageBase {
   readonly headers: Headers;
   body: Uint8Array;
   readonly raw?: Uint8Array;
   readonly version: string;
-  private cache = new Map<string, unknown>();
-  private cacheVersion = -1;
+  private cache: Map<string, unknown>;
+  private cacheVersion: number;
 
   constructor(init: MessageInit) {
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers ?? []);
     this.body = toBytes(init.body);
     if (init.raw !== undefined) this.raw = init.raw;
     this.version = init.version ?? SIP_VERSION;
+    this.cache = init.views ?? new Map<string, unknown>();
+    this.cacheVersion = init.views === undefined ? -1 : this.headers.version;
   }
 
-  /** Parses a header once per headers revision. */
-  private view<T>(key: string, compute: () => T): T {
+  /** The view cache, emptied when the headers changed since it was filled. */
+  private views(): Map<string, unknown> {
     if (this.cacheVersion !== this.headers.version) {
       this.cache.clear();
       this.cacheVersion = this.headers.version;
     }
-    if (!this.cache.has(key)) this.cache.set(key, compute());
-    return this.cache.get(key) as T;
+    return this.cache;
+  }
+
+  /** Parses a header once per headers revision. */
+  private view<T>(key: string, compute: (headers: Headers) => T): T {
+    const cache = this.views();
+    let v = cache.get(key) as T | undefined;
+    if (v === undefined && !cache.has(key)) cache.set(key, (v = compute(this.headers)));
+    return v as T;
   }
 
   private optional<T>(name: string, parse: (v: string) => T): T | undefined {
-    return this.view(name, () => {
-      const v = this.headers.get(name);
-      return v === undefined ? undefined : parse(v);
-    });
+    const cache = this.views();
+    if (cache.has(name)) return cache.get(name) as T | undefined;
+    const raw = this.headers.get(name);
+    const v = raw === undefined ? undefined : parse(raw);
+    cache.set(name, v);
+    return v;
+  }
+
+  /** The views among `keys` already computed for the current headers; computes none. */
+  cachedViews(keys: readonly string[]): Map<string, unknown> {
+    const cache = this.views();
+    const out = new Map<string, unknown>();
+    for (const key of keys) if (cache.has(key)) out.set(key, cache.get(key));
+    return out;
+  }
+
+  /**
+   * Sets a view for the current headers, for a caller that has just changed a header and already
+   * holds its parsed value (the transport stamping its own Via), so that it is not parsed back.
+   */
+  primeView(key: string, value: unknown): void {
+    this.views().set(key, value);
   }
 
   /** Every Via, topmost first. */
   get via(): Via[] {
-    return this.view('via', () => this.headers.getAll('via').flatMap(parseViaHeader));
+    return this.view('via', viaView);
   }
 
   get from(): NameAddr | undefined {
-    return this.optional('from', (v) => parseAddressHeader(v, 'From'));
+    return this.optional('from', fromView);
   }
 
   get to(): NameAddr | undefined {
-    return this.optional('to', (v) => parseAddressHeader(v, 'To'));
+    return this.optional('to', toView);
   }
 
   get callId(): string | undefined {
@@ -108,22 +157,15 @@ abstract class SipMessageBase {
 
   /** Every Contact; `'*'` for the wildcard of a REGISTER. */
   get contact(): NameAddr[] | '*' {
-    return this.view('contact', () => {
-      const all = this.headers.getAll('contact');
-      if (all.length === 1 && all[0]!.trim() === '*') return '*';
-      return all.flatMap((v) => {
-        const c = parseContactHeader(v);
-        return c === '*' ? [] : c;
-      });
-    });
+    return this.view('contact', contactView);
   }
 
   get routes(): NameAddr[] {
-    return this.view('route', () => this.headers.getAll('route').flatMap(parseRouteHeader));
+    return this.view('route', routeView);
   }
 
   get recordRoutes(): NameAddr[] {
-    return this.view('record-route', () => this.headers.getAll('record-route').flatMap(parseRouteHeader));
+    return this.view('record-route', recordRouteView);
   }
 
   /** The body decoded as UTF-8. */

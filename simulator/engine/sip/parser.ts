@@ -28,6 +28,7 @@ import {
   parseMediaType,
   parseBoundedInt,
   MAX_UINT32,
+  type CSeq,
 } from './syntax/scalars.js';
 import { SipSyntaxError } from './syntax/syntax-error.js';
 import { parseUri, type Uri } from './syntax/uri.js';
@@ -61,6 +62,10 @@ const HEADER_CHECKS: Record<string, (value: string, name: string) => unknown> = 
 };
 
 const MANDATORY = ['via', 'from', 'to', 'call-id', 'cseq'];
+/** Views that are every field's elements (as `SipMessage.via`, `routes`, `recordRoutes`). */
+const LIST_VIEWS: ReadonlySet<string> = new Set(['via', 'route', 'record-route']);
+/** Views of the first field's value. */
+const FIRST_VALUE_VIEWS: ReadonlySet<string> = new Set(['from', 'to', 'call-id', 'cseq', 'max-forwards', 'content-length', 'content-type', 'expires']);
 const SIP_VERSION_RE = /^SIP\/([0-9]+)\.([0-9]+)$/i;
 const CRLF = 0x0a;
 
@@ -117,7 +122,7 @@ function parseOrReject(bytes: Buffer, framing: Framing, draft: Draft): SipMessag
   const startLine = lines[0]!;
 
   // Headers first, so that a request with a bad start line (505, say) can still be answered.
-  const headers = new Headers(unfold(lines.slice(1), draft));
+  const headers = unfold(lines, draft);
   draft.headers = headers;
 
   let method: string | undefined;
@@ -129,15 +134,15 @@ function parseOrReject(bytes: Buffer, framing: Framing, draft: Draft): SipMessag
   } else {
     ({ method, uri } = parseRequestLine(startLine, draft));
   }
-  checkHeaders(headers, draft);
+  const views = checkHeaders(headers, draft);
 
   if (method !== undefined) {
-    const cseq = parseCSeq(headers.get('cseq')!);
+    const cseq = views.get('cseq') as CSeq;
     if (cseq.method !== method) reject(draft, `CSeq method ${cseq.method} does not match the request method ${method}`);
   }
 
   const available = bodyStart < 0 ? 0 : bytes.length - bodyStart;
-  const declared = headers.has('content-length') ? parseContentLength(headers.get('content-length')!) : undefined;
+  const declared = views.get('content-length') as number | undefined;
   if (declared === undefined && framing === 'stream') reject(draft, 'Content-Length is mandatory over a stream transport');
   if (declared !== undefined && declared > available) {
     reject(draft, `Content-Length ${declared} is larger than the ${available} bytes of body received`);
@@ -147,8 +152,8 @@ function parseOrReject(bytes: Buffer, framing: Framing, draft: Draft): SipMessag
   const raw = new Uint8Array(bytes);
   const body = bodyStart < 0 ? new Uint8Array(0) : raw.subarray(bodyStart, bodyStart + bodyLength);
   return draft.kind === 'request'
-    ? new SipRequest({ method: method!, uri: uri!, headers, body, raw })
-    : new SipResponse({ status, reason, headers, body, raw });
+    ? new SipRequest({ method: method!, uri: uri!, headers, body, raw, views })
+    : new SipResponse({ status, reason, headers, body, raw, views });
 }
 
 function reject(draft: Draft, reason: string, status = 400): never {
@@ -199,41 +204,67 @@ function parseRequestLine(line: string, draft: Draft): { method: string; uri: Ur
   return { method, uri };
 }
 
-/** Joins continuation lines (7.3.1: folding is equivalent to one SP) and splits name from value. */
-function unfold(lines: string[], draft: Draft): HeaderField[] {
-  const fields: { name: string; value: string }[] = [];
-  for (const line of lines) {
+/**
+ * Joins continuation lines (7.3.1: folding is equivalent to one SP) and splits name from value;
+ * `lines[0]` is the start line, skipped.
+ */
+function unfold(lines: string[], draft: Draft): Headers {
+  const names: string[] = [];
+  const values: string[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
     if (line === '') continue;
     // A stray CR or LF kept in a value would become a header line of its own when copied out.
     if (line.includes('\r') || line.includes('\n')) reject(draft, `stray CR or LF in the header line ${JSON.stringify(line.slice(0, 60))}`);
     if (line[0] === ' ' || line[0] === '\t') {
-      const last = fields[fields.length - 1];
-      if (last === undefined) reject(draft, 'a continuation line before the first header');
-      last.value += ` ${line.trim()}`;
+      if (values.length === 0) reject(draft, 'a continuation line before the first header');
+      values[values.length - 1] += ` ${line.trim()}`;
       continue;
     }
     const colon = line.indexOf(':');
     if (colon < 0) reject(draft, `header line without ":": ${JSON.stringify(line.slice(0, 60))}`);
-    const name = line.slice(0, colon).replace(/[ \t]+$/, '');
+    let end = colon;
+    while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+    const name = line.slice(0, end);
     if (!isToken(name)) reject(draft, `bad header name ${JSON.stringify(name.slice(0, 60))}`);
-    fields.push({ name, value: line.slice(colon + 1) });
+    names.push(name);
+    values.push(line.slice(colon + 1));
   }
-  return fields.map((f) => ({ name: f.name, value: f.value.trim() }));
+  const fields: HeaderField[] = new Array<HeaderField>(names.length);
+  const keys: string[] = new Array<string>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    fields[i] = { name: names[i]!, value: values[i]!.trim() };
+    keys[i] = headerKey(names[i]!);
+  }
+  return Headers.adopt(fields, keys);
 }
 
-function checkHeaders(headers: Headers, draft: Draft): void {
+/**
+ * Checks the grammar of the headers a receiver relies on, and returns what the checks parsed as
+ * the message's typed views (the keys and shapes of `SipMessage`'s view cache), so that nothing
+ * is parsed twice.
+ */
+function checkHeaders(headers: Headers, draft: Draft): Map<string, unknown> {
   const seen = new Map<string, number>();
-  for (const f of headers.fields) {
-    const key = headerKey(f.name);
+  const parsed = new Map<string, unknown[]>();
+  const fields = headers.fields;
+  const keys = headers.fieldKeys;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const key = keys[i]!;
     seen.set(key, (seen.get(key) ?? 0) + 1);
     const check = HEADER_CHECKS[key];
     if (check !== undefined) {
+      let value: unknown;
       try {
-        check(f.value, f.name);
+        value = check(f.value, f.name);
       } catch (e) {
         if (!(e instanceof SipSyntaxError)) throw e;
         reject(draft, e.message.startsWith(f.name) ? e.message : `${f.name}: ${e.message}`);
       }
+      const list = parsed.get(key);
+      if (list === undefined) parsed.set(key, [value]);
+      else list.push(value);
     }
   }
   for (const key of SINGLE_HEADERS) {
@@ -241,4 +272,12 @@ function checkHeaders(headers: Headers, draft: Draft): void {
     if (n > 1) reject(draft, `${canonicalHeaderName(key)} appears ${n} times; it takes one value`);
   }
   for (const key of MANDATORY) if (!seen.has(key)) reject(draft, `missing mandatory header ${canonicalHeaderName(key)}`);
+
+  const views = new Map<string, unknown>();
+  for (const [key, list] of parsed) {
+    if (LIST_VIEWS.has(key)) views.set(key, list.flat());
+    else if (key === 'contact') views.set(key, list.length === 1 && list[0] === '*' ? '*' : list.flatMap((c) => (c === '*' ? [] : (c as unknown[]))));
+    else if (FIRST_VALUE_VIEWS.has(key)) views.set(key, list[0]);
+  }
+  return views;
 }

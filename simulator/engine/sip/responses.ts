@@ -4,7 +4,7 @@
  * the later RFCs' codes a PBX meets).
  */
 import { headerKey } from './syntax/header-names.js';
-import { Headers } from './syntax/headers.js';
+import { Headers, type HeaderField } from './syntax/headers.js';
 import { SipResponse, type SipRequest } from './message.js';
 
 export const REASON_PHRASES: Readonly<Record<number, string>> = {
@@ -69,7 +69,7 @@ export const REASON_PHRASES: Readonly<Record<number, string>> = {
 
 export const reasonPhrase = (status: number): string => REASON_PHRASES[status] ?? REASON_PHRASES[Math.floor(status / 100) * 100] ?? '';
 
-const COPIED = ['via', 'from', 'to', 'call-id', 'cseq'];
+const COPIED: ReadonlySet<string> = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
 
 export interface ResponseOptions {
   reason?: string;
@@ -86,13 +86,57 @@ export interface ResponseOptions {
  */
 export function createResponse(request: SipRequest | Headers, status: number, options: ResponseOptions = {}): SipResponse {
   const source = request instanceof Headers ? request : request.headers;
-  // 8.2.6.1: a 100 also carries the request's Timestamp.
-  const copied = (name: string): boolean => COPIED.includes(headerKey(name)) || (status === 100 && headerKey(name) === 'timestamp');
-  const headers = new Headers(source.fields.filter((f) => copied(f.name)));
-  const to = headers.get('to');
-  if (options.toTag !== undefined && status !== 100 && to !== undefined && !/;\s*tag\s*=/i.test(to)) {
-    headers.set('to', `${to};tag=${options.toTag}`);
+  const fields: HeaderField[] = [];
+  const keys: string[] = [];
+  const sourceFields = source.fields;
+  const sourceKeys = source.fieldKeys;
+  let firstTo = -1;
+  let toCount = 0;
+  for (let i = 0; i < sourceFields.length; i++) {
+    const key = sourceKeys[i]!;
+    // 8.2.6.1: a 100 also carries the request's Timestamp.
+    if (!COPIED.has(key) && !(status === 100 && key === 'timestamp')) continue;
+    if (key === 'to') {
+      toCount++;
+      if (firstTo < 0) firstTo = fields.length;
+    }
+    fields.push(sourceFields[i]!);
+    keys.push(key);
   }
-  for (const [name, value] of options.headers ?? []) headers.append(name, value);
-  return new SipResponse({ status, reason: options.reason ?? reasonPhrase(status), headers, ...(options.body !== undefined && { body: options.body }) });
+  const to = firstTo < 0 ? undefined : fields[firstTo]!;
+  let toChanged = false;
+  if (options.toTag !== undefined && status !== 100 && to !== undefined && !/;\s*tag\s*=/i.test(to.value)) {
+    // As `Headers.set`: the first To gets the tag, in place; any other To goes.
+    fields[firstTo] = { name: to.name, value: `${to.value};tag=${options.toTag}` };
+    for (let i = fields.length - 1; i > firstTo; i--) {
+      if (keys[i] === 'to') {
+        fields.splice(i, 1);
+        keys.splice(i, 1);
+      }
+    }
+    toChanged = true;
+  }
+  const extraKeys = new Set<string>();
+  for (const [name, value] of options.headers ?? []) {
+    const key = headerKey(name);
+    fields.push({ name, value });
+    keys.push(key);
+    extraKeys.add(key);
+  }
+  // The copied fields are the request's own, so are their parsed views: reuse those already made.
+  let views: Map<string, unknown> | undefined;
+  if (!(request instanceof Headers)) {
+    views = request.cachedViews(toChanged || toCount === 0 ? REUSED_VIEWS_BUT_TO : REUSED_VIEWS);
+    for (const key of extraKeys) views.delete(key);
+  }
+  return new SipResponse({
+    status,
+    reason: options.reason ?? reasonPhrase(status),
+    headers: Headers.adopt(fields, keys),
+    ...(options.body !== undefined && { body: options.body }),
+    ...(views !== undefined && { views }),
+  });
 }
+
+const REUSED_VIEWS = ['via', 'from', 'to', 'call-id', 'cseq'];
+const REUSED_VIEWS_BUT_TO = ['via', 'from', 'call-id', 'cseq'];

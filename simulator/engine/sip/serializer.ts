@@ -4,7 +4,7 @@
  * `exactBytes` returns a parsed message's bytes untouched, and `rawBytes` sends any text at all,
  * for a conformance tool that must send what a broken peer sends.
  */
-import { canonicalHeaderName, compactHeaderName, headerKey } from './syntax/header-names.js';
+import { canonicalHeaderName, compactHeaderName } from './syntax/header-names.js';
 import type { SipMessage } from './message.js';
 
 export interface SerializeOptions {
@@ -22,22 +22,28 @@ const spell = {
 
 export function serializeMessage(msg: SipMessage, options: SerializeOptions = {}): Uint8Array {
   const name = spell[options.headerNames ?? 'as-is'];
-  const lines = [msg.startLine];
+  const autoLength = (options.contentLength ?? 'auto') === 'auto';
+  const fields = msg.headers.fields;
+  const keys = msg.headers.fieldKeys;
+  let head = `${msg.startLine}\r\n`;
   let sawLength = false;
-  for (const f of msg.headers.fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     let value = f.value;
-    if (headerKey(f.name) === 'content-length' && (options.contentLength ?? 'auto') === 'auto') {
+    if (autoLength && keys[i] === 'content-length') {
       if (sawLength) continue;
       sawLength = true;
       value = String(msg.body.byteLength);
     }
-    lines.push(`${name(f.name)}: ${value}`);
+    head += `${name(f.name)}: ${value}\r\n`;
   }
-  if (!sawLength && (options.contentLength ?? 'auto') === 'auto') lines.push(`${name('Content-Length')}: ${msg.body.byteLength}`);
-  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
-  const out = new Uint8Array(head.byteLength + msg.body.byteLength);
-  out.set(head, 0);
-  out.set(msg.body, head.byteLength);
+  if (!sawLength && autoLength) head += `${name('Content-Length')}: ${msg.body.byteLength}\r\n`;
+  head += '\r\n';
+  // Encoded straight into the output: no intermediate buffer to copy from.
+  const headLength = Buffer.byteLength(head, 'utf8');
+  const out = new Uint8Array(headLength + msg.body.byteLength);
+  Buffer.from(out.buffer, out.byteOffset, headLength).write(head, 0, 'utf8');
+  out.set(msg.body, headLength);
   return out;
 }
 

@@ -155,6 +155,8 @@ export class UserAgent {
   private readonly allowed: string[];
   private readonly accepted: Set<string>;
   private readonly usages = new Map<string, DialogUsage>();
+  private readonly contacts = new Map<SipTransportName, { listen: SipDestination; contact: NameAddr }>();
+  private readonly capabilities: readonly [string, string][];
   /** SUBSCRIBEs awaiting their dialog, by Call-ID and From tag. */
   private readonly pendingSubscriptions = new Map<string, PendingSubscription>();
   private readonly outgoingInvites = new Set<OutgoingInvite>();
@@ -185,6 +187,10 @@ export class UserAgent {
     });
     this.allowed = [...new Set([...BASE_METHODS, ...(this.prackMode === 'off' ? [] : ['PRACK']), ...(options.methods ?? []).map((m) => m.toUpperCase())])];
     this.accepted = new Set((options.accept ?? DEFAULT_ACCEPT).map((t) => t.toLowerCase()));
+    this.capabilities = [
+      ['Allow', this.allowed.join(', ')],
+      ['Supported', [...(this.prackMode === 'off' ? [] : ['100rel']), ...EXTENSIONS].join(', ')],
+    ];
     this.transport.on('request', this.onRequest);
     this.transport.on('response', this.onResponse);
     this.transport.on('sendError', this.onSendError);
@@ -296,6 +302,15 @@ export class UserAgent {
   contact(transport: SipTransportName): NameAddr {
     const listen = this.transport.listening.find((l) => l.transport === transport) ?? this.transport.listening[0];
     if (listen === undefined) throw new Error('the transport listens on nothing');
+    // Built once per listener: every call's 180, 200 and dialog use it.
+    const known = this.contacts.get(transport);
+    if (known?.listen === listen) return known.contact;
+    const contact = this.buildContact(transport, listen);
+    this.contacts.set(transport, { listen, contact });
+    return contact;
+  }
+
+  private buildContact(transport: SipTransportName, listen: SipDestination): NameAddr {
     const user = this.aor.kind === 'sip' ? this.aor.user : undefined;
     const params = new Params(transport === 'UDP' || transport === 'TLS' ? [] : [['transport', transport.toLowerCase()]]);
     return {
@@ -329,10 +344,7 @@ export class UserAgent {
 
   /** Allow and Supported (20.5, 20.37). */
   capabilityHeaders(): [string, string][] {
-    return [
-      ['Allow', this.allowed.join(', ')],
-      ['Supported', [...(this.prackMode === 'off' ? [] : ['100rel']), ...EXTENSIONS].join(', ')],
-    ];
+    return this.capabilities.map(([name, value]) => [name, value]);
   }
 
   warning(text: string): [string, string] {

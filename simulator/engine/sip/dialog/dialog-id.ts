@@ -9,7 +9,8 @@ export interface DialogId {
 }
 
 /** An unambiguous map key for a dialog identifier. */
-export const dialogKey = (id: DialogId): string => JSON.stringify([id.callId, id.localTag, id.remoteTag]);
+// NUL cannot occur in a Call-ID (word) or a tag (token or quoted-string), so the join is unambiguous.
+export const dialogKey = (id: DialogId): string => `${id.callId}\u0000${id.localTag}\u0000${id.remoteTag}`;
 
 export const sameDialogId = (a: DialogId, b: DialogId): boolean =>
   a.callId === b.callId && a.localTag === b.localTag && a.remoteTag === b.remoteTag;

@@ -47,12 +47,28 @@ export class Headers {
     this.keys = this.list.map((f) => headerKey(f.name));
   }
 
+  /**
+   * Adopts already-built fields and their `headerKey`s without copying (the parser's, which made
+   * them for this object alone).
+   */
+  static adopt(fields: HeaderField[], keys: string[]): Headers {
+    const h = new Headers();
+    h.list = fields;
+    h.keys = keys;
+    return h;
+  }
+
   get version(): number {
     return this.revision;
   }
 
   get fields(): readonly HeaderField[] {
     return this.list;
+  }
+
+  /** The `headerKey` of each field, in the order of `fields`. */
+  get fieldKeys(): readonly string[] {
+    return this.keys;
   }
 
   has(name: string): boolean {
@@ -74,7 +90,9 @@ export class Headers {
   /** The values of every field with this name, in order, not split. */
   getAll(name: string): string[] {
     const key = headerKey(name);
-    return this.list.filter((_f, i) => this.keys[i] === key).map((f) => f.value);
+    const out: string[] = [];
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.list[i]!.value);
+    return out;
   }
 
   /** For a list header, every element over all its fields; otherwise as `getAll`. */

@@ -40,7 +40,7 @@ export function parseGenericParams(s: Scanner): Params {
       entries.push([name, null]);
     }
   }
-  return new Params(entries);
+  return entries.length === 0 ? Params.EMPTY : new Params(entries);
 }
 
 /** Parses one name-addr or addr-spec at the cursor, leaving it before a following `,` or the end. */

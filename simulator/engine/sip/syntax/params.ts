@@ -11,6 +11,12 @@ export class Params {
     this.list = [...entries];
   }
 
+  /**
+   * An empty list, one instance shared by every parser result without parameters (a Params is
+   * never changed in place: `with` and `without` return new ones).
+   */
+  static readonly EMPTY: Params = new Params();
+
   get size(): number {
     return this.list.length;
   }

@@ -130,8 +130,8 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', rest: string): SipUri
     if (!isDigits(portText) || portText.length > 5 || Number(portText) > 65535) fail(text, 'bad port');
     port = Number(portText);
   }
-  const params = paramsText === undefined ? new Params() : splitParams(paramsText, text, ';', 'parameter', isParamText);
-  const headers = headersText === undefined ? new Params() : splitParams(headersText, text, '&', 'header', (s) => s.length > 0 && isHeaderText(s));
+  const params = paramsText === undefined ? Params.EMPTY : splitParams(paramsText, text, ';', 'parameter', isParamText);
+  const headers = headersText === undefined ? Params.EMPTY : splitParams(headersText, text, '&', 'header', (s) => s.length > 0 && isHeaderText(s));
   return {
     kind: 'sip',
     scheme,
@@ -151,7 +151,7 @@ function parseTelUri(text: string, rest: string): TelUri {
   if (!/^(\+[0-9().-]*[0-9][0-9().-]*|[0-9A-Fa-f*#().-]*[0-9A-Fa-f*#][0-9A-Fa-f*#().-]*)$/.test(number)) {
     fail(text, 'bad telephone number');
   }
-  const params = semi < 0 ? new Params() : splitParams(rest.slice(semi + 1), text, ';', 'parameter', isParamText);
+  const params = semi < 0 ? Params.EMPTY : splitParams(rest.slice(semi + 1), text, ';', 'parameter', isParamText);
   return { kind: 'tel', number, params, text };
 }
 

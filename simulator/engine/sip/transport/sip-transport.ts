@@ -97,6 +97,9 @@ export class SipTransport extends Emitter<SipTransportEvents> {
   private readonly idleTimeoutMs: number;
   private readonly largeRequestBytes: number;
   private readonly rport: boolean;
+  /** `listening` and `sentBy` answers, worked out once per set of listeners (the hot path asks per message). */
+  private bound?: readonly SipDestination[];
+  private readonly sentByMemo = new Map<string, Endpoint>();
 
   private constructor(private readonly options: SipTransportOptions) {
     super();
@@ -118,11 +121,12 @@ export class SipTransport extends Emitter<SipTransportEvents> {
   }
 
   /** What is actually listened on (ephemeral ports resolved). */
-  get listening(): SipDestination[] {
-    return [
+  get listening(): readonly SipDestination[] {
+    this.bound ??= [
       ...this.udp.map((s) => ({ transport: 'UDP' as const, endpoint: s.local })),
       ...this.streamListeners.map((l) => ({ transport: l.transport, endpoint: l.listener.local })),
     ];
+    return this.bound;
   }
 
   /** Open TCP/TLS connections. */
@@ -132,25 +136,40 @@ export class SipTransport extends Emitter<SipTransportEvents> {
 
   /** The sent-by this element puts in a Via for `transport` towards an address of `family`. */
   sentBy(transport: SipTransportName, family: 4 | 6): Endpoint {
+    const memoKey = `${transport}${family}`;
+    const known = this.sentByMemo.get(memoKey);
+    if (known !== undefined) return known;
     const same = this.listening.filter((l) => ipFamily(l.endpoint.address) === family);
     const match = same.find((l) => l.transport === transport) ?? same[0] ?? this.listening[0];
     if (match === undefined) throw new Error('the transport listens on nothing');
+    this.sentByMemo.set(memoKey, match.endpoint);
     return match.endpoint;
   }
 
   /** The destination a request really goes to: TCP instead of UDP for a large request (18.1.1). */
   route(request: SipRequest, destination: SipDestination): SipDestination {
-    if (destination.transport !== 'UDP' || this.largeRequestBytes === 0) return destination;
-    this.stamp(request, destination);
-    return serializeMessage(request).byteLength > this.largeRequestBytes ? { transport: 'TCP', endpoint: destination.endpoint } : destination;
+    return this.routeAndSerialize(request, destination).actual;
   }
 
   /** Stamps the top Via and sends; returns where it went (after the large-request rule). */
   sendRequest(request: SipRequest, destination: SipDestination): SipDestination {
-    const actual = this.route(request, destination);
-    this.stamp(request, actual);
-    this.sendBytes(serializeMessage(request), actual);
+    const { actual, bytes } = this.routeAndSerialize(request, destination);
+    this.sendBytes(bytes, actual);
     return actual;
+  }
+
+  /**
+   * Applies the large-request rule and returns the request's bytes as stamped for where it goes.
+   * Stamping is idempotent, so the bytes measured for a request that stays on its transport are
+   * the bytes to send: one stamp and one serialisation in the common case.
+   */
+  private routeAndSerialize(request: SipRequest, destination: SipDestination): { actual: SipDestination; bytes: Uint8Array } {
+    this.stamp(request, destination);
+    const bytes = serializeMessage(request);
+    if (destination.transport !== 'UDP' || this.largeRequestBytes === 0 || bytes.byteLength <= this.largeRequestBytes) return { actual: destination, bytes };
+    const actual: SipDestination = { transport: 'TCP', endpoint: destination.endpoint };
+    this.stamp(request, actual);
+    return { actual, bytes: serializeMessage(request) };
   }
 
   /** Sends a response back along the request's path (18.2.2). */
@@ -180,10 +199,22 @@ export class SipTransport extends Emitter<SipTransportEvents> {
 
   /** The transport a client transaction uses: bound to the request's (routed) destination. */
   clientTransport(request: SipRequest, destination: SipDestination): TransactionTransport {
-    const actual = this.route(request, destination);
+    const routed = this.routeAndSerialize(request, destination);
+    const actual = routed.actual;
+    // The bytes just measured are those of the first send, if the request is still unchanged
+    // then; not kept beyond it (a transaction lives long, retransmissions are rare).
+    let first: Uint8Array | undefined = routed.bytes;
+    const version = request.headers.version;
+    const body = request.body;
     return {
       reliable: isReliable(actual.transport),
       send: (message: SipMessage) => {
+        const bytes = first;
+        first = undefined;
+        if (message === request && bytes !== undefined && request.headers.version === version && request.body === body) {
+          this.sendBytes(bytes, actual);
+          return;
+        }
         if (message.kind === 'request') this.stamp(message, actual);
         this.sendBytes(serializeMessage(message), actual);
       },
@@ -205,6 +236,12 @@ export class SipTransport extends Emitter<SipTransportEvents> {
     for (const c of [...this.connections.values()]) c.close();
     for (const s of this.udp.splice(0)) s.close();
     for (const l of this.streamListeners.splice(0)) l.listener.close();
+    this.listenersChanged();
+  }
+
+  private listenersChanged(): void {
+    this.bound = undefined;
+    this.sentByMemo.clear();
   }
 
   private stamp(request: SipRequest, destination: SipDestination): void {
@@ -217,6 +254,7 @@ export class SipTransport extends Emitter<SipTransportEvents> {
       const socket = await network.bindDatagram({ address: spec.endpoint.address, port: spec.endpoint.port });
       socket.on('message', (data, from) => this.onDatagram(data, from, socket));
       this.udp.push(socket);
+      this.listenersChanged();
       return;
     }
     if (spec.transport === 'TLS' && this.options.tls === undefined) throw new Error(`tls:${spec.endpoint.address}:${spec.endpoint.port} needs a certificate and key`);
@@ -227,6 +265,7 @@ export class SipTransport extends Emitter<SipTransportEvents> {
     });
     listener.on('connection', (stream) => this.adopt(spec.transport as 'TCP' | 'TLS', stream));
     this.streamListeners.push({ transport: spec.transport, listener });
+    this.listenersChanged();
   }
 
   private onDatagram(data: Uint8Array, from: Endpoint, socket: DatagramSocket): void {

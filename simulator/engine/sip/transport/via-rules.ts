@@ -13,9 +13,16 @@ import { defaultPort, type SipTransportName } from './transport-spec.js';
 
 /** Rewrites the top Via, keeping the text of any other Via in the same field as it was. */
 function replaceTopVia(msg: SipMessage, via: Via): void {
-  const parts = splitHeaderList(msg.headers.get('via') ?? '');
+  const current = msg.headers.get('via') ?? '';
+  const parts = splitHeaderList(current);
   parts[0] = formatVia(via);
-  msg.headers.setFirst('via', parts.join(', '));
+  const value = parts.join(', ');
+  // Unchanged text (a request stamped again for a retransmission) keeps the parsed views valid.
+  if (value === current) return;
+  const before = msg.via;
+  msg.headers.setFirst('via', value);
+  // The new top Via is known parsed (formatVia and parseVia round-trip): spare parsing it back.
+  if (before.length > 0) msg.primeView('via', [via, ...before.slice(1)]);
 }
 
 /** Sets the top Via's transport and sent-by to what this element sends from, keeping its parameters. */
