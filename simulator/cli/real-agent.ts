@@ -23,7 +23,6 @@ export interface RealAgentOptions {
 
 export interface RealAgent {
   ua: UserAgent;
-  rng: SeededRandom;
   close(): Promise<void>;
 }
 
@@ -83,7 +82,6 @@ export async function startRealAgent(options: RealAgentOptions): Promise<RealAge
   });
   return {
     ua: agent,
-    rng,
     close: async () => {
       agent.detach();
       await transport.close();
