@@ -1,8 +1,10 @@
 /**
  * The outcome of one offer/answer exchange for the audio stream, as the RTP layer needs it: where
- * to send, with which payload types, at what ptime, in which direction (RFC 3264 6.1 and 7).
+ * to send, with which payload types, at what ptime, in which direction (RFC 3264 6.1 and 7), and
+ * with RTP/SAVP the SDES keys of both directions (RFC 4568 6.1).
  */
 import type { Endpoint } from '../../net/endpoint.js';
+import type { SdesCrypto } from '../srtp/sdes-crypto.js';
 import type { CodecSpec, PayloadFormat } from './codec.js';
 import type { Direction } from './direction.js';
 
@@ -13,6 +15,18 @@ export interface NegotiatedTelephoneEvent {
   readonly receivePayloadType: number;
   /** Events both sides support, fmtp syntax. */
   readonly events: string;
+}
+
+/**
+ * The a=crypto pair agreed for the stream; `srtpSessions()` turns it into the two SRTP sessions.
+ * A re-negotiation signals the same keys unless the srtp config was replaced: keep the sessions
+ * then, since a new one restarts the rollover counter and would reuse keystream (RFC 3711 3.3.1).
+ */
+export interface NegotiatedSrtp {
+  /** Our key: protects what we send. */
+  readonly local: SdesCrypto;
+  /** The peer's key: unprotects what we receive. */
+  readonly remote: SdesCrypto;
 }
 
 export interface NegotiatedMedia {
@@ -37,4 +51,6 @@ export interface NegotiatedMedia {
   readonly localHold: boolean;
   /** The peer stopped receiving: sendonly, inactive or c=0.0.0.0 from its side. */
   readonly remoteHold: boolean;
+  /** Set when the stream is RTP/SAVP; absent for plain RTP. */
+  readonly srtp?: NegotiatedSrtp;
 }

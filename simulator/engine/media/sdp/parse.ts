@@ -1,7 +1,8 @@
 /**
  * Reads an SDP body (RFC 4566) with sdp-transform into the view offer/answer needs: per m-line its
  * port, profile, payload formats (rtpmap, or the RFC 3551 static table), direction, connection
- * address (media level over session level, 5.7) and ptime. What cannot be read is an
+ * address (media level over session level, 5.7), ptime and a=crypto lines (RFC 4568 9.1). What
+ * cannot be read is an
  * `OfferAnswerError`, so that the UA answers 488 rather than failing.
  */
 import { parse, type MediaDescription, type SessionDescription } from 'sdp-transform';
@@ -35,6 +36,8 @@ export interface MediaView {
   readonly nullAddress: boolean;
   readonly ptime: number | undefined;
   readonly rtcp: { port: number; address?: string } | undefined;
+  /** The m-line's a=crypto values as written (`1 AES_CM_128_HMAC_SHA1_80 inline:...`). */
+  readonly crypto: readonly string[];
 }
 
 export interface SdpView {
@@ -55,11 +58,25 @@ export function parseSdp(text: string): SdpView {
     throw new OfferAnswerError(`unreadable SDP: ${(err as Error).message}`);
   }
   const origin = { username: o[1]!, sessionId: o[2]!, version: o[3]!, address: o[4]! };
-  const media = (description.media ?? []).map((m, index) => mediaView(description, m, index));
+  const crypto = cryptoLines(text);
+  const media = (description.media ?? []).map((m, index) => mediaView(description, m, index, crypto[index] ?? []));
   return { origin, media };
 }
 
-function mediaView(session: SessionDescription, m: MediaDescription, index: number): MediaView {
+/**
+ * The a=crypto values of each m-section, read from the text: sdp-transform keeps only the first
+ * session parameter of a line, and dropping one such as UNENCRYPTED_SRTP would change its meaning.
+ */
+function cryptoLines(text: string): string[][] {
+  const sections: string[][] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (line.startsWith('m=')) sections.push([]);
+    else if (line.startsWith('a=crypto:')) sections.at(-1)?.push(line.slice('a=crypto:'.length).trim());
+  }
+  return sections;
+}
+
+function mediaView(session: SessionDescription, m: MediaDescription, index: number, crypto: readonly string[]): MediaView {
   const address = m.connection?.ip ?? session.connection?.ip;
   const port = Number(m.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new OfferAnswerError(`m-line ${index + 1} has a bad port`);
@@ -91,5 +108,6 @@ function mediaView(session: SessionDescription, m: MediaDescription, index: numb
     nullAddress: address === '0.0.0.0' || address === '::',
     ptime,
     rtcp,
+    crypto,
   };
 }

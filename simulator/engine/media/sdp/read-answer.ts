@@ -1,15 +1,17 @@
 /**
  * The offerer's side of an exchange (RFC 3264 7): checks that the answer matches the offer m-line
  * for m-line, and takes from our audio stream the first codec of the answer that we offered, the
- * answer's payload types for sending, and our direction as the reverse of the answer's.
+ * answer's payload types for sending, our direction as the reverse of the answer's, and for an
+ * RTP/SAVP offer the answer's a=crypto line matched to ours by tag (RFC 4568 7.1.3).
  */
 import { OfferAnswerError } from '../../ua/body.js';
 import { codecLabel, isTelephoneEvent, sameCodec, type PayloadFormat } from './codec.js';
 import { directionOf, receives, reverse, sends, withoutReceive } from './direction.js';
 import { DEFAULT_EVENTS, formatEvents, intersectEvents, parseEvents } from './event-range.js';
-import type { LocalMediaConfig } from './media-config.js';
+import { SAVP, type LocalMediaConfig } from './media-config.js';
 import type { NegotiatedMedia } from './negotiated.js';
 import type { SdpView } from './parse.js';
+import { readCrypto } from './sdes-media.js';
 import type { AudioSlot, MediaSlot } from './write.js';
 
 export function readAnswer(offer: readonly MediaSlot[], answer: SdpView, config: LocalMediaConfig, hold: boolean): NegotiatedMedia {
@@ -26,6 +28,8 @@ export function readAnswer(offer: readonly MediaSlot[], answer: SdpView, config:
   if (first === undefined) {
     throw new OfferAnswerError(`the answer picks no codec we offered: ${m.formats.map(codecLabel).join(', ') || 'none'}`);
   }
+  if (ours.protocol === SAVP && m.protocol !== SAVP) throw new OfferAnswerError(`the answer uses ${m.protocol} for our ${SAVP} stream`);
+  const srtp = ours.protocol === SAVP ? readCrypto(ours.crypto, m) : undefined;
   const local = ours.formats.find((o) => sameCodec(o, first))!;
   const answered = m.nullAddress ? withoutReceive(m.direction) : m.direction;
   const peer = reverse(answered);
@@ -44,6 +48,7 @@ export function readAnswer(offer: readonly MediaSlot[], answer: SdpView, config:
     direction,
     localHold: hold,
     remoteHold: m.nullAddress || !receives(m.direction),
+    ...(srtp !== undefined ? { srtp } : {}),
   };
 }
 

@@ -5,7 +5,8 @@
  *
  * Our o= line keeps its session id for the whole session; its version goes up by one whenever
  * what we send differs from what we sent last, and stays when it does not (RFC 3264 8). A failed
- * exchange leaves the previous negotiation in force (RFC 3264 8, 6.1).
+ * exchange leaves the previous negotiation in force (RFC 3264 8, 6.1). Our SDES keys are drawn
+ * once and kept until the srtp configuration is replaced (RFC 4568 7.1.4).
  */
 import { Emitter } from '../../emitter.js';
 import type { SeededRandom } from '../../rng/index.js';
@@ -16,6 +17,7 @@ import type { NegotiatedMedia } from './negotiated.js';
 import { offerSlots } from './offer.js';
 import { parseSdp, type SdpOrigin } from './parse.js';
 import { readAnswer } from './read-answer.js';
+import { SdesKeys } from './sdes-keys.js';
 import { writeSdp, type MediaSlot } from './write.js';
 
 export const SDP_CONTENT_TYPE = 'application/sdp';
@@ -35,6 +37,7 @@ export type SdpSessionEvents = {
 
 export class SdpSession extends Emitter<SdpSessionEvents> implements SessionDescriptionHandler {
   private config: LocalMediaConfig;
+  private keys: SdesKeys | undefined;
   private readonly sessionId: string;
   private version = 0;
   private lastBody: string | undefined;
@@ -100,7 +103,7 @@ export class SdpSession extends Emitter<SdpSessionEvents> implements SessionDesc
 
   createOffer(): SipBody {
     this.live();
-    const slots = offerSlots(this.config, this.holding, this.layout);
+    const slots = offerSlots(this.config, this.holding, this.layout, this.sdesKeys());
     this.pending = slots;
     return this.body(slots);
   }
@@ -108,7 +111,7 @@ export class SdpSession extends Emitter<SdpSessionEvents> implements SessionDesc
   answer(offer: SipBody): SipBody {
     this.live();
     const view = parseSdp(sdpText(offer));
-    const { slots, negotiated } = answerOffer(view, this.config, this.holding);
+    const { slots, negotiated } = answerOffer(view, this.config, this.holding, this.sdesKeys());
     this.pending = undefined;
     this.remote = view.origin;
     this.layout = slots;
@@ -136,7 +139,16 @@ export class SdpSession extends Emitter<SdpSessionEvents> implements SessionDesc
     this.emit('closed');
   }
 
+  /** The key store of the current srtp configuration; a new configuration object draws new keys. */
+  private sdesKeys(): SdesKeys | undefined {
+    const srtp = this.config.srtp;
+    if (srtp === undefined) return undefined;
+    if (this.keys?.config !== srtp) this.keys = new SdesKeys(srtp);
+    return this.keys;
+  }
+
   private settle(negotiated: NegotiatedMedia): void {
+    this.keys?.settled(negotiated.srtp?.local.suite);
     this.current = negotiated;
     this.emit('negotiated', negotiated);
   }

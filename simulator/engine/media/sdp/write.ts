@@ -1,10 +1,12 @@
 /**
  * Writes a session description (RFC 4566 5) with sdp-transform from the m-line slots offer or
- * answer decided: our audio stream, and rejected streams kept at their place with port 0 (RFC
- * 3264 6 and 8: m-lines are never removed, and keep their order).
+ * answer decided: our audio stream with its a=crypto lines (RFC 4568 9.1), and rejected streams
+ * kept at their place with port 0 (RFC 3264 6 and 8: m-lines are never removed, and keep their
+ * order).
  */
 import { write, type MediaDescription } from 'sdp-transform';
 import { ipFamily } from '../../net/endpoint.js';
+import { formatCrypto, type SdesCrypto } from '../srtp/sdes-crypto.js';
 import type { PayloadFormat } from './codec.js';
 import type { Direction } from './direction.js';
 
@@ -16,6 +18,8 @@ export interface AudioSlot {
   readonly telephoneEvent: { payloadType: number; events: string } | undefined;
   readonly ptime: number;
   readonly direction: Direction;
+  /** a=crypto lines: those offered, or the one answered; empty for plain RTP. */
+  readonly crypto: readonly SdesCrypto[];
 }
 
 export interface RejectedSlot {
@@ -76,5 +80,11 @@ function mediaLine(slot: MediaSlot): MediaDescription {
     fmtp,
     ptime: slot.ptime,
     direction: slot.direction,
+    ...(slot.crypto.length > 0 ? { crypto: slot.crypto.map(cryptoAttribute) } : {}),
   };
+}
+
+function cryptoAttribute(c: SdesCrypto): NonNullable<MediaDescription['crypto']>[number] {
+  const [, suite = c.suite, config = '', ...session] = formatCrypto(c).slice('a=crypto:'.length).split(' ');
+  return { id: c.tag, suite, config, ...(session.length > 0 ? { sessionConfig: session.join(' ') } : {}) };
 }

@@ -10,5 +10,5 @@ export { aesCm, aesCmKeystream, packetIv } from './aes-cm.js';
 export { estimateIndex, type IndexEstimate } from './rtp-index.js';
 export { ReplayWindow, type ReplayVerdict } from './replay-window.js';
 export { parseCrypto, formatCrypto, type SdesCrypto, type SdesKeyParam, type SdesParse } from './sdes-crypto.js';
-export { generateCrypto, makeOffer, answerOffer, acceptAnswer, srtpSessions, unsupportedReason, type SdesAgreement } from './sdes-negotiation.js';
+export { generateCrypto, makeOffer, chooseOffered, answerOffer, acceptAnswer, srtpSessions, unsupportedReason, type SdesAgreement } from './sdes-negotiation.js';
 export { seededRandomBytes, type RandomBytes } from './random-bytes.js';

@@ -36,8 +36,8 @@ export function unsupportedReason(crypto: SdesCrypto, supported: readonly SrtpSu
   return undefined;
 }
 
-/** The answerer's choice: the first offered line we support, answered with our own key. */
-export function answerOffer(offer: readonly (string | SdesCrypto)[], random: RandomBytes, supported: readonly SrtpSuiteName[] = ALL_SUITES): SdesAgreement {
+/** The first offered line we can use, or why none is; the offerer's order is its preference (7.1.2). */
+export function chooseOffered(offer: readonly (string | SdesCrypto)[], supported: readonly SrtpSuiteName[] = ALL_SUITES): { ok: true; remote: SdesCrypto } | { ok: false; reason: string } {
   const reasons: string[] = [];
   for (const item of offer) {
     const remote = toCrypto(item);
@@ -46,13 +46,18 @@ export function answerOffer(offer: readonly (string | SdesCrypto)[], random: Ran
       continue;
     }
     const why = unsupportedReason(remote, supported);
-    if (why !== undefined) {
-      reasons.push(`tag ${remote.tag}: ${why}`);
-      continue;
-    }
-    return { ok: true, remote, local: generateCrypto(remote.tag, remote.suite as SrtpSuiteName, random) };
+    if (why === undefined) return { ok: true, remote };
+    reasons.push(`tag ${remote.tag}: ${why}`);
   }
   return { ok: false, reason: reasons.length === 0 ? 'no crypto attribute offered' : `no acceptable crypto attribute (${reasons.join('; ')})` };
+}
+
+/** The answerer's choice: the first offered line we support, answered with our own key. */
+export function answerOffer(offer: readonly (string | SdesCrypto)[], random: RandomBytes, supported: readonly SrtpSuiteName[] = ALL_SUITES): SdesAgreement {
+  const chosen = chooseOffered(offer, supported);
+  if (!chosen.ok) return chosen;
+  const { remote } = chosen;
+  return { ok: true, remote, local: generateCrypto(remote.tag, remote.suite as SrtpSuiteName, random) };
 }
 
 /** The offerer's side: the answer must name one of our tags with the same suite (7.1.3). */
