@@ -124,6 +124,7 @@ export class IncomingInvite extends Emitter<IncomingInviteEvents> {
     if (this.incoming.respond(status, init) === undefined) return false;
     this.finalStatus = status;
     this.sessionValue?.end('rejected');
+    this.descriptions?.close?.();
     this.emit('ended', status);
     return true;
   }

@@ -6,7 +6,7 @@
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { ServerTransaction } from '../sip/transaction/transaction-table.js';
 import type { IncomingContext } from '../sip/transport/sip-transport.js';
-import type { SipBody } from './body.js';
+import { bodyOf, type SipBody } from './body.js';
 import type { UserAgent } from './user-agent.js';
 
 export interface ResponseInit {
@@ -34,6 +34,10 @@ export class IncomingRequest {
 
   get method(): string {
     return this.request.method;
+  }
+
+  get body(): SipBody | undefined {
+    return bodyOf(this.request);
   }
 
   /** The final response, once sent. */

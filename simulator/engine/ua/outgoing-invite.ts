@@ -256,6 +256,7 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
     this.clearNoAnswer();
     if (outcome === 'answered') return;
     for (const session of this.sessions.values()) session.end(outcome);
+    this.descriptions?.close?.();
     this.emit('ended', outcome, response);
   }
 

@@ -427,7 +427,8 @@ export class Session extends Emitter<SessionEvents> {
     this.glareTimer = undefined;
     this.dialog.terminate();
     this.core.removeDialog(this);
-    this.descriptions?.close?.();
+    // The media of a forked INVITE is shared: another fork's answer goes on using it.
+    if (reason !== 'forked-away') this.descriptions?.close?.();
     this.emit('terminated', reason);
   }
 }

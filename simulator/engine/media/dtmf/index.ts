@@ -16,3 +16,4 @@ export { dtmfEventSource, type EventFrame } from './event-source.js';
 export { DtmfEventReceiver, type DtmfReceiverOptions, type EventPacketIn, type ReceivedDigit } from './event-receiver.js';
 export { dtmfInbandSource, dtmfSignal, dtmfTone, type InbandDtmfOptions } from './inband-generator.js';
 export { DTMF_DETECTOR_DEFAULTS, DtmfDetector, classifyBlock, detectDtmf, type DetectedDigit, type DtmfDetectorOptions } from './inband-detector.js';
+export { DTMF_CONTENT_TYPE, DTMF_RELAY_CONTENT_TYPE, dtmfRelayBody, parseInfoDigit, type InfoDigit } from './dtmf-relay.js';

@@ -23,6 +23,13 @@ export interface RtpSocketPair {
   close(): void;
 }
 
+/** A pair whose port is decided now and whose sockets are bound in the background. */
+export interface RtpPortReservation {
+  readonly port: number;
+  /** Rejects with EADDRINUSE when another socket holds the port or port + 1. */
+  readonly ready: Promise<RtpSocketPair>;
+}
+
 export class RtpPortAllocator {
   private readonly held = new Set<number>();
   private readonly first: number;
@@ -60,7 +67,29 @@ export class RtpPortAllocator {
     throw new NetError('EADDRINUSE', `no free RTP port pair on ${this.address} in ${this.first}-${this.last}`);
   }
 
-  private async tryBind(port: number): Promise<RtpSocketPair | undefined> {
+  /**
+   * Takes the next pair not handed out, for a caller that must write the port into an SDP before
+   * it can wait (the UA's offer/answer hooks are synchronous). A foreign socket on that port is
+   * only found when binding, so `ready` may reject.
+   */
+  reserve(): RtpPortReservation {
+    const pairs = Math.floor((this.last - this.first + 1) / 2);
+    for (let i = 0; i < pairs; i++) {
+      const port = this.next;
+      this.next = port + 2 + 1 > this.last ? this.first : port + 2;
+      if (this.held.has(port)) continue;
+      this.held.add(port);
+      const ready = this.tryBind(port, true).then((pair) => {
+        if (pair !== undefined) return pair;
+        this.held.delete(port);
+        throw new NetError('EADDRINUSE', `RTP port ${port} or ${port + 1} on ${this.address} is held by another socket`);
+      });
+      return { port, ready };
+    }
+    throw new NetError('EADDRINUSE', `no free RTP port pair on ${this.address} in ${this.first}-${this.last}`);
+  }
+
+  private async tryBind(port: number, reserved = false): Promise<RtpSocketPair | undefined> {
     const rtp = await this.bind(port);
     if (rtp === undefined) return undefined;
     const rtcp = await this.bind(port + 1);
@@ -68,7 +97,7 @@ export class RtpPortAllocator {
       rtp.close();
       return undefined;
     }
-    this.held.add(port);
+    if (!reserved) this.held.add(port);
     let open = true;
     return {
       port,

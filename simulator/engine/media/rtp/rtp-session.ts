@@ -38,6 +38,17 @@ export interface RtpSessionOptions {
   clockRates?: Readonly<Record<number, number>>;
 }
 
+/**
+ * A transform between the wire and RTP/RTCP, e.g. SRTP (RFC 3711): `protect*` maps what we send,
+ * `unprotect*` what we receive; returning a string refuses the packet with that reason.
+ */
+export interface RtpProtection {
+  protectRtp(packet: Uint8Array): Uint8Array | string;
+  unprotectRtp(packet: Uint8Array): Uint8Array | string;
+  protectRtcp(packet: Uint8Array): Uint8Array | string;
+  unprotectRtcp(packet: Uint8Array): Uint8Array | string;
+}
+
 export type RtpSessionEvents = {
   packet: (packet: RtpPacket, from: Endpoint) => void;
   rtcp: (packets: readonly RtcpPacket[], from: Endpoint) => void;
@@ -83,6 +94,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> {
   private invalid = 0;
   private lastRemoteReport: RemoteReport | undefined;
   private closed = false;
+  private protection: RtpProtection | undefined;
   readonly cname: string;
 
   constructor(private readonly options: RtpSessionOptions) {
@@ -125,6 +137,11 @@ export class RtpSession extends Emitter<RtpSessionEvents> {
   /** Changes the payload type sent (a re-negotiation picked another codec of the same rate). */
   setPayloadType(pt: number): void {
     this.sender.payloadType = pt;
+  }
+
+  /** Protects what is sent and checks what is received from now on (SRTP); undefined for plain RTP. */
+  setProtection(protection: RtpProtection | undefined): void {
+    this.protection = protection;
   }
 
   /** Starts pacing (RTP every ptime) and RTCP. Needs a remote and a source. */
@@ -202,12 +219,17 @@ export class RtpSession extends Emitter<RtpSessionEvents> {
 
   private transmit(packets: readonly Parameters<typeof encodeRtp>[0][]): void {
     if (this.remote === undefined || this.closed) return;
-    for (const p of packets) this.options.sockets.rtp.send(encodeRtp(p), this.remote);
+    for (const p of packets) {
+      const wire = this.protection === undefined ? encodeRtp(p) : this.protection.protectRtp(encodeRtp(p));
+      if (typeof wire !== 'string') this.options.sockets.rtp.send(wire, this.remote);
+    }
     if (packets.length > 0) this.sentSinceReport = true;
   }
 
-  private onRtp(data: Uint8Array, from: Endpoint): void {
-    if (looksLikeRtcp(data)) return this.onRtcp(data, from);
+  private onRtp(wire: Uint8Array, from: Endpoint): void {
+    if (looksLikeRtcp(wire)) return this.onRtcp(wire, from);
+    const data = this.unprotect(wire, from, 'rtp');
+    if (data === undefined) return;
     const r = decodeRtp(data);
     if (!r.ok) {
       this.invalid++;
@@ -224,7 +246,9 @@ export class RtpSession extends Emitter<RtpSessionEvents> {
     this.emit('packet', p, from);
   }
 
-  private onRtcp(data: Uint8Array, from: Endpoint): void {
+  private onRtcp(wire: Uint8Array, from: Endpoint): void {
+    const data = this.unprotect(wire, from, 'rtcp');
+    if (data === undefined) return;
     const r = decodeRtcp(data);
     if (!r.ok) {
       this.invalid++;
@@ -242,6 +266,15 @@ export class RtpSession extends Emitter<RtpSessionEvents> {
       if (p.type === 'bye') for (const s of p.sources) this.emit('bye', s, p.reason);
     }
     this.emit('rtcp', r.packets, from);
+  }
+
+  private unprotect(wire: Uint8Array, from: Endpoint, kind: 'rtp' | 'rtcp'): Uint8Array | undefined {
+    if (this.protection === undefined) return wire;
+    const r = kind === 'rtp' ? this.protection.unprotectRtp(wire) : this.protection.unprotectRtcp(wire);
+    if (typeof r !== 'string') return r;
+    this.invalid++;
+    this.emit('invalid', r, from);
+    return undefined;
   }
 
   /** RTT = A - LSR - DLSR in 1/65536 s (6.4.1); undefined before the peer saw an SR of ours. */
@@ -284,7 +317,9 @@ export class RtpSession extends Emitter<RtpSessionEvents> {
     this.sentSinceReport = false;
     const packets: RtcpPacket[] = [head, { type: 'sdes', chunks: [{ ssrc: this.ssrc, items: [{ type: SDES_CNAME, text: this.cname }] }] }];
     if (extra !== undefined) packets.push(extra);
-    this.options.sockets.rtcp.send(encodeRtcp(packets), this.remoteRtcp);
+    const wire = this.protection === undefined ? encodeRtcp(packets) : this.protection.protectRtcp(encodeRtcp(packets));
+    if (typeof wire === 'string') return;
+    this.options.sockets.rtcp.send(wire, this.remoteRtcp);
     this.rtcpSent++;
   }
 }

@@ -83,6 +83,12 @@ export class ToneMonitor {
     this.filled = Math.min(this.ring.length, this.filled + samples.length);
   }
 
+  /** Empties the window. */
+  clear(): void {
+    this.filled = 0;
+    this.at = 0;
+  }
+
   /** The window in time order. */
   window(): Int16Array {
     if (this.filled < this.ring.length) return this.ring.slice(0, this.filled);
