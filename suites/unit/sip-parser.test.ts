@@ -145,6 +145,13 @@ describe('SIP message parser', () => {
     expect(empty.ok).toBe(false);
   });
 
+  it('accepts an empty Supported or Allow (baresip sends "Supported:") but not an empty Require', () => {
+    const head = ['OPTIONS sip:b@x SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bKx', 'To: <sip:b@x>', 'From: <sip:a@x>;tag=1', 'Call-ID: c', 'CSeq: 1 OPTIONS'];
+    for (const empty of ['Supported:', 'k: ', 'Allow:']) expect(parseMessage(crlf([...head, empty, '', ''])).ok).toBe(true);
+    const require = parseMessage(crlf([...head, 'Require:', '', '']));
+    expect(!require.ok && require.error.status).toBe(400);
+  });
+
   it('refuses a stray CR or LF inside a header line, so that copying a header cannot inject another', () => {
     const base = 'OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKx\r\nTo: <sip:b@x>\r\nFrom: <sip:a@x>;tag=1\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n';
     const injected = parseMessage(`${base}Subject: hi\nEvil: yes\r\n\r\n`);

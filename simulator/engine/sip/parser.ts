@@ -56,9 +56,9 @@ const HEADER_CHECKS: Record<string, (value: string, name: string) => unknown> = 
   'retry-after': (v) => parseBoundedInt(v.replace(/[;(].*$/, ''), MAX_UINT32, 'Retry-After'),
   require: parseTokenListHeader,
   'proxy-require': parseTokenListHeader,
-  supported: parseTokenListHeader,
+  supported: (v) => parseTokenListHeader(v, 'Supported', true),
   unsupported: parseTokenListHeader,
-  allow: parseTokenListHeader,
+  allow: (v) => parseTokenListHeader(v, 'Allow', true),
 };
 
 const MANDATORY = ['via', 'from', 'to', 'call-id', 'cseq'];

@@ -46,8 +46,9 @@ export function parseContactHeader(value: string): NameAddr[] | '*' {
   return parseList(value, (s) => parseNameAddr(s), 'Contact');
 }
 
-/** Require, Supported, Allow, ...: a list of tokens. */
-export function parseTokenListHeader(value: string, header: string): string[] {
+/** Require, Supported, Allow, ...: a list of tokens; Supported and Allow may be empty (RFC 3261 25.1). */
+export function parseTokenListHeader(value: string, header: string, mayBeEmpty = false): string[] {
+  if (mayBeEmpty && value.trim() === '') return [];
   return parseList(
     value,
     (s) => {
