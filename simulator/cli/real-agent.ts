@@ -9,7 +9,9 @@ import { DigestServer, type ServerAlgorithm } from '../engine/sip/auth/index.js'
 import { SeededRandom } from '../engine/rng/index.js';
 import { parseTransportSpec, SipTransport, type SipDestination } from '../engine/sip/transport/index.js';
 import { UserAgent, type UserAgentOptions } from '../engine/ua/index.js';
+import type { CallMedia } from '../engine/media/call/index.js';
 import { UsageError } from './io.js';
+import { callMediaFactory, type MediaSettings } from './media-options.js';
 
 export interface RealAgentOptions {
   listen: SipDestination[];
@@ -19,10 +21,14 @@ export interface RealAgentOptions {
   ua: Omit<UserAgentOptions, 'transport' | 'rng' | 'aor'> & { user: string };
   /** Challenge INVITEs (401) and accept only these credentials. */
   challenge?: { user: string; password: string; realm: string; algorithms: ServerAlgorithm[] };
+  /** Real RTP for every call, offered and answered. */
+  media?: MediaSettings;
 }
 
 export interface RealAgent {
   ua: UserAgent;
+  /** The per-call media factory the UA uses, when media is on. */
+  media: (() => CallMedia) | undefined;
   close(): Promise<void>;
 }
 
@@ -73,8 +79,10 @@ export async function startRealAgent(options: RealAgentOptions): Promise<RealAge
     challenge === undefined
       ? undefined
       : new DigestServer({ realm: challenge.realm, algorithms: challenge.algorithms, clock, rng: rng.fork('digest'), lookup: (u) => (u === challenge.user ? challenge.password : undefined) });
+  const media = options.media === undefined ? undefined : callMediaFactory(options.media, { clock, network, rng: rng.fork('media'), address: first.address });
   const agent = new UserAgent({
     ...ua,
+    ...(media !== undefined && { sessionDescriptions: media }),
     transport,
     rng: rng.fork('ua'),
     aor: `sip:${user}@${host}:${first.port}`,
@@ -82,6 +90,7 @@ export async function startRealAgent(options: RealAgentOptions): Promise<RealAge
   });
   return {
     ua: agent,
+    media,
     close: async () => {
       agent.detach();
       await transport.close();

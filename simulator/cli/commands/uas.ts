@@ -8,9 +8,10 @@ import type { Command } from 'commander';
 import type { ServerAlgorithm } from '../../engine/sip/auth/index.js';
 import { AnsweringAgent } from '../../endpoints/load/index.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
+import { addMediaOptions, mediaSettings, type MediaCliOptions } from '../media-options.js';
 import { linger, positiveNumber, startRealAgent, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
 
-interface UasOptions {
+interface UasOptions extends MediaCliOptions {
   listen: string[];
   answerDelay?: number;
   reject?: number;
@@ -28,7 +29,7 @@ interface UasOptions {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerUas(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('uas')
     .description('answer calls like SIPp\'s built-in uas: 180, 200, then BYE/200; prints a JSON summary')
     .requiredOption('--listen <spec>', 'udp:ADDR:PORT, tcp:ADDR:PORT or tls:ADDR:PORT (repeatable)', collect)
@@ -42,37 +43,39 @@ export function registerUas(program: Command, io: CliIO, setExit: (code: number)
     .option('--tls-cert <file>', 'PEM certificate for tls: listeners')
     .option('--tls-key <file>', 'PEM key for tls: listeners')
     .option('--seed <n>', 'seed for tags, nonces and Call-IDs', positiveNumber('--seed', true))
-    .option('--t1 <ms>', 'RFC 3261 T1', positiveNumber('--t1'))
-    .action(async (options: UasOptions) => {
-      if (options.reject !== undefined && (options.reject < 300 || options.reject > 699)) throw new UsageError('--reject: expected a status from 300 to 699');
-      if ((options.authUser === undefined) !== (options.authPassword === undefined)) throw new UsageError('--auth-user and --auth-password go together');
-      const algorithms = options.authAlgorithms.split(',').map((a) => a.trim().toUpperCase());
-      const unknown = algorithms.filter((a) => a !== 'MD5' && a !== 'SHA-256');
-      if (unknown.length > 0 || algorithms.length === 0) throw new UsageError(`--auth-algorithms: expected MD5 and/or SHA-256, got ${options.authAlgorithms}`);
-      const agent = await startRealAgent({
-        listen: transportSpecs(options.listen),
-        ...(options.seed !== undefined && { seed: options.seed }),
-        ...(options.tlsCert !== undefined && { tlsCert: options.tlsCert }),
-        ...(options.tlsKey !== undefined && { tlsKey: options.tlsKey }),
-        ua: { user: 'pbxlab', ...(options.t1 !== undefined && { timers: { t1: options.t1 } }) },
-        ...(options.authUser !== undefined && { challenge: { user: options.authUser, password: options.authPassword!, realm: options.realm, algorithms: algorithms as ServerAlgorithm[] } }),
-      });
-      const { ua } = agent;
-      let uas!: AnsweringAgent;
-      const why = await untilDoneOrSignal((done) => {
-        uas = new AnsweringAgent(ua, {
-          ...(options.answerDelay !== undefined && { answerDelayMs: options.answerDelay }),
-          ...(options.reject !== undefined && { rejectStatus: options.reject }),
-          ...(options.maxCalls !== undefined && { maxCalls: options.maxCalls }),
-          onDone: done,
-        });
-        io.stderr(`pbxlab uas: listening on ${ua.transport.listening.map((l) => `${l.transport.toLowerCase()}:${l.endpoint.address}:${l.endpoint.port}`).join(' ')}\n`);
-      });
-      uas.stop();
-      await linger(why === 'done' ? 200 : 0);
-      const summary = uas.summary();
-      await agent.close();
-      io.stdout(`${JSON.stringify(summary)}\n`);
-      setExit(summary.failed === 0 && summary.errors === 0 ? EXIT.ok : EXIT.failed);
+    .option('--t1 <ms>', 'RFC 3261 T1', positiveNumber('--t1'));
+  addMediaOptions(command).action(async (options: UasOptions) => {
+    if (options.reject !== undefined && (options.reject < 300 || options.reject > 699)) throw new UsageError('--reject: expected a status from 300 to 699');
+    if ((options.authUser === undefined) !== (options.authPassword === undefined)) throw new UsageError('--auth-user and --auth-password go together');
+    const algorithms = options.authAlgorithms.split(',').map((a) => a.trim().toUpperCase());
+    const unknown = algorithms.filter((a) => a !== 'MD5' && a !== 'SHA-256');
+    if (unknown.length > 0 || algorithms.length === 0) throw new UsageError(`--auth-algorithms: expected MD5 and/or SHA-256, got ${options.authAlgorithms}`);
+    const media = mediaSettings(options);
+    const agent = await startRealAgent({
+      listen: transportSpecs(options.listen),
+      ...(media !== undefined && { media }),
+      ...(options.seed !== undefined && { seed: options.seed }),
+      ...(options.tlsCert !== undefined && { tlsCert: options.tlsCert }),
+      ...(options.tlsKey !== undefined && { tlsKey: options.tlsKey }),
+      ua: { user: 'pbxlab', ...(options.t1 !== undefined && { timers: { t1: options.t1 } }) },
+      ...(options.authUser !== undefined && { challenge: { user: options.authUser, password: options.authPassword!, realm: options.realm, algorithms: algorithms as ServerAlgorithm[] } }),
     });
+    const { ua } = agent;
+    let uas!: AnsweringAgent;
+    const why = await untilDoneOrSignal((done) => {
+      uas = new AnsweringAgent(ua, {
+        ...(options.answerDelay !== undefined && { answerDelayMs: options.answerDelay }),
+        ...(options.reject !== undefined && { rejectStatus: options.reject }),
+        ...(options.maxCalls !== undefined && { maxCalls: options.maxCalls }),
+        onDone: done,
+      });
+      io.stderr(`pbxlab uas: listening on ${ua.transport.listening.map((l) => `${l.transport.toLowerCase()}:${l.endpoint.address}:${l.endpoint.port}`).join(' ')}\n`);
+    });
+    uas.stop();
+    await linger(why === 'done' ? 200 : 0);
+    const summary = uas.summary();
+    await agent.close();
+    io.stdout(`${JSON.stringify(summary)}\n`);
+    setExit(summary.failed === 0 && summary.errors === 0 ? EXIT.ok : EXIT.failed);
+  });
 }

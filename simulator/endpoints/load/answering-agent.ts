@@ -1,12 +1,14 @@
 /**
  * The answering side of a load test, the equivalent of SIPp's built-in `uas` scenario on this
  * engine: every INVITE gets 180 Ringing then, after an optional delay, 200 OK (or a configured
- * rejection); BYE and OPTIONS are answered by the UA core. Runs on any clock and network, so the
- * same agent serves `pbxlab uas` on real sockets and tests in virtual time.
+ * rejection); BYE and OPTIONS are answered by the UA core. When the UA's session descriptions are
+ * CallMedia, each call's media is reported, and DTMF sent by SIP INFO reaches it. Runs on any
+ * clock and network, so the same agent serves `pbxlab uas` on real sockets and tests in virtual time.
  */
 import type { Timer } from '../../engine/clock/index.js';
+import { CallMedia } from '../../engine/media/call/index.js';
 import type { IncomingInvite, Session, UserAgent } from '../../engine/ua/index.js';
-import type { CallSummary } from './call-summary.js';
+import { callMediaReport, type CallMediaReport, type CallSummary } from './call-summary.js';
 
 export interface AnsweringAgentOptions {
   /** Delay between the 180 and the final answer, in ms. Default 0. */
@@ -23,6 +25,7 @@ export class AnsweringAgent {
   private ended = 0;
   private readonly started: number;
   private readonly pending = new Set<Timer>();
+  private readonly media: CallMediaReport[] = [];
   private finished = false;
 
   constructor(
@@ -47,6 +50,7 @@ export class AnsweringAgent {
       retransmissions: this.ua.stats.requestRetransmissions + this.ua.stats.okRetransmissions,
       errors: t.badRequestsAnswered + t.badRequestsDropped + t.badResponsesDropped + rejectedByChecks,
       durationMs: Math.round(this.ua.clock.now() - this.started),
+      ...(this.media.length > 0 && { media: this.media }),
     };
   }
 
@@ -88,7 +92,14 @@ export class AnsweringAgent {
   }
 
   private follow(session: Session): void {
-    session.on('terminated', (reason) => this.end(reason === 'bye-received' ? 'completed' : 'failed'));
+    session.on('request', (request) => {
+      if (request.method === 'INFO' && session.descriptions instanceof CallMedia) session.descriptions.receiveInfo(request.body);
+    });
+    session.on('terminated', (reason) => {
+      const report = callMediaReport(session);
+      if (report !== undefined) this.media.push(report);
+      this.end(reason === 'bye-received' ? 'completed' : 'failed');
+    });
   }
 
   private end(outcome?: 'completed' | 'failed'): void {

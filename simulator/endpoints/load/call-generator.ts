@@ -6,8 +6,10 @@
 import type { Timer } from '../../engine/clock/index.js';
 import { parseUri, type Uri } from '../../engine/sip/syntax/uri.js';
 import type { SipDestination } from '../../engine/sip/transport/index.js';
-import type { UserAgent } from '../../engine/ua/index.js';
-import { responseTimes, type CallSummary } from './call-summary.js';
+import { CallMedia, type RtpDtmfMode } from '../../engine/media/call/index.js';
+import { dtmfRelayBody, type DtmfDigit } from '../../engine/media/dtmf/index.js';
+import type { Session, SessionDescriptionHandler, UserAgent } from '../../engine/ua/index.js';
+import { callMediaReport, responseTimes, type CallMediaReport, type CallSummary } from './call-summary.js';
 import { signallingOnly } from './signalling-only.js';
 
 export interface CallGeneratorOptions {
@@ -23,8 +25,17 @@ export interface CallGeneratorOptions {
   maxDurationMs?: number;
   /** At most this many calls at once (SIPp's -l); 0 for no limit. */
   maxConcurrent?: number;
+  /** Each call's media (e.g. a CallMedia); default an SDP that offers no media (port 9, inactive). */
+  media?: () => SessionDescriptionHandler;
+  /** Digits to send once a call is answered (needs CallMedia as `media`). */
+  dtmf?: { digits: string; mode: DtmfMode };
   onDone?: () => void;
 }
+
+export type DtmfMode = RtpDtmfMode | 'info';
+
+/** SIP INFO digits are sent at the pace of RFC 4733 ones: 100 ms tone, 100 ms pause. */
+const INFO_DIGIT_MS = 100;
 
 /** How often the generator wakes up to place the calls that are due. */
 const TICK_MS = 10;
@@ -32,6 +43,7 @@ const TICK_MS = 10;
 export class CallGenerator {
   private readonly counts = { calls: 0, answered: 0, completed: 0, failed: 0, rejected: 0 };
   private readonly times: number[] = [];
+  private readonly media: CallMediaReport[] = [];
   private running = 0;
   private readonly started: number;
   private tick?: Timer;
@@ -70,6 +82,7 @@ export class CallGenerator {
       errors: this.ua.transport.stats.badResponsesDropped + this.ua.transport.stats.badRequestsAnswered,
       durationMs: Math.round(this.ua.clock.now() - this.started),
       responseTimeMs: responseTimes(this.times),
+      ...(this.media.length > 0 && { media: this.media }),
     };
   }
 
@@ -104,7 +117,8 @@ export class CallGenerator {
     const sent = this.ua.clock.now();
     const address = this.ua.transport.sentBy(this.options.destination.transport, this.options.destination.endpoint.address.includes(':') ? 6 : 4).address;
     this.target ??= parseUri(this.options.target);
-    const call = this.ua.invite(this.target, { destination: this.options.destination, descriptions: signallingOnly(address, this.counts.calls) });
+    const descriptions = this.options.media?.() ?? signallingOnly(address, this.counts.calls);
+    const call = this.ua.invite(this.target, { destination: this.options.destination, descriptions });
     let timed = false;
     const measure = (): void => {
       if (!timed) this.times.push(this.ua.clock.now() - sent);
@@ -126,11 +140,26 @@ export class CallGenerator {
         });
       };
       session.on('terminated', (reason) => {
+        const report = callMediaReport(session);
+        if (report !== undefined) this.media.push(report);
         if (reason !== 'bye-sent') this.end('failed');
       });
+      this.sendDtmf(session);
       const hold = this.options.holdMs ?? 0;
       if (hold > 0) this.ua.clock.setTimer(hold, hangUp);
       else hangUp();
+    });
+  }
+
+  private sendDtmf(session: Session): void {
+    const dtmf = this.options.dtmf;
+    const media = session.descriptions;
+    if (dtmf === undefined || !(media instanceof CallMedia)) return;
+    if (dtmf.mode !== 'info') return media.sendDtmf(dtmf.digits, dtmf.mode);
+    [...dtmf.digits].forEach((digit, i) => {
+      this.ua.clock.setTimer(i * 2 * INFO_DIGIT_MS, () => {
+        if (session.state === 'confirmed') session.info(dtmfRelayBody(digit.toUpperCase() as DtmfDigit, INFO_DIGIT_MS));
+      });
     });
   }
 

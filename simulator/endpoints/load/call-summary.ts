@@ -1,7 +1,10 @@
 /**
  * The JSON summary line printed by `pbxlab uac` and `pbxlab uas`: call counts, retransmissions,
- * errors and, for a caller, response-time percentiles in scenario time.
+ * errors, for a caller response-time percentiles in scenario time, and with media each call's
+ * received RTP streams, DTMF digits and the known tones heard.
  */
+import { CallMedia, type CallMediaStats } from '../../engine/media/call/index.js';
+import type { Session } from '../../engine/ua/index.js';
 
 export interface CallSummary {
   role: 'uac' | 'uas';
@@ -20,6 +23,29 @@ export interface CallSummary {
   durationMs: number;
   /** INVITE to final response, in ms (uac only). */
   responseTimeMs?: { p50: number; p95: number; p99: number; max: number };
+  /** One entry per answered call that had media, in the order the calls ended. */
+  media?: CallMediaReport[];
+}
+
+export interface CallMediaReport extends Omit<CallMediaStats, 'digits'> {
+  callId: string;
+  /** The DTMF digits received, in order, as one string. */
+  digits: string;
+  /** How each digit arrived. */
+  dtmf: { digit: string; via: string; durationMs: number | undefined }[];
+}
+
+/** The media report of a session that ended, when its session description handler was a CallMedia. */
+export function callMediaReport(session: Session): CallMediaReport | undefined {
+  const media = session.descriptions;
+  if (!(media instanceof CallMedia)) return undefined;
+  const { digits, ...stats } = media.stats();
+  return {
+    callId: session.dialog.id.callId,
+    ...stats,
+    digits: digits.map((d) => d.digit).join(''),
+    dtmf: digits.map((d) => ({ digit: d.digit, via: d.via, durationMs: d.durationMs })),
+  };
 }
 
 /** Nearest-rank percentile of sorted values (0 for none). */
