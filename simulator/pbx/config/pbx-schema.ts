@@ -1,0 +1,80 @@
+/**
+ * The PBX configuration file (issue 5; SPEC.md "PBX behaviour rules", "Other PBX services"):
+ * listeners, numbering profile and service codes, registration and call timers, secure credential
+ * rotation, extensions with their terminals, ring groups, pickup groups, manager/assistant pairs.
+ *
+ * Defaults: listen `udp:127.0.0.1:5060`; profile `neutral`; realm `pbxlab`; registration expiry
+ * 60-3600 s (3600 when the phone asks none); no-answer timeout 30 s (a common PBX default, and
+ * longer than the 20 s default of forward-on-no-answer so that forwarding happens first);
+ * blind-transfer recall 120 s (SPEC "Transfers"); secure passwords of 24 characters rotated daily,
+ * the old one accepted for one more hour.
+ *
+ * The parsed `serviceCodes` is the resolved list (profile codes with the file's changes), which
+ * is what the dialplan reads; in the file it maps a feature to its code, or to `false`.
+ */
+import { z } from 'zod';
+import { checkPbxConfig } from './cross-checks.js';
+import { serviceCodeSchema } from './dial-strings.js';
+import { extensionSchema } from './extension-schema.js';
+import { managerAssistantSchema, pickupGroupSchema, ringGroupSchema } from './group-schemas.js';
+import { listenSpecSchema } from './listen-spec.js';
+import { NUMBERING_PROFILE_NAMES, SERVICE_FEATURES, resolveServiceCodes, type ServiceFeature } from './numbering-profiles.js';
+
+export const DEFAULT_LISTEN = 'udp:127.0.0.1:5060';
+
+const codeOrOff = z.union([serviceCodeSchema, z.literal(false)], { error: 'expected a service code (1 to 8 of 0-9, * and #, quoted) or `false` to turn the feature off' });
+
+const serviceCodesSchema = z.strictObject(Object.fromEntries(SERVICE_FEATURES.map((f) => [f, codeOrOff.optional()])) as Record<ServiceFeature, z.ZodOptional<typeof codeOrOff>>);
+
+const registrationSchema = z.strictObject({
+  minExpires: z.number().int().min(1).default(60),
+  maxExpires: z.number().int().min(1).default(3600),
+  /** Granted when a REGISTER carries no expiry. */
+  defaultExpires: z.number().int().min(1).default(3600),
+});
+
+const timersSchema = z.strictObject({
+  /** An unanswered call ends (480/408 to the caller) after this. */
+  noAnswerSeconds: z.number().int().min(1).max(600).default(30),
+  /** A blind transfer the target does not answer comes back to the transferor after this. */
+  transferRecallSeconds: z.number().int().min(1).max(3600).default(120),
+});
+
+const secureCredentialsSchema = z.strictObject({
+  rotateEverySeconds: z.number().int().min(60).default(86_400),
+  /** How long the previous password is still accepted after a rotation. */
+  graceSeconds: z.number().int().min(0).default(3600),
+  length: z.number().int().min(16).max(64).default(24),
+});
+
+const pbxConfigObject = z.strictObject({
+  listen: z.array(listenSpecSchema).min(1).prefault([DEFAULT_LISTEN]),
+  profile: z.enum(NUMBERING_PROFILE_NAMES).default('neutral'),
+  /** The digest authentication realm. */
+  realm: z.string().min(1).default('pbxlab'),
+  registration: registrationSchema.prefault({}),
+  timers: timersSchema.prefault({}),
+  secureCredentials: secureCredentialsSchema.prefault({}),
+  serviceCodes: serviceCodesSchema.prefault({}),
+  extensions: z.array(extensionSchema).min(1),
+  ringGroups: z.array(ringGroupSchema).default([]),
+  pickupGroups: z.array(pickupGroupSchema).default([]),
+  managerAssistant: z.array(managerAssistantSchema).default([]),
+});
+
+export const pbxConfigSchema = pbxConfigObject
+  .superRefine((config, ctx) => checkPbxConfig(config, (path, message) => ctx.addIssue({ code: 'custom', path, message })), { when: () => true })
+  .transform((config) => ({ ...config, serviceCodes: resolveServiceCodes(config.profile, config.serviceCodes) }));
+
+export type PbxConfig = z.output<typeof pbxConfigSchema>;
+/** The configuration as written in the file (before defaults). */
+export type PbxConfigInput = z.input<typeof pbxConfigSchema>;
+export type ExtensionConfig = PbxConfig['extensions'][number];
+export type TerminalConfig = ExtensionConfig['terminals'][number];
+export type ForwardConfig = ExtensionConfig['forward'];
+export type RingGroupConfig = PbxConfig['ringGroups'][number];
+export type PickupGroupConfig = PbxConfig['pickupGroups'][number];
+export type ManagerAssistantConfig = PbxConfig['managerAssistant'][number];
+export type TimersConfig = PbxConfig['timers'];
+export type RegistrationConfig = PbxConfig['registration'];
+export type SecureCredentialsConfig = PbxConfig['secureCredentials'];
