@@ -20,18 +20,20 @@ export function sineSource(frequencies: number | readonly number[], options: Sin
   const rate = options.sampleRate ?? SAMPLE_RATE;
   const size = options.frameSamples ?? FRAME_SAMPLES;
   const amplitude = dbm0ToAmplitude(options.levelDbm0 ?? ACTOR_TONE_DBM0);
-  const steps = freqs.map((f) => (2 * Math.PI * f) / rate);
-  const phases = freqs.map(() => 0);
+  const sample = (n: number): number => saturate(amplitude * freqs.reduce((v, f) => v + Math.sin((2 * Math.PI * f * n) / rate), 0));
+  // Whole-hertz tones repeat after rate / gcd(rate, f1, f2, ...) samples (at most one second):
+  // one period is computed once and frames are copied out of it, which keeps a load of calls cheap.
+  const period = freqs.every(Number.isInteger) ? rate / freqs.reduce(gcd, rate) : undefined;
+  const table = period === undefined ? undefined : Int16Array.from({ length: period }, (_, n) => sample(n));
+  let n = 0;
   return () => {
     const frame = new Int16Array(size);
-    for (let i = 0; i < size; i++) {
-      let v = 0;
-      steps.forEach((step, k) => {
-        v += Math.sin(phases[k]!);
-        phases[k] = (phases[k]! + step) % (2 * Math.PI);
-      });
-      frame[i] = saturate(amplitude * v);
-    }
+    for (let i = 0; i < size; i++, n++) frame[i] = table === undefined ? sample(n) : table[n % table.length]!;
+    if (table !== undefined) n %= table.length;
     return frame;
   };
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? Math.abs(a) : gcd(b, a % b);
 }
