@@ -9,7 +9,8 @@ import { CallMedia, type CallMediaOptions } from '../../simulator/engine/media/c
 import { DTMF_RELAY_CONTENT_TYPE, dtmfRelayBody } from '../../simulator/engine/media/dtmf/index.js';
 import { RtpPortAllocator } from '../../simulator/engine/media/rtp/index.js';
 import { seededRandomBytes } from '../../simulator/engine/media/srtp/index.js';
-import { sineSource } from '../../simulator/engine/media/tone/index.js';
+import { sineSource, tonesPresent } from '../../simulator/engine/media/tone/index.js';
+import { MemoryWavSink, readWav, WavRecorder } from '../../simulator/engine/media/wav/index.js';
 import type { Session, UserAgent } from '../../simulator/engine/ua/index.js';
 import { uaWorld, type UaWorld } from '../support/ua-world.js';
 
@@ -138,6 +139,26 @@ describe('CallMedia: a call with RTP in virtual time', () => {
     expect(a.stats().invalid + b.stats().invalid).toBe(0);
     aliceSession.bye();
     await w.clock.runUntilIdleAsync();
+    await w.close();
+  });
+
+  it('records the call to WAV: both directions mixed, or what was received only', async () => {
+    const w = uaWorld(46);
+    const both = new MemoryWavSink();
+    const received = new MemoryWavSink();
+    const alice = await party(w, 'alice', 1800, { record: { recorder: new WavRecorder(both, { encoding: 'pcmu' }), direction: 'both' } });
+    const bob = await party(w, 'bob', 1900, { record: { recorder: new WavRecorder(received), direction: 'received' } });
+    let aliceSession: Session | undefined;
+    bob.ua.delegate = { onInvite: (invite) => invite.accept() };
+    alice.ua.invite('sip:bob@10.0.0.2').on('accepted', (s) => (aliceSession = s));
+    await w.clock.runUntilAsync(3000);
+    aliceSession!.bye();
+    await w.clock.runUntilIdleAsync();
+    const mix = readWav(both.bytes()).samples;
+    const heard = readWav(received.bytes()).samples;
+    expect(mix.length / 8000).toBeGreaterThan(2.5);
+    expect(tonesPresent(mix.subarray(8000, 16000), [1800, 1900])).toEqual([1800, 1900]);
+    expect(tonesPresent(heard.subarray(8000, 16000), [1800, 1900])).toEqual([1800]);
     await w.close();
   });
 
