@@ -20,6 +20,8 @@ export interface ResponseInit {
 export class IncomingRequest {
   /** The To tag this UA gives the request's responses (a fresh one unless the request had one). */
   readonly toTag: string;
+  /** The digest username the UA core verified, when the request had to authenticate. */
+  authenticatedUser: string | undefined;
   private final?: SipResponse;
 
   constructor(

@@ -1,4 +1,4 @@
-export { UserAgent, type UserAgentOptions, type UserAgentDelegate, type UserAgentStats, type LiveObjects, type PrackMode, type DialogUsage, type PendingSubscription } from './user-agent.js';
+export { UserAgent, type UserAgentOptions, type CallerIdentity, type UserAgentDelegate, type UserAgentStats, type LiveObjects, type PrackMode, type DialogUsage, type PendingSubscription } from './user-agent.js';
 export { ClientRequest, type ClientRequestDelegate } from './client-request.js';
 export { IncomingRequest, type ResponseInit } from './incoming-request.js';
 export { OutgoingInvite, type OutgoingInviteOptions, type InviteOutcome } from './outgoing-invite.js';

@@ -14,6 +14,7 @@ import type { Uri } from '../sip/syntax/uri.js';
 import type { SipDestination } from '../sip/transport/transport-spec.js';
 import { bodyFields, bodyOf, OfferAnswerError, type SessionDescriptionHandler, type SipBody } from './body.js';
 import { ClientRequest } from './client-request.js';
+import type { CallerIdentity } from './user-agent.js';
 import { Session } from './session.js';
 import type { UserAgent } from './user-agent.js';
 
@@ -31,6 +32,8 @@ export type OutgoingInviteEvents = {
 export interface OutgoingInviteOptions {
   /** The To URI; default the Request-URI. */
   to?: string;
+  /** The From identity; default the UA's AOR and display name. */
+  from?: CallerIdentity;
   /** Where to send; default the outbound proxy or the Request-URI's host. */
   destination?: SipDestination;
   headers?: [string, string][];
@@ -79,7 +82,7 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
         method: 'INVITE',
         uri: target,
         headers: [
-          ...core.outOfDialogHeaders({ to: options.to ?? target.text, fromTag, callId: this.callId, seq: seq++, method: 'INVITE' }),
+          ...core.outOfDialogHeaders({ to: options.to ?? target.text, fromTag, callId: this.callId, seq: seq++, method: 'INVITE', ...(options.from !== undefined && { from: options.from }) }),
           core.contactHeader(this.destination.transport),
           ...core.capabilityHeaders(),
           ...(options.headers ?? []),

@@ -66,6 +66,12 @@ export interface UserAgentDelegate {
   onRequest?(request: IncomingRequest): void;
 }
 
+/** Who a request says it is from, when not the UA's own AOR (a B2BUA passing on the caller, RFC 3261 8.1.1.3). */
+export interface CallerIdentity {
+  uri: string;
+  displayName?: string;
+}
+
 export interface UserAgentOptions {
   transport: SipTransport;
   rng: SeededRandom;
@@ -324,13 +330,14 @@ export class UserAgent {
   }
 
   /** From, To, Call-ID, CSeq, Max-Forwards and Via (stamped by the transport) of a new request. */
-  outOfDialogHeaders(f: { to: string; fromTag: string; callId: string; seq: number; method: string }): [string, string][] {
-    const display = this.options.displayName === undefined ? '' : `"${this.options.displayName.replace(/["\\]/g, '')}" `;
+  outOfDialogHeaders(f: { to: string; fromTag: string; callId: string; seq: number; method: string; from?: CallerIdentity }): [string, string][] {
+    const name = f.from !== undefined ? f.from.displayName : this.options.displayName;
+    const display = name === undefined ? '' : `"${name.replace(/["\\]/g, '')}" `;
     const to = f.to.startsWith('<') || f.to.includes('<') ? f.to : `<${f.to}>`;
     return [
       ['Via', `SIP/2.0/UDP 0.0.0.0;branch=${this.newBranch()}`],
       ['Max-Forwards', '70'],
-      ['From', `${display}<${this.aor.text}>;tag=${f.fromTag}`],
+      ['From', `${display}<${f.from?.uri ?? this.aor.text}>;tag=${f.fromTag}`],
       ['To', to],
       ['Call-ID', f.callId],
       ['CSeq', `${f.seq} ${f.method}`],
@@ -551,6 +558,7 @@ export class UserAgent {
         const headers: [string, string][] = [...challenges.map((c): [string, string] => [field, c]), this.warning(verdict.reason)];
         return { status: auth.proxyAuth === true ? 407 : 401, init: { headers } };
       }
+      incoming.authenticatedUser = verdict.username;
     }
     return undefined;
   }

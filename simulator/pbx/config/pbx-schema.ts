@@ -36,6 +36,8 @@ const registrationSchema = z.strictObject({
 const timersSchema = z.strictObject({
   /** An unanswered call ends (480/408 to the caller) after this. */
   noAnswerSeconds: z.number().int().min(1).max(600).default(30),
+  /** How long one order of an extension's terminals rings before the next order does (SPEC, multi-terminal). */
+  ringRoundSeconds: z.number().int().min(1).max(600).default(15),
   /** A blind transfer the target does not answer comes back to the transferor after this. */
   transferRecallSeconds: z.number().int().min(1).max(3600).default(120),
 });

@@ -56,6 +56,8 @@ export type CallMediaEvents = {
   digit: (digit: CallDigit) => void;
   /** The reserved port could not be bound; the call has no media. */
   failed: (error: Error) => void;
+  /** Each decoded frame received (what a bridge passes to the other leg). */
+  audio: (pcm: Int16Array) => void;
 };
 
 export interface CallMediaStats {
@@ -123,7 +125,10 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
       ...ear,
       ...(options.inbandDtmf !== undefined && { inbandDtmf: options.inbandDtmf }),
       onDigit: (d) => this.digit(d),
-      ...(record !== undefined && record.direction !== 'sent' && { onFrame: (pcm: Int16Array) => this.recordReceived(pcm) }),
+      onFrame: (pcm: Int16Array) => {
+        if (record !== undefined && record.direction !== 'sent') this.recordReceived(pcm);
+        this.emit('audio', pcm);
+      },
     });
     reservation.ready.then(
       (pair) => this.bound(pair),
