@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerSipLint } from './commands/sip-lint.js';
 import { registerUac } from './commands/uac.js';
+import { registerServe } from './commands/serve.js';
 import { registerUas } from './commands/uas.js';
 import { EXIT, UsageError, processIO, type CliIO } from './io.js';
 
@@ -25,6 +26,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   registerSipLint(sip, io, setExit);
   registerUas(program, io, setExit);
   registerUac(program, io, setExit);
+  registerServe(program, io, setExit);
   for (const cmd of [program, sip, ...sip.commands, ...program.commands]) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

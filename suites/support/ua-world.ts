@@ -12,7 +12,8 @@ export interface UaWorld {
   clock: VirtualClock;
   net: SimNetwork;
   rng: SeededRandom;
-  agent(name: string, options?: Partial<Omit<UserAgentOptions, 'transport' | 'rng' | 'aor'>>): Promise<UserAgent>;
+  /** A UA on the next host; its AOR is `sip:NAME@HOST` unless `aor` says otherwise. */
+  agent(name: string, options?: Partial<Omit<UserAgentOptions, 'transport' | 'rng'>>): Promise<UserAgent>;
   /** Every agent's live objects summed, plus the clock's pending timers. */
   leftovers(): { live: number; timers: number };
   close(): Promise<void>;
@@ -33,7 +34,7 @@ export function uaWorld(seed: number | string = 1, link: Partial<LinkConditions>
       net.addHost(name, [address]);
       const transport = await SipTransport.start({ network: net, listen: [parseTransportSpec(`udp:${address}:5060`), parseTransportSpec(`tcp:${address}:5060`)] });
       transports.push(transport);
-      const ua = new UserAgent({ transport, rng: rng.fork(name), aor: `sip:${name}@${address}`, ...options });
+      const ua = new UserAgent({ transport, rng: rng.fork(name), ...options, aor: options.aor ?? `sip:${name}@${address}` });
       agents.push(ua);
       return ua;
     },

@@ -57,7 +57,19 @@ interface OutboundLeg {
   readonly round: number;
   readonly invite: OutgoingInvite;
   readonly media: CallMedia;
+  readonly startedAt: number;
   status?: number;
+  endedAt?: number;
+}
+
+/** What a finished call's records need of each outbound leg. */
+export interface OutboundLegSummary {
+  readonly user: string;
+  readonly contact: string;
+  readonly sipCallId: string;
+  readonly status: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
 }
 
 export class PbxCall extends Emitter<PbxCallEvents> {
@@ -94,6 +106,11 @@ export class PbxCall extends Emitter<PbxCallEvents> {
     return this.answeredBy?.reach.user;
   }
 
+  outboundLegs(): OutboundLegSummary[] {
+    const now = this.ctx.clock.now();
+    return this.legs.map((l) => ({ user: l.reach.user, contact: l.reach.contact, sipCallId: l.invite.callId, status: l.status ?? 487, startedAt: l.startedAt, endedAt: l.endedAt ?? now }));
+  }
+
   start(): void {
     this.noAnswerTimer = this.ctx.clock.setTimer(this.ctx.noAnswerMs, () => this.giveUp('no-answer', 480));
     this.nextRound();
@@ -124,7 +141,7 @@ export class PbxCall extends Emitter<PbxCallEvents> {
       descriptions: media,
       noAnswerTimeoutMs: this.ctx.noAnswerMs + 1000,
     });
-    const leg: OutboundLeg = { reach, round, invite, media };
+    const leg: OutboundLeg = { reach, round, invite, media, startedAt: this.ctx.clock.now() };
     this.legs.push(leg);
     invite.on('progress', (response) => {
       if (response.status < 180 || this.ringing || this.result !== undefined) return;
@@ -156,6 +173,7 @@ export class PbxCall extends Emitter<PbxCallEvents> {
     let hangupBy: 'caller' | 'callee' | undefined;
     const ended = (): void => {
       if (inbound.state === 'terminated' && session.state === 'terminated') {
+        leg.endedAt = this.ctx.clock.now();
         this.bridge?.close();
         this.finish({ disposition: 'answered', status: 200, ...(hangupBy !== undefined && { hangupBy }) });
       }
@@ -175,6 +193,7 @@ export class PbxCall extends Emitter<PbxCallEvents> {
   private legFailed(leg: OutboundLeg, outcome: InviteOutcome, status: number | undefined): void {
     if (outcome === 'answered') return;
     leg.status = status ?? (outcome === 'timeout' ? 408 : outcome === 'canceled' ? 487 : 503);
+    leg.endedAt = this.ctx.clock.now();
     if (this.answeredBy !== undefined || this.result !== undefined || leg.round !== this.round) return;
     if (this.legs.every((l) => l.round !== this.round || l.status !== undefined)) this.nextRound();
   }

@@ -1,0 +1,77 @@
+/**
+ * `pbxlab serve --config pbx.yaml`: the simulated PBX on real sockets (the config's `listen`, or
+ * `--listen`), for real phones and peers. Logs each registration and call in one line on stderr,
+ * appends CDRs to `--cdr` (JSON lines, fsync'd per record), and stops cleanly on SIGINT/SIGTERM.
+ */
+import type { Command } from 'commander';
+import { RealClock } from '../../engine/clock/index.js';
+import { RealNetwork } from '../../engine/net/index.js';
+import { SeededRandom } from '../../engine/rng/index.js';
+import { SipTransport } from '../../engine/sip/transport/index.js';
+import { ConfigError } from '../../config/index.js';
+import { openCdrJournal } from '../../pbx/cdr/index.js';
+import { loadPbxConfig, type PbxConfig } from '../../pbx/config/index.js';
+import { Pbx } from '../../pbx/index.js';
+import { EXIT, UsageError, type CliIO } from '../io.js';
+import { positiveNumber, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
+
+interface ServeOptions {
+  config: string;
+  listen?: string[];
+  cdr: string;
+  rtpPorts: string;
+  seed?: number;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('run the simulated PBX on real sockets for real phones: registrar, calls, CDRs')
+    .requiredOption('--config <file>', 'PBX configuration (YAML)')
+    .option('--listen <spec>', 'udp:ADDR:PORT, tcp:ADDR:PORT or tls:ADDR:PORT (repeatable; overrides the config)', collect)
+    .option('--cdr <file>', 'append call detail records here (JSON lines)', 'reports/cdr.jsonl')
+    .option('--rtp-ports <first-last>', 'RTP port range for the PBX side of calls', '10000-10999')
+    .option('--seed <n>', 'seed for tags, nonces and generated passwords', positiveNumber('--seed', true))
+    .action(async (options: ServeOptions) => {
+      let config: PbxConfig;
+      try {
+        config = loadPbxConfig(options.config);
+      } catch (e) {
+        if (e instanceof ConfigError) throw new UsageError(e.message);
+        throw new UsageError(`--config ${options.config}: ${(e as Error).message}`);
+      }
+      const range = /^(\d+)-(\d+)$/.exec(options.rtpPorts);
+      if (!range || Number(range[1]) >= Number(range[2])) throw new UsageError(`--rtp-ports: expected FIRST-LAST, got ${JSON.stringify(options.rtpPorts)}`);
+      const listen = options.listen !== undefined ? transportSpecs(options.listen) : config.listen;
+      const clock = new RealClock();
+      const network = new RealNetwork({ clock });
+      let transport: SipTransport;
+      try {
+        transport = await SipTransport.start({ network, listen });
+      } catch (e) {
+        await network.close();
+        throw new UsageError(`cannot listen: ${(e as Error).message}`);
+      }
+      const cdr = openCdrJournal(options.cdr);
+      const pbx = new Pbx({
+        config,
+        transport,
+        network,
+        clock,
+        rng: SeededRandom.fromSeed(options.seed ?? Date.now()),
+        rtpPorts: { first: Number(range[1]), last: Number(range[2]) },
+        cdr,
+        log: (line) => io.stderr(`pbxlab serve: ${line}\n`),
+      });
+      io.stderr(`pbxlab serve: ${config.extensions.length} extensions; listening on ${transport.listening.map((l) => `${l.transport.toLowerCase()}:${l.endpoint.address}:${l.endpoint.port}`).join(' ')}\n`);
+      const why = await untilDoneOrSignal(() => undefined);
+      io.stderr(`pbxlab serve: ${why}, stopping (${pbx.calls.size} calls in progress)\n`);
+      pbx.close();
+      cdr.close();
+      await transport.close();
+      await network.close();
+      setExit(EXIT.ok);
+    });
+}
