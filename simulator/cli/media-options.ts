@@ -44,14 +44,19 @@ export function addMediaOptions(command: Command): Command {
     .option('--srtp <mode>', 'SRTP with SDES keys: offer (also accept plain RTP) or require');
 }
 
+/** `--rtp-ports FIRST-LAST`. */
+export function portRange(value: string): PortRange {
+  const range = /^(\d+)-(\d+)$/.exec(value);
+  if (!range || Number(range[1]) >= Number(range[2]) || Number(range[2]) > 65535) throw new UsageError(`--rtp-ports: expected FIRST-LAST, e.g. 4000-4128, got ${JSON.stringify(value)}`);
+  return { first: Number(range[1]), last: Number(range[2]) };
+}
+
 /** Checks the media options; undefined without --media. */
 export function mediaSettings(o: MediaCliOptions): MediaSettings | undefined {
   if (!o.media) {
     if (o.tone !== undefined || o.play !== undefined || o.srtp !== undefined || o.mediaAddress !== undefined) throw new UsageError('--tone, --play, --srtp and --media-address need --media');
     return undefined;
   }
-  const range = /^(\d+)-(\d+)$/.exec(o.rtpPorts);
-  if (!range || Number(range[1]) >= Number(range[2]) || Number(range[2]) > 65535) throw new UsageError(`--rtp-ports: expected FIRST-LAST, e.g. 4000-4128, got ${JSON.stringify(o.rtpPorts)}`);
   if (o.tone !== undefined && o.play !== undefined) throw new UsageError('--tone and --play exclude each other');
   if (o.srtp !== undefined && o.srtp !== 'offer' && o.srtp !== 'require') throw new UsageError(`--srtp: expected offer or require, got ${JSON.stringify(o.srtp)}`);
   let audio: WavAudio | undefined;
@@ -65,7 +70,7 @@ export function mediaSettings(o: MediaCliOptions): MediaSettings | undefined {
   const tone = o.tone;
   return {
     address: o.mediaAddress,
-    ports: { first: Number(range[1]), last: Number(range[2]) },
+    ports: portRange(o.rtpPorts),
     source: () => (audio !== undefined ? wavSource(audio, { loop: true }) : sineSource(tone ?? [])),
     srtp: o.srtp as MediaSettings['srtp'],
   };

@@ -42,6 +42,9 @@ export function transportSpecs(values: readonly string[]): SipDestination[] {
   });
 }
 
+/** A repeatable option's values, in order. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export function positiveNumber(name: string, integer = false): (value: string) => number {
   return (value) => {
     const n = Number(value);

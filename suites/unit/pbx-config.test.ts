@@ -48,7 +48,7 @@ describe('PBX configuration: loading', () => {
     expect(config.profile).toBe('neutral');
     expect(config.realm).toBe('pbxlab');
     expect(config.registration).toEqual({ minExpires: 60, maxExpires: 3600, defaultExpires: 3600 });
-    expect(config.timers).toEqual({ noAnswerSeconds: 30, transferRecallSeconds: 120 });
+    expect(config.timers).toEqual({ noAnswerSeconds: 30, ringRoundSeconds: 15, transferRecallSeconds: 120 });
     expect(config.secureCredentials).toEqual({ rotateEverySeconds: 86_400, graceSeconds: 3600, length: 24 });
     expect(config.serviceCodes).toEqual(NUMBERING_PROFILES.neutral);
     expect(config.ringGroups).toEqual([]);
@@ -88,7 +88,7 @@ describe('PBX configuration: loading', () => {
     expect(config.ringGroups).toEqual([{ number: '600', name: 'Sales', strategy: 'sequential', members: ['2002', '2004'], noAnswerSeconds: 20 }]);
     expect(config.pickupGroups).toEqual([{ name: 'office', members: ['2002', '2003', '2004'] }]);
     expect(config.managerAssistant).toEqual([{ manager: '2001', assistant: '2003', mode: 'dedicated', allow: ['2005', '+5511999990000'] }]);
-    expect(config.timers).toEqual({ noAnswerSeconds: 45, transferRecallSeconds: 120 });
+    expect(config.timers).toEqual({ noAnswerSeconds: 45, ringRoundSeconds: 15, transferRecallSeconds: 120 });
   });
 
   it('shares settings through anchors and merge keys; a key written in the map wins', () => {

@@ -13,7 +13,8 @@ import { openCdrJournal } from '../../pbx/cdr/index.js';
 import { loadPbxConfig, type PbxConfig } from '../../pbx/config/index.js';
 import { Pbx } from '../../pbx/index.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
-import { positiveNumber, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
+import { portRange } from '../media-options.js';
+import { collect, positiveNumber, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
 
 interface ServeOptions {
   config: string;
@@ -22,8 +23,6 @@ interface ServeOptions {
   rtpPorts: string;
   seed?: number;
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
@@ -42,8 +41,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         if (e instanceof ConfigError) throw new UsageError(e.message);
         throw new UsageError(`--config ${options.config}: ${(e as Error).message}`);
       }
-      const range = /^(\d+)-(\d+)$/.exec(options.rtpPorts);
-      if (!range || Number(range[1]) >= Number(range[2])) throw new UsageError(`--rtp-ports: expected FIRST-LAST, got ${JSON.stringify(options.rtpPorts)}`);
+      const rtpPorts = portRange(options.rtpPorts);
       const listen = options.listen !== undefined ? transportSpecs(options.listen) : config.listen;
       const clock = new RealClock();
       const network = new RealNetwork({ clock });
@@ -61,7 +59,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         network,
         clock,
         rng: SeededRandom.fromSeed(options.seed ?? Date.now()),
-        rtpPorts: { first: Number(range[1]), last: Number(range[2]) },
+        rtpPorts,
         cdr,
         log: (line) => io.stderr(`pbxlab serve: ${line}\n`),
       });

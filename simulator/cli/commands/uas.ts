@@ -9,7 +9,7 @@ import type { ServerAlgorithm } from '../../engine/sip/auth/index.js';
 import { AnsweringAgent } from '../../endpoints/load/index.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { addMediaOptions, mediaSettings, type MediaCliOptions } from '../media-options.js';
-import { linger, positiveNumber, startRealAgent, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
+import { collect, linger, positiveNumber, startRealAgent, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
 
 interface UasOptions extends MediaCliOptions {
   listen: string[];
@@ -25,8 +25,6 @@ interface UasOptions extends MediaCliOptions {
   seed?: number;
   t1?: number;
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerUas(program: Command, io: CliIO, setExit: (code: number) => void): void {
   const command = program
