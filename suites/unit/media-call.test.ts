@@ -6,12 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CallMedia, type CallMediaOptions } from '../../simulator/engine/media/call/index.js';
-import { DTMF_RELAY_CONTENT_TYPE, dtmfRelayBody } from '../../simulator/engine/media/dtmf/index.js';
+import { dtmfRelayBody } from '../../simulator/engine/media/dtmf/index.js';
 import { RtpPortAllocator } from '../../simulator/engine/media/rtp/index.js';
 import { seededRandomBytes } from '../../simulator/engine/media/srtp/index.js';
 import { sineSource, tonesPresent } from '../../simulator/engine/media/tone/index.js';
 import { MemoryWavSink, readWav, WavRecorder } from '../../simulator/engine/media/wav/index.js';
-import type { Session, UserAgent } from '../../simulator/engine/ua/index.js';
+import type { IncomingInvite, Session, UserAgent } from '../../simulator/engine/ua/index.js';
 import { uaWorld, type UaWorld } from '../support/ua-world.js';
 
 interface Party {
@@ -110,7 +110,6 @@ describe('CallMedia: a call with RTP in virtual time', () => {
     expect(got).toEqual(['1:rfc4733', '5:rfc4733', '9:rfc4733', '#:rfc4733', '*:inband', '0:inband', 'D:inband', '4:info', '2:info']);
     expect(b.digits()[0]!.durationMs).toBe(100);
     expect(b.digits().at(-1)!.durationMs).toBe(160);
-    expect(DTMF_RELAY_CONTENT_TYPE).toBe('application/dtmf-relay');
     aliceSession.bye();
     await w.clock.runUntilIdleAsync();
     await w.close();
@@ -165,13 +164,17 @@ describe('CallMedia: a call with RTP in virtual time', () => {
   it('a refused call and an offer that cannot be answered give the ports back', async () => {
     const w = uaWorld(45);
     const alice = await party(w, 'alice', 1800);
-    const bob = await party(w, 'bob', 1900, { codecs: undefined, sdp: { profiles: ['RTP/AVP'] } });
-    bob.ua.delegate = { onInvite: (invite) => invite.reject(486) };
+    // Bob takes SRTP only, so alice's plain RTP offer cannot be answered once he accepts.
+    const bob = await party(w, 'bob', 1900, { sdp: { srtp: { random: seededRandomBytes(w.rng.fork('keys')), mode: 'require' } } });
     const outcomes: string[] = [];
-    alice.ua.invite('sip:bob@10.0.0.2').on('ended', (o, r) => outcomes.push(`${o} ${r?.status}`));
-    await w.clock.runUntilIdleAsync();
-    expect(outcomes).toEqual(['rejected 486']);
+    for (const answer of [(invite: IncomingInvite) => invite.reject(486), (invite: IncomingInvite) => invite.accept()]) {
+      bob.ua.delegate = { onInvite: (invite) => void answer(invite) };
+      alice.ua.invite('sip:bob@10.0.0.2').on('ended', (o, r) => outcomes.push(`${o} ${r?.status}`));
+      await w.clock.runUntilIdleAsync();
+    }
+    expect(outcomes).toEqual(['rejected 486', 'rejected 488']);
     expect(alice.ports.inUse + bob.ports.inUse).toBe(0);
+    expect(alice.media.every((m) => m.closed) && bob.media.every((m) => m.closed)).toBe(true);
     await w.close();
   });
 });

@@ -101,14 +101,20 @@ describe('PBX: calls between registered phones', () => {
     const bob = await phone(w, '1002', 'bob-secret', 1900);
     await run(w, 1000);
     const statuses: (number | undefined)[] = [];
-    bob.on('incoming', (c) => c.reject(486));
+    let bobAnswers: 'reject' | 'ignore' = 'reject';
+    bob.on('incoming', (c) => bobAnswers === 'reject' && c.reject(486));
     for (const target of ['1002', '1099', '1003']) {
       const c = alice.dial(target);
       await run(w, 2000);
       statuses.push(c.endStatus);
     }
-    expect(statuses).toEqual([486, 404, 486]);
-    expect(readCdrJournal(sink.bytes()).calls.map((c) => c.disposition)).toEqual(['busy']);
+    // Bob's only terminal rings out its 5 s round: nobody else to ring, so 480.
+    bobAnswers = 'ignore';
+    const unanswered = alice.dial('1002');
+    await run(w, 8000);
+    statuses.push(unanswered.endStatus);
+    expect(statuses).toEqual([486, 404, 486, 480]);
+    expect(readCdrJournal(sink.bytes()).calls.map((c) => c.disposition)).toEqual(['busy', 'no-answer']);
     alice.close();
     bob.close();
     await run(w, 2000);

@@ -12,7 +12,7 @@ import { DEFAULT_EVENTS, formatEvents, intersectEvents, parseEvents } from './ev
 import { DEFAULT_PROFILES, DEFAULT_PTIME, SAVP, type LocalMediaConfig } from './media-config.js';
 import type { NegotiatedMedia } from './negotiated.js';
 import { wishedDirection } from './offer.js';
-import type { MediaView, SdpView } from './parse.js';
+import { mediaDestinations, type MediaView, type SdpView } from './parse.js';
 import type { SdesKeys } from './sdes-keys.js';
 import { answerCrypto } from './sdes-media.js';
 import type { AudioSlot, MediaSlot } from './write.js';
@@ -73,12 +73,10 @@ function acceptAudio(m: MediaView, config: LocalMediaConfig, hold: boolean, keys
   const ptime = config.ptime ?? DEFAULT_PTIME;
   const crypto = srtp === undefined ? [] : [srtp.local];
   const slot: AudioSlot = { kind: 'audio', port: config.port, protocol: m.protocol, formats: common, telephoneEvent: te, ptime, direction, crypto };
-  const remote = { address: m.address ?? '0.0.0.0', port: m.port };
   return {
     slot,
     negotiated: {
-      remote,
-      remoteRtcp: { address: m.rtcp?.address ?? remote.address, port: m.rtcp?.port ?? m.port + 1 },
+      ...mediaDestinations(m),
       local: { address: config.address, port: config.port },
       payloadType: first.payloadType,
       receivePayloadType: first.payloadType,

@@ -7,6 +7,7 @@
  */
 import { parse, type MediaDescription, type SessionDescription } from 'sdp-transform';
 import { isIP } from 'node:net';
+import type { Endpoint } from '../../net/endpoint.js';
 import { OfferAnswerError } from '../../ua/body.js';
 import { staticCodec, type PayloadFormat } from './codec.js';
 import type { Direction } from './direction.js';
@@ -38,6 +39,12 @@ export interface MediaView {
   readonly rtcp: { port: number; address?: string } | undefined;
   /** The m-line's a=crypto values as written (`1 AES_CM_128_HMAC_SHA1_80 inline:...`). */
   readonly crypto: readonly string[];
+}
+
+/** Where to send RTP and RTCP for an m-line: a=rtcp (RFC 3605) or the RTP port + 1. */
+export function mediaDestinations(m: MediaView): { remote: Endpoint; remoteRtcp: Endpoint } {
+  const remote = { address: m.address ?? '0.0.0.0', port: m.port };
+  return { remote, remoteRtcp: { address: m.rtcp?.address ?? remote.address, port: m.rtcp?.port ?? m.port + 1 } };
 }
 
 export interface SdpView {

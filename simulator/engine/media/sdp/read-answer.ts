@@ -10,7 +10,7 @@ import { directionOf, receives, reverse, sends, withoutReceive } from './directi
 import { DEFAULT_EVENTS, formatEvents, intersectEvents, parseEvents } from './event-range.js';
 import { SAVP, type LocalMediaConfig } from './media-config.js';
 import type { NegotiatedMedia } from './negotiated.js';
-import type { SdpView } from './parse.js';
+import { mediaDestinations, type SdpView } from './parse.js';
 import { readCrypto } from './sdes-media.js';
 import type { AudioSlot, MediaSlot } from './write.js';
 
@@ -34,10 +34,8 @@ export function readAnswer(offer: readonly MediaSlot[], answer: SdpView, config:
   const answered = m.nullAddress ? withoutReceive(m.direction) : m.direction;
   const peer = reverse(answered);
   const direction = directionOf(sends(ours.direction) && sends(peer), receives(ours.direction) && receives(peer));
-  const remote = { address: m.address ?? '0.0.0.0', port: m.port };
   return {
-    remote,
-    remoteRtcp: { address: m.rtcp?.address ?? remote.address, port: m.rtcp?.port ?? m.port + 1 },
+    ...mediaDestinations(m),
     local: { address: config.address, port: ours.port },
     payloadType: first.payloadType,
     receivePayloadType: local.payloadType,
