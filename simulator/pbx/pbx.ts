@@ -12,13 +12,15 @@ import { RtpPortAllocator, type PortRange } from '../engine/media/rtp/index.js';
 import type { Network } from '../engine/net/index.js';
 import type { SeededRandom } from '../engine/rng/index.js';
 import type { SipTransport } from '../engine/sip/transport/index.js';
-import { UserAgent, type IncomingInvite, type IncomingRequest } from '../engine/ua/index.js';
-import { PbxCall, type PbxCallEnd, type Reachable } from './call/pbx-call.js';
+import { UserAgent, type CallerIdentity, type IncomingInvite, type IncomingRequest, type ReplacesTarget } from '../engine/ua/index.js';
+import type { Party } from './call/party.js';
+import { PbxCall, type PbxCallContext, type PbxCallEnd } from './call/pbx-call.js';
+import { CallRouter, type CallerRef, type Routing } from './call-router.js';
 import { callRecords } from './call-records.js';
 import type { CdrJournal } from './cdr/index.js';
-import type { ExtensionConfig, PbxConfig, RingGroupConfig } from './config/index.js';
+import type { ExtensionConfig, PbxConfig, ServiceCode } from './config/index.js';
 import { Dialplan } from './dialplan.js';
-import { ringRounds } from './hunt/ring-rounds.js';
+import { confirmService } from './service-confirmation.js';
 import { LocationService, PbxCredentials, Registrar, type TerminalEntry } from './registrar/index.js';
 
 /** Requests a terminal must authenticate (issue 5: an unauthenticated one never reaches a callee). */
@@ -45,11 +47,15 @@ export class Pbx {
   readonly location: LocationService;
   readonly registrar: Registrar;
   readonly dialplan: Dialplan;
+  readonly router: CallRouter;
   readonly calls = new Set<PbxCall>();
   readonly domain: string;
   private readonly ports: RtpPortAllocator;
   private readonly mediaAddress: string;
   private calls_ = 0;
+  private readonly callContext: PbxCallContext;
+  /** DND as switched with the service code, over the configured setting. */
+  private readonly dndToggled = new Map<string, boolean>();
 
   constructor(private readonly options: PbxOptions) {
     const { config, clock, rng } = options;
@@ -67,6 +73,7 @@ export class Pbx {
       onEvent: (e) => this.log(`${e.kind} ${e.user} (ext ${e.extension}) ${e.contact} via ${e.flow}${e.expires !== undefined ? ` expires ${e.expires}s` : ''}`),
     });
     this.dialplan = new Dialplan(config);
+    this.router = new CallRouter(config, this.dialplan, this.location, { inCall: (n) => [...this.calls].some((c) => c.involves(n)), dnd: (e) => this.dnd(e) }, rng.fork('router'));
     this.ua = new UserAgent({
       transport: options.transport,
       rng: rng.fork('ua'),
@@ -80,6 +87,18 @@ export class Pbx {
         onRequest: (request) => this.receiveRequest(request),
       },
     });
+    this.callContext = {
+      ua: this.ua,
+      clock,
+      domain: this.domain,
+      ringRoundMs: config.timers.ringRoundSeconds * 1000,
+      media: () => this.media(),
+      router: this.router,
+      transferRecallMs: config.timers.transferRecallSeconds * 1000,
+      serviceCodes: config.serviceCodes,
+      ...(config.tones.inband && { inbandTones: { region: config.tones.region, busyMs: config.tones.busySeconds * 1000 } }),
+      findDialog: (r) => this.findDialog(r),
+    };
   }
 
   /** Stops answering; calls in progress are hung up by their own timers or peers. */
@@ -101,44 +120,90 @@ export class Pbx {
 
   private receiveInvite(invite: IncomingInvite): void {
     const user = invite.incoming.authenticatedUser;
-    const caller = user === undefined ? undefined : this.credentials.terminal(user);
-    if (caller === undefined) return void invite.reject(403);
+    const terminal = user === undefined ? undefined : this.credentials.terminal(user);
+    if (terminal === undefined) return void invite.reject(403);
     const uri = invite.request.uri;
     const dialled = uri.kind === 'sip' ? (uri.user ?? '') : '';
-    const route = this.dialplan.route(dialled);
-    const rounds =
-      route.kind === 'extension'
-        ? this.extensionRounds(route.extension, caller.user)
-        : route.kind === 'ring-group'
-          ? this.groupRounds(route.group, caller.user)
-          : undefined;
-    if (rounds === undefined) {
-      this.log(`call ${caller.extension.number} -> ${dialled}: 404 unknown number`);
-      return void invite.reject(404);
+    const caller = { number: terminal.extension.number, user: terminal.user };
+    const identity = { uri: `sip:${caller.number}@${this.domain}`, displayName: terminal.extension.name };
+    const what = `call ${caller.number} -> ${dialled}`;
+    let routing = this.router.route(dialled, caller);
+    if (routing.kind === 'service') {
+      const service = this.service(invite, routing.code, routing.rest, caller, identity);
+      if (service === undefined) return;
+      routing = service;
     }
-    if (route.kind === 'extension' && route.extension.features.dnd) {
-      this.log(`call ${caller.extension.number} -> ${dialled}: 486 do not disturb`);
-      return void invite.reject(486);
+    if (routing.kind === 'reject') {
+      this.log(`${what}: ${routing.status} ${routing.why}`);
+      return void invite.reject(routing.status);
     }
-    const call = new PbxCall(
-      {
-        ua: this.ua,
-        clock: this.options.clock,
-        domain: this.domain,
-        ringRoundMs: this.options.config.timers.ringRoundSeconds * 1000,
-        noAnswerMs: this.options.config.timers.noAnswerSeconds * 1000,
-        media: () => this.media(),
-      },
-      invite,
-      { uri: `sip:${caller.extension.number}@${this.domain}`, displayName: caller.extension.name },
-      dialled,
-      rounds,
-    );
+    if (routing.kind !== 'ring') return;
+    const call = new PbxCall(this.callContext, invite, identity, caller, dialled);
     this.calls.add(call);
-    call.on('answered', (by) => this.log(`call ${caller.extension.number} -> ${dialled}: answered by ${by}`));
-    call.on('ended', (end) => this.ended(call, caller, end));
-    this.log(`call ${caller.extension.number} (${caller.user}) -> ${dialled}`);
-    call.start();
+    call.on('answered', (by) => this.log(`${what}: answered by ${by}`));
+    call.on('event', (e) => this.log(`${what}: ${e}`));
+    call.on('ended', (end) => this.ended(call, terminal, end));
+    this.log(`call ${caller.number} (${caller.user}) -> ${dialled}${routing.forwardedFrom !== undefined ? ` (forwarded by ${routing.forwardedFrom} to ${routing.target.number})` : ''}`);
+    if (routing.forwardedFrom !== undefined) call.links.forwardedTo = routing.target.number;
+    call.start(routing.target);
+  }
+
+  /**
+   * A service code dialled as a call: pickup of a ringing call (own extension's or a pickup-group
+   * member's, or a named extension's), intercom to an extension, DND on/off. Returns the routing
+   * of an intercom call; handles the others itself and returns undefined.
+   */
+  private service(invite: IncomingInvite, code: ServiceCode, rest: string, caller: CallerRef, identity: CallerIdentity): Routing | undefined {
+    const what = `call ${caller.number} -> ${code.code}${rest}`;
+    switch (code.feature) {
+      case 'intercom':
+        return this.router.route(rest, caller, { intercom: true });
+      case 'group-pickup':
+      case 'directed-pickup': {
+        const call = this.ringingCallFor(code.feature === 'directed-pickup' ? [rest] : this.pickupScope(caller.number));
+        if (call === undefined || !call.pickUp(invite, caller, identity)) {
+          this.log(`${what}: 480 nothing to pick up`);
+          invite.reject(480);
+        }
+        return undefined;
+      }
+      case 'dnd-toggle': {
+        const extension = this.dialplan.extension(caller.number)!;
+        const on = !this.dnd(extension);
+        this.dndToggled.set(caller.number, on);
+        this.log(`${what}: do not disturb ${on ? 'on' : 'off'} for ${caller.number}`);
+        confirmService(invite, this.options.clock);
+        return undefined;
+      }
+      case 'attended-transfer':
+      case 'join':
+        return { kind: 'reject', status: 403, why: `${code.code} is dialled during a call` };
+      default:
+        return { kind: 'reject', status: 404, why: `service ${code.feature} is not available on this PBX` };
+    }
+  }
+
+  /** The extensions whose ringing calls `number` may pick up: its own, then its pickup groups'. */
+  private pickupScope(number: string): string[] {
+    return [number, ...this.options.config.pickupGroups.filter((g) => g.members.includes(number)).flatMap((g) => g.members)];
+  }
+
+  /** The oldest call ringing one of `numbers`. */
+  private ringingCallFor(numbers: readonly string[]): PbxCall | undefined {
+    for (const number of numbers) for (const call of this.calls) if (call.ringingNumber === number) return call;
+    return undefined;
+  }
+
+  private findDialog(replaces: ReplacesTarget): { call: PbxCall; party: Party } | undefined {
+    for (const call of this.calls) {
+      const party = call.partyOn(replaces);
+      if (party !== undefined) return { call, party };
+    }
+    return undefined;
+  }
+
+  private dnd(extension: ExtensionConfig): boolean {
+    return this.dndToggled.get(extension.number) ?? extension.features.dnd;
   }
 
   private ended(call: PbxCall, caller: TerminalEntry, end: PbxCallEnd): void {
@@ -148,22 +213,6 @@ export class Pbx {
     const { call: record, legs } = callRecords(call, caller, end, this.options.clock);
     for (const leg of legs) this.options.cdr.writeLeg(leg);
     this.options.cdr.writeCall(record);
-  }
-
-  /** The extension's terminals by ring rounds, without the calling terminal. */
-  private extensionRounds(extension: ExtensionConfig, callingUser?: string): Reachable[][] {
-    const terminals = extension.terminals.map((t) => ({ user: t.user, order: t.order, webcall: t.webcall, registered: t.user !== callingUser && this.location.isRegistered(t.user) }));
-    return ringRounds(terminals, extension.webcallMode).map((round) => round.flatMap((user) => this.location.bindingsOf(user).map((b) => ({ user, contact: b.contact, flow: b.flow }))));
-  }
-
-  /** Ring all: every member's first round at once; sequential: one member after the other; random: the same in a random order. */
-  private groupRounds(group: RingGroupConfig, callingUser: string): Reachable[][] {
-    const members = group.strategy === 'random' ? this.options.rng.shuffle(group.members) : group.members;
-    const firsts = members.map((number) => {
-      const extension = this.dialplan.extension(number);
-      return extension === undefined ? [] : (this.extensionRounds(extension, callingUser)[0] ?? []);
-    });
-    return group.strategy === 'ring-all' ? [firsts.flat()] : firsts.filter((r) => r.length > 0);
   }
 
   private log(line: string): void {

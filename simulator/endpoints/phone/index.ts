@@ -13,4 +13,4 @@ export {
 } from './options.js';
 export { PHONE_PROFILES, profileOptions, type PhoneProfile, type PhoneProfileName } from './profiles.js';
 export { MediaSlot } from './media-slot.js';
-export { formatReplaces, parseReferTo, parseReplaces, referToValue, type ReferTarget, type ReplacesTarget } from './replaces.js';
+export { formatReplaces, parseReferTo, parseReplaces, referToValue, type ReferTarget, type ReplacesTarget } from '../../engine/ua/index.js';

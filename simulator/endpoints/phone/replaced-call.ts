@@ -4,7 +4,7 @@
  * match is an early dialog this phone did not start, 603 when the matched call has ended, 486
  * for `early-only` against a confirmed call.
  */
-import { parseReplaces } from './replaces.js';
+import { parseReplaces } from '../../engine/ua/index.js';
 import type { PhoneCall } from './phone-call.js';
 
 export type ReplacesVerdict = { call: PhoneCall } | { status: number; why: string };

@@ -8,7 +8,7 @@
 import type { IncomingRequest, ReferProgress } from '../../engine/ua/index.js';
 import type { SipUri } from '../../engine/sip/syntax/uri.js';
 import type { PhoneCall } from './phone-call.js';
-import { parseReferTo, referToValue } from './replaces.js';
+import { parseReferTo, referToValue } from '../../engine/ua/index.js';
 
 /** Sends the REFER of `call` and follows it: hang up on success (RFC 5589 6.1 and 7.1). */
 export function sendTransfer(call: PhoneCall, target: SipUri, consultation?: PhoneCall): boolean {

@@ -19,3 +19,4 @@ export {
   type Notification,
 } from './subscription.js';
 export { IncomingSubscription, acceptSubscription, type AcceptSubscriptionOptions, type IncomingSubscriptionEnd, type IncomingSubscriptionEvents } from './incoming-subscription.js';
+export { formatReplaces, parseReferTo, parseReplaces, referToValue, type ReferTarget, type ReplacesTarget } from './replaces.js';

@@ -6,7 +6,7 @@
  * Defaults: listen `udp:127.0.0.1:5060`; profile `neutral`; realm `pbxlab`; registration expiry
  * 60-3600 s (3600 when the phone asks none); no-answer timeout 30 s (a common PBX default, and
  * longer than the 20 s default of forward-on-no-answer so that forwarding happens first);
- * blind-transfer recall 120 s (SPEC "Transfers"); secure passwords of 24 characters rotated daily,
+ * blind-transfer recall 120 s (SPEC "Transfers"); progress tones left to the phones; secure passwords of 24 characters rotated daily,
  * the old one accepted for one more hour.
  *
  * The parsed `serviceCodes` is the resolved list (profile codes with the file's changes), which
@@ -42,6 +42,14 @@ const timersSchema = z.strictObject({
   transferRecallSeconds: z.number().int().min(1).max(3600).default(120),
 });
 
+const tonesSchema = z.strictObject({
+  /** Ringback and busy as early media from the PBX (180 with SDP); off, the phones make their own from 180 and 486. */
+  inband: z.boolean().default(false),
+  region: z.enum(['brazil', 'europe']).default('brazil'),
+  /** How long a caller hears the busy tone before the 486. */
+  busySeconds: z.number().int().min(1).max(30).default(3),
+});
+
 const secureCredentialsSchema = z.strictObject({
   rotateEverySeconds: z.number().int().min(60).default(86_400),
   /** How long the previous password is still accepted after a rotation. */
@@ -56,6 +64,7 @@ const pbxConfigObject = z.strictObject({
   realm: z.string().min(1).default('pbxlab'),
   registration: registrationSchema.prefault({}),
   timers: timersSchema.prefault({}),
+  tones: tonesSchema.prefault({}),
   secureCredentials: secureCredentialsSchema.prefault({}),
   serviceCodes: serviceCodesSchema.prefault({}),
   extensions: z.array(extensionSchema).min(1),

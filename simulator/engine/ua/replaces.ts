@@ -4,7 +4,7 @@
  * and the Refer-To URI that carries it escaped as a URI header (RFC 3891 section 6.1, RFC 5589
  * section 7): `<sip:carol@10.0.0.3?Replaces=call%40id%3Bto-tag%3Da%3Bfrom-tag%3Db>`.
  */
-import { parseUri, sipUri, type SipUri } from '../../engine/sip/syntax/uri.js';
+import { parseUri, sipUri, type SipUri } from '../sip/syntax/uri.js';
 
 export interface ReplacesTarget {
   readonly callId: string;

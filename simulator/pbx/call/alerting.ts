@@ -1,0 +1,212 @@
+/**
+ * Ringing one target for a call (RFC 3261 16.7-style forking done by a B2BUA, RFC 7092): the
+ * target's terminals are rung as outbound legs, round by round (multi-terminal ordering, SPEC.md
+ * "Registration and terminals", `hunt/ring-rounds.ts`); the first 2xx wins and the other legs are
+ * cancelled. Without an answer the target may forward the call (SPEC.md "Basic calls": on busy, on
+ * no answer after N s, or a terminal deflecting with 302), else the alerting fails with a status
+ * that says why: 486 when every terminal was busy, 603 when every one declined, 480 otherwise (no
+ * answer, not registered, unreachable).
+ */
+import type { Clock, Timer } from '../../engine/clock/index.js';
+import { Emitter } from '../../engine/emitter.js';
+import type { CallMedia } from '../../engine/media/call/index.js';
+import { parseUri } from '../../engine/sip/syntax/uri.js';
+import type { CallerIdentity, InviteOutcome, OutgoingInvite, Session, UserAgent } from '../../engine/ua/index.js';
+import { Party } from './party.js';
+import type { Disposition, Reachable, RingTarget } from './ring-target.js';
+
+export interface AlertingContext {
+  ua: UserAgent;
+  clock: Clock;
+  /** Host part of the PBX's URIs (From/To of outbound legs). */
+  domain: string;
+  /** How long one round of terminals rings. */
+  ringRoundMs: number;
+  /** The PBX side of a new leg's media. */
+  media: () => CallMedia;
+}
+
+export type ForwardReason = 'busy' | 'no-answer' | 'deflected';
+
+export interface AlertingFailure {
+  readonly disposition: Disposition;
+  readonly status: number;
+}
+
+export type AlertingEvents = {
+  /** The first terminal rings (a 18x). */
+  ringing: (user: string) => void;
+  answered: (party: Party) => void;
+  /** The target forwards the call: ring `to` instead. */
+  forward: (to: string, reason: ForwardReason) => void;
+  failed: (failure: AlertingFailure) => void;
+};
+
+interface OutboundLeg {
+  readonly reach: Reachable;
+  readonly round: number;
+  readonly invite: OutgoingInvite;
+  readonly media: CallMedia;
+  readonly startedAt: number;
+  status?: number;
+  endedAt?: number;
+}
+
+/** What a finished call's records need of each outbound leg. */
+export interface OutboundLegSummary {
+  readonly user: string;
+  readonly contact: string;
+  readonly sipCallId: string;
+  readonly status: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+export class Alerting extends Emitter<AlertingEvents> {
+  private readonly legs: OutboundLeg[] = [];
+  private round = -1;
+  private roundTimer: Timer | undefined;
+  private noAnswerTimer: Timer | undefined;
+  private forwardTimer: Timer | undefined;
+  private ringingUser: string | undefined;
+  private over = false;
+
+  constructor(
+    private readonly ctx: AlertingContext,
+    readonly caller: CallerIdentity,
+    readonly target: RingTarget,
+  ) {
+    super();
+  }
+
+  /** The terminal that rang first, once one has. */
+  get ringing(): string | undefined {
+    return this.ringingUser;
+  }
+
+  get done(): boolean {
+    return this.over;
+  }
+
+  start(): void {
+    this.noAnswerTimer = this.ctx.clock.setTimer(this.target.noAnswerMs, () => this.noAnswer());
+    const forward = this.target.forward?.noAnswer;
+    if (forward !== undefined) this.forwardTimer = this.ctx.clock.setTimer(forward.afterMs, () => this.forward(forward.to, 'no-answer'));
+    this.nextRound();
+  }
+
+  /** Stops ringing (CANCEL on every leg still ringing); nothing more is emitted. */
+  cancel(): void {
+    if (this.over) return;
+    this.stop();
+  }
+
+  legSummaries(): OutboundLegSummary[] {
+    const now = this.ctx.clock.now();
+    return this.legs.map((l) => ({ user: l.reach.user, contact: l.reach.contact, sipCallId: l.invite.callId, status: l.status ?? 487, startedAt: l.startedAt, endedAt: l.endedAt ?? now }));
+  }
+
+  private nextRound(): void {
+    this.roundTimer?.cancel();
+    this.roundTimer = undefined;
+    if (this.over) return;
+    this.round++;
+    const round = this.target.rounds[this.round];
+    if (round === undefined) return this.unanswered();
+    const current = this.round;
+    for (const reach of round) this.ring(reach, current);
+    this.roundTimer = this.ctx.clock.setTimer(this.ctx.ringRoundMs, () => {
+      this.roundTimer = undefined;
+      for (const leg of this.legs) if (leg.round === current && leg.status === undefined) leg.invite.cancel();
+      this.nextRound();
+    });
+  }
+
+  private ring(reach: Reachable, round: number): void {
+    const media = this.ctx.media();
+    const invite = this.ctx.ua.invite(reach.contact, {
+      destination: reach.flow,
+      from: this.caller,
+      to: `<sip:${this.target.number}@${this.ctx.domain}>`,
+      descriptions: media,
+      noAnswerTimeoutMs: this.target.noAnswerMs + 1000,
+      ...(this.target.headers !== undefined && { headers: this.target.headers.map(([n, v]): [string, string] => [n, v]) }),
+    });
+    const leg: OutboundLeg = { reach, round, invite, media, startedAt: this.ctx.clock.now() };
+    this.legs.push(leg);
+    invite.on('progress', (response) => {
+      if (response.status < 180 || this.ringingUser !== undefined || this.over) return;
+      this.ringingUser = reach.user;
+      this.emit('ringing', reach.user);
+    });
+    invite.on('accepted', (session) => this.answer(leg, session));
+    invite.on('ended', (outcome, response) => {
+      if (outcome === 'rejected' && response !== undefined && response.status >= 300 && response.status < 400) return this.deflected(leg, response.headers.get('contact'));
+      this.legFailed(leg, outcome, response?.status);
+    });
+  }
+
+  private answer(leg: OutboundLeg, session: Session): void {
+    leg.status = 200;
+    if (this.over) {
+      session.bye();
+      return;
+    }
+    this.stop(leg);
+    const extension = leg.reach.extension;
+    this.emit('answered', new Party(session, leg.media, { uri: `sip:${extension.number}@${this.ctx.domain}`, displayName: extension.name }, extension.number, leg.reach.user));
+  }
+
+  /** A terminal answered 3xx (deflection, SPEC.md "Basic calls"): the call goes to its Contact's user. */
+  private deflected(leg: OutboundLeg, contact: string | undefined): void {
+    leg.status = 302;
+    leg.endedAt = this.ctx.clock.now();
+    const uri = contact === undefined ? undefined : parseUri(contact.replace(/^[^<]*<([^>]*)>.*$/, '$1'));
+    const user = uri?.kind === 'sip' ? uri.user : undefined;
+    if (user === undefined || this.over) return this.legFailed(leg, 'rejected', 302);
+    this.forward(user, 'deflected');
+  }
+
+  private legFailed(leg: OutboundLeg, outcome: InviteOutcome, status: number | undefined): void {
+    if (outcome === 'answered') return;
+    leg.status ??= status ?? (outcome === 'timeout' ? 408 : outcome === 'canceled' ? 487 : 503);
+    leg.endedAt ??= this.ctx.clock.now();
+    if (this.over || leg.round !== this.round) return;
+    if (this.legs.every((l) => l.round !== this.round || l.status !== undefined)) this.nextRound();
+  }
+
+  /** Every round is over without an answer. */
+  private unanswered(): void {
+    const statuses = this.legs.map((l) => l.status ?? 480);
+    const busy = statuses.length > 0 && statuses.every((s) => s === 486 || s === 600);
+    if (busy && this.target.forward?.busy !== undefined) return this.forward(this.target.forward.busy, 'busy');
+    if (busy) return this.fail('busy', 486);
+    if (statuses.length > 0 && statuses.every((s) => s === 603)) return this.fail('failed', 603);
+    this.noAnswer();
+  }
+
+  private noAnswer(): void {
+    const forward = this.target.forward?.noAnswer;
+    if (forward !== undefined) return this.forward(forward.to, 'no-answer');
+    this.fail('no-answer', 480);
+  }
+
+  private forward(to: string, reason: ForwardReason): void {
+    if (this.over) return;
+    this.stop();
+    this.emit('forward', to, reason);
+  }
+
+  private fail(disposition: Disposition, status: number): void {
+    if (this.over) return;
+    this.stop();
+    this.emit('failed', { disposition, status });
+  }
+
+  private stop(except?: OutboundLeg): void {
+    this.over = true;
+    for (const t of [this.roundTimer, this.noAnswerTimer, this.forwardTimer]) t?.cancel();
+    this.roundTimer = this.noAnswerTimer = this.forwardTimer = undefined;
+    for (const leg of this.legs) if (leg !== except && leg.status === undefined) leg.invite.cancel();
+  }
+}
