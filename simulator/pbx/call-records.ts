@@ -38,7 +38,7 @@ export function callRecords(call: PbxCall, caller: TerminalEntry, end: PbxCallEn
       remoteUri: leg.contact,
       user: leg.user,
       start: at(leg.startedAt),
-      ...(leg.status === 200 && answer !== undefined && { answer }),
+      ...(leg.answeredAt !== undefined && { answer: at(leg.answeredAt) }),
       end: at(leg.endedAt),
       status: leg.status,
       disposition: leg.status === 200 ? 'answered' : dispositionOf(leg.status),
@@ -56,6 +56,7 @@ export function callRecords(call: PbxCall, caller: TerminalEntry, end: PbxCallEn
       end: at(now),
       disposition: end.disposition,
       legs: legs.map((l) => l.legId),
+      links: { ...call.links },
     }),
     legs,
   };

@@ -42,6 +42,8 @@ export interface PhoneOptions {
   /** Answer incoming calls by themselves after this many ms (0: at once); undefined: never. */
   autoAnswerAfterMs?: number;
   dnd: boolean;
+  /** Answer at once, without ringing, a call that asks for it (`Call-Info: ...;answer-after=0`, the PBX's intercom). */
+  intercom: boolean;
   /**
    * The answer to a call under DND. Default 480 Temporarily Unavailable: RFC 3261 21.4.18 names
    * "do not disturb" as a 480 case, and it tells the caller's PBX the user is away, not busy.
@@ -69,6 +71,7 @@ export const DEFAULT_PHONE_OPTIONS: PhoneOptions = {
   codecs: ['PCMU', 'PCMA'],
   callWaiting: true,
   dnd: false,
+  intercom: true,
   dndStatus: 480,
   transport: 'udp',
   rtpPorts: { first: 4000, last: 4128 },

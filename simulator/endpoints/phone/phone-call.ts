@@ -137,6 +137,12 @@ export class PhoneCall extends Emitter<PhoneCallEvents> {
     return (this.invite as IncomingInvite).reject(status);
   }
 
+  /** Deflection (SPEC.md "Basic calls"): a ringing call is sent on to `target` with 302 Moved Temporarily (RFC 3261 21.3.3). */
+  deflect(target: string): boolean {
+    if (this.direction !== 'incoming' || this.stopped) return false;
+    return (this.invite as IncomingInvite).reject(302, { headers: [['Contact', `<${this.host.resolve(target).text}>`]] });
+  }
+
   /** CANCEL or reject before the answer, BYE after. */
   hangUp(): void {
     if (this.stopped) return;

@@ -2,7 +2,8 @@
  * A simulated phone (SPEC.md "Endpoint models", "Basic calls and per-call features",
  * "Transfers") on a UserAgent: registration kept fresh at 90% of the granted expiry and removed on
  * `close()` (RFC 3261 10.2.4, 10.2.2), calls in and out with per-call media, call waiting (a call
- * arriving during a call rings as waiting, or gets 486 when call waiting is off), DND, auto-answer,
+ * arriving during a call rings as waiting, or gets 486 when call waiting is off or the call is on
+ * hold), DND, auto-answer, intercom (answered at once when the INVITE asks, RFC 7462),
  * consultation (dialing or answering holds the active call), and both sides of transfer: REFER
  * (RFC 3515, RFC 5589) and INVITE with Replaces (RFC 3891).
  */
@@ -20,6 +21,9 @@ import { createCallMedia, type PhoneMediaInit } from './phone-media.js';
 import { profileOptions, type PhoneProfile, type PhoneProfileName } from './profiles.js';
 import { matchReplaces } from './replaced-call.js';
 import { receiveRefer } from './transfer.js';
+
+/** An auto-answer request: RFC 7462's answer-after=0 on Call-Info (intercom). */
+const ANSWER_NOW = /;\s*answer-after\s*=\s*0\b/i;
 
 export type PhoneState = 'idle' | 'dialing' | 'ringing' | 'in-call' | 'on-hold';
 
@@ -187,9 +191,14 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.closed) return void invite.reject(480);
     if (this.options.dnd) return void invite.reject(this.options.dndStatus);
     const busy = this.calls.length > 0;
-    // Call waiting: one answered call and nothing else ringing; a second waiting call is busy.
-    if (busy && (!this.options.callWaiting || this.calls.length > 1 || this.calls.some((c) => c.session === undefined))) return void invite.reject(486);
+    // Call waiting: one answered call, not on hold here, and nothing else ringing (SPEC.md "Basic calls").
+    if (busy && (!this.options.callWaiting || this.calls.length > 1 || this.calls.some((c) => c.session === undefined || c.state === 'held'))) return void invite.reject(486);
     const call = this.incoming(invite, slot, busy);
+    if (!busy && this.options.intercom && ANSWER_NOW.test(invite.request.headers.getAll('call-info').join(','))) {
+      this.emit('incoming', call);
+      call.answer();
+      return;
+    }
     invite.progress(180);
     this.emit('incoming', call);
     this.changed(call, 'ringing');

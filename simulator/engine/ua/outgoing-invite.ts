@@ -167,6 +167,7 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
       if (this.cancelRequested) this.sendCancel();
       const session = dialog === undefined ? undefined : this.sessionFor(dialog);
       if (session !== undefined && dialog !== undefined) this.prack(response, dialog, session);
+      this.earlyMedia(response);
       this.emit('progress', response, session);
       return;
     }
@@ -211,6 +212,22 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
     for (const other of this.sessions.values()) if (other !== session && other.state === 'early') other.end('forked-away');
     this.finish('answered', response);
     this.emit('accepted', session, response);
+  }
+
+  /**
+   * SDP in an unreliable 18x: not an answer in RFC 3261's offer/answer, but early media in the
+   * gateway model of RFC 3960 section 3.1, which phones follow (a PBX's in-band ringback); the 2xx
+   * carries the same SDP again. Reliable ones are the answer and are taken with their PRACK.
+   */
+  private earlyMedia(response: SipResponse): void {
+    if (!this.offered || /\b100rel\b/i.test(response.headers.get('require') ?? '')) return;
+    const body = bodyOf(response);
+    if (body === undefined) return;
+    try {
+      this.descriptions?.acceptAnswer(body);
+    } catch (e) {
+      if (!(e instanceof OfferAnswerError)) throw e;
+    }
   }
 
   /** RFC 3262 section 4: a PRACK for each new reliable provisional of a dialog. */

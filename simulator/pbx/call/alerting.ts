@@ -49,6 +49,7 @@ interface OutboundLeg {
   readonly media: CallMedia;
   readonly startedAt: number;
   status?: number;
+  answeredAt?: number;
   endedAt?: number;
 }
 
@@ -59,6 +60,7 @@ export interface OutboundLegSummary {
   readonly sipCallId: string;
   readonly status: number;
   readonly startedAt: number;
+  readonly answeredAt?: number;
   readonly endedAt: number;
 }
 
@@ -103,7 +105,7 @@ export class Alerting extends Emitter<AlertingEvents> {
 
   legSummaries(): OutboundLegSummary[] {
     const now = this.ctx.clock.now();
-    return this.legs.map((l) => ({ user: l.reach.user, contact: l.reach.contact, sipCallId: l.invite.callId, status: l.status ?? 487, startedAt: l.startedAt, endedAt: l.endedAt ?? now }));
+    return this.legs.map((l) => ({ user: l.reach.user, contact: l.reach.contact, sipCallId: l.invite.callId, status: l.status ?? 487, startedAt: l.startedAt, ...(l.answeredAt !== undefined && { answeredAt: l.answeredAt }), endedAt: l.endedAt ?? now }));
   }
 
   private nextRound(): void {
@@ -148,6 +150,8 @@ export class Alerting extends Emitter<AlertingEvents> {
 
   private answer(leg: OutboundLeg, session: Session): void {
     leg.status = 200;
+    leg.answeredAt = this.ctx.clock.now();
+    session.on('terminated', () => (leg.endedAt = this.ctx.clock.now()));
     if (this.over) {
       session.bye();
       return;

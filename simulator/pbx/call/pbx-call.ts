@@ -288,7 +288,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
 
   ended(party: Party, _reason: SessionEnd): void {
     this.hangupBy ??= party === this.callerParty ? 'caller' : 'callee';
-    this.dtmf.get(party)?.timer?.cancel();
+    this.clearDigits(party);
     const c = this.consultation;
     if (c !== undefined && party === c.by) {
       // The consulting party hung up: the parties on hold are joined with the one it consulted (attended transfer).
@@ -393,11 +393,11 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     this.dtmf.set(party, state);
     state.timer?.cancel();
     state.digits += digit.digit;
-    state.timer = this.ctx.clock.setTimer(INTER_DIGIT_MS, () => this.dtmf.delete(party));
+    state.timer = this.ctx.clock.setTimer(INTER_DIGIT_MS, () => this.clearDigits(party));
     const codes = this.ctx.serviceCodes;
     const join = codes.find((c) => c.feature === 'join');
     if (join !== undefined && state.digits.endsWith(join.code) && this.consultation?.by === party) {
-      this.dtmf.delete(party);
+      this.clearDigits(party);
       return this.joinConsultation();
     }
     const transfer = codes.find((c) => c.feature === 'attended-transfer');
@@ -406,8 +406,13 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     const number = state.digits.slice(at + transfer.code.length);
     const routing = this.ctx.router.route(number, { number: party.number ?? '', ...(party.user !== undefined && { user: party.user }) });
     if (routing.kind !== 'ring') return;
-    this.dtmf.delete(party);
+    this.clearDigits(party);
     this.consult(party, routing.target);
+  }
+
+  private clearDigits(party: Party): void {
+    this.dtmf.get(party)?.timer?.cancel();
+    this.dtmf.delete(party);
   }
 
   /** `*1` + number: the others wait with music on hold while `party` talks to the number. */

@@ -18,14 +18,11 @@ import { formatCrypto } from '../srtp/index.js';
 import { FRAME_MS, silenceSource, type PcmSource } from '../pcm/index.js';
 import { RtpSession, type RtpPortAllocator, type RtpSocketPair, type RtpStreamStats } from '../rtp/index.js';
 import { SdpSession, sends, type Direction, type LocalMediaConfig, type NegotiatedMedia, type PayloadFormat } from '../sdp/index.js';
-import { ACTOR_FREQUENCIES, MUSIC_ON_HOLD_HZ } from '../tone/index.js';
+import { ACTOR_FREQUENCIES, MUSIC_ON_HOLD_HZ, PROGRESS_TONE_HZ } from '../tone/index.js';
 import type { WavRecorder } from '../wav/index.js';
 import { InboundAudio, type CallDigit } from './inbound-audio.js';
 import { OutboundAudio, type RtpDtmfMode } from './outbound-audio.js';
 import { srtpProtection } from './srtp-protection.js';
-
-/** The 425 Hz of the ITU-T E.180 progress tones. */
-const PROGRESS_TONE_HZ = 425;
 
 export const DEFAULT_EAR_FREQUENCIES: readonly number[] = [PROGRESS_TONE_HZ, ...MUSIC_ON_HOLD_HZ, ...ACTOR_FREQUENCIES];
 

@@ -4,6 +4,7 @@ export { ACTOR_FREQUENCIES, actorFrequency } from './actor-frequencies.js';
 export { TONE_DETECTOR_DEFAULTS, ToneMonitor, analyseTones, tonesPresent, type ToneDetectorOptions, type ToneReading } from './tone-detector.js';
 export {
   PROGRESS_TONES,
+  PROGRESS_TONE_HZ,
   cadenceOn,
   callProgressSource,
   progressToneSource,

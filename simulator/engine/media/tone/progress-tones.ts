@@ -17,7 +17,10 @@ export interface ProgressTone {
 export type ProgressToneName = 'dial' | 'ringback' | 'busy' | 'congestion';
 export type ToneRegion = 'brazil' | 'europe';
 
-const tone = (name: string, cadenceMs: number[]): ProgressTone => ({ name, frequencies: [425], cadenceMs });
+/** The one frequency of every progress tone in both plans. */
+export const PROGRESS_TONE_HZ = 425;
+
+const tone = (name: string, cadenceMs: number[]): ProgressTone => ({ name, frequencies: [PROGRESS_TONE_HZ], cadenceMs });
 
 export const PROGRESS_TONES: Record<ToneRegion, Record<ProgressToneName, ProgressTone>> = {
   brazil: {
