@@ -256,6 +256,23 @@ describe('PBX answering features', () => {
     expect(call.hears()).toEqual([TONE['1002']]);
   });
 
+  it('early media: a terminal ringing with 183 and SDP is heard by the caller before the answer', async () => {
+    const x = await pbxWorld(724, CONFIG);
+    world = x;
+    const alice = await x.phone('1001', PASSWORD['1001']!, TONE['1001']!);
+    const bob = await x.phone('1002', PASSWORD['1002']!, TONE['1002']!, { earlyMedia: true });
+    await x.run(1000);
+    const call = alice.dial('1002');
+    await x.run(2000);
+    expect(call.state).toBe('early');
+    expect(call.hears()).toEqual([TONE['1002']]);
+    last(bob).answer();
+    await x.run(2000);
+    expect(call.state).toBe('connected');
+    expect(call.hears()).toEqual([TONE['1002']]);
+    expect(last(bob).hears()).toEqual([TONE['1001']]);
+  });
+
   it('do-not-disturb switched on and off with *76: busy while on', async () => {
     const { x, phones } = await office(723, '1001', '1002');
     answerAll(phones['1002']!);

@@ -42,6 +42,8 @@ export interface PhoneOptions {
   /** Answer incoming calls by themselves after this many ms (0: at once); undefined: never. */
   autoAnswerAfterMs?: number;
   dnd: boolean;
+  /** Ring with 183 Session Progress and SDP, sending its tone before the answer (early media, as an announcement would). */
+  earlyMedia: boolean;
   /** Answer at once, without ringing, a call that asks for it (`Call-Info: ...;answer-after=0`, the PBX's intercom). */
   intercom: boolean;
   /**
@@ -72,6 +74,7 @@ export const DEFAULT_PHONE_OPTIONS: PhoneOptions = {
   callWaiting: true,
   dnd: false,
   intercom: true,
+  earlyMedia: false,
   dndStatus: 480,
   transport: 'udp',
   rtpPorts: { first: 4000, last: 4128 },

@@ -199,7 +199,8 @@ export class Phone extends Emitter<PhoneEvents> {
       call.answer();
       return;
     }
-    invite.progress(180);
+    if (this.options.earlyMedia && invite.offer !== undefined) invite.progress(183, { body: slot.answer(invite.offer) });
+    else invite.progress(180);
     this.emit('incoming', call);
     this.changed(call, 'ringing');
     const delay = this.options.autoAnswerAfterMs;

@@ -4,14 +4,14 @@
  * "Registration and terminals", `hunt/ring-rounds.ts`); the first 2xx wins and the other legs are
  * cancelled. Without an answer the target may forward the call (SPEC.md "Basic calls": on busy, on
  * no answer after N s, or a terminal deflecting with 302), else the alerting fails with a status
- * that says why: 486 when every terminal was busy, 603 when every one declined, 480 otherwise (no
- * answer, not registered, unreachable).
+ * that says why: 486 when every terminal was busy, 603 when every one declined, 503 when none could
+ * be reached (congestion), 480 otherwise (no answer, not registered).
  */
 import type { Clock, Timer } from '../../engine/clock/index.js';
 import { Emitter } from '../../engine/emitter.js';
 import type { CallMedia } from '../../engine/media/call/index.js';
 import { parseUri } from '../../engine/sip/syntax/uri.js';
-import type { CallerIdentity, InviteOutcome, OutgoingInvite, Session, UserAgent } from '../../engine/ua/index.js';
+import { bodyOf, type CallerIdentity, type InviteOutcome, type OutgoingInvite, type Session, type UserAgent } from '../../engine/ua/index.js';
 import { Party } from './party.js';
 import type { Disposition, Reachable, RingTarget } from './ring-target.js';
 
@@ -36,6 +36,8 @@ export interface AlertingFailure {
 export type AlertingEvents = {
   /** The first terminal rings (a 18x). */
   ringing: (user: string) => void;
+  /** A terminal's 18x carried SDP: its early media (an announcement, its own ringback) is on `media`. */
+  early: (media: CallMedia) => void;
   answered: (party: Party) => void;
   /** The target forwards the call: ring `to` instead. */
   forward: (to: string, reason: ForwardReason) => void;
@@ -71,6 +73,7 @@ export class Alerting extends Emitter<AlertingEvents> {
   private noAnswerTimer: Timer | undefined;
   private forwardTimer: Timer | undefined;
   private ringingUser: string | undefined;
+  private early = false;
   private over = false;
 
   constructor(
@@ -137,7 +140,12 @@ export class Alerting extends Emitter<AlertingEvents> {
     const leg: OutboundLeg = { reach, round, invite, media, startedAt: this.ctx.clock.now() };
     this.legs.push(leg);
     invite.on('progress', (response) => {
-      if (response.status < 180 || this.ringingUser !== undefined || this.over) return;
+      if (this.over) return;
+      if (bodyOf(response) !== undefined && !this.early) {
+        this.early = true;
+        this.emit('early', media);
+      }
+      if (response.status < 180 || this.ringingUser !== undefined) return;
       this.ringingUser = reach.user;
       this.emit('ringing', reach.user);
     });
@@ -186,6 +194,7 @@ export class Alerting extends Emitter<AlertingEvents> {
     if (busy && this.target.forward?.busy !== undefined) return this.forward(this.target.forward.busy, 'busy');
     if (busy) return this.fail('busy', 486);
     if (statuses.length > 0 && statuses.every((s) => s === 603)) return this.fail('failed', 603);
+    if (statuses.length > 0 && statuses.every((s) => s === 503)) return this.fail('congested', 503);
     this.noAnswer();
   }
 

@@ -1,8 +1,8 @@
 /**
  * One call through the PBX as a back-to-back user agent (RFC 3261 section 6 "B2BUA", RFC 7092).
  * The caller's INVITE is the inbound leg; the router's target is rung (`alerting.ts`), following
- * forwarding and deflection; the first answer joins the two parties in the call's audio mixer and
- * the inbound leg is answered. After that the call follows its parties (SPEC.md "Transfers",
+ * forwarding and deflection; a terminal's early media (18x with SDP) is relayed in a 183; the
+ * first answer joins the two parties in the call's audio mixer and the inbound leg is answered. After that the call follows its parties (SPEC.md "Transfers",
  * "Basic calls and per-call features"):
  *
  * - a BYE from one of two parties ends the other;
@@ -83,6 +83,8 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
   private consultation: Consultation | undefined;
   private callerParty: Party | undefined;
   private earlyAnswer: SipBody | undefined;
+  /** The ringing leg whose early media the caller hears. */
+  private early: CallMedia | undefined;
   private result: PbxCallEnd | undefined;
   private hangupBy: 'caller' | 'callee' | undefined;
   private readonly dtmf = new Map<Party, { digits: string; timer?: Timer }>();
@@ -160,6 +162,9 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     alerting.on('ringing', (user) => {
       if (purpose().kind === 'inbound') this.ringing(user);
     });
+    alerting.on('early', (media) => {
+      if (purpose().kind === 'inbound') this.earlyMedia(media);
+    });
     alerting.on('answered', (party) => this.alertingAnswered(alerting, purpose(), party));
     alerting.on('forward', (to, reason) => {
       this.emit('event', `forwarded ${target.number} -> ${to} (${reason})`);
@@ -176,6 +181,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
 
   private ringing(user: string): void {
     this.emit('ringing', user);
+    if (this.early !== undefined) return;
     const tones = this.ctx.inbandTones;
     const media = this.inbound.descriptions as CallMedia | undefined;
     if (tones === undefined || media === undefined || this.inbound.offer === undefined) {
@@ -186,6 +192,17 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     this.earlyAnswer ??= media.answer(this.inbound.offer);
     this.inbound.progress(180, { body: this.earlyAnswer });
     this.mixer.add(media, callProgressSource('ringback', tones.region));
+  }
+
+  /** A terminal's early media reaches the caller: a 183 with the inbound leg's answer, and the two joined in the mix. */
+  private earlyMedia(media: CallMedia): void {
+    const inbound = this.inbound.descriptions as CallMedia | undefined;
+    if (inbound === undefined || this.inbound.offer === undefined || this.early !== undefined) return;
+    this.earlyAnswer ??= inbound.answer(this.inbound.offer);
+    this.inbound.progress(183, { body: this.earlyAnswer });
+    this.early = media;
+    this.mixer.add(inbound);
+    this.mixer.add(media);
   }
 
   private alertingAnswered(alerting: Alerting, forWhom: AlertingFor, party: Party): void {
@@ -217,6 +234,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     this.answeredAt = this.ctx.clock.now();
     this.answeredUser = party.user;
     this.callerParty = new Party(session, media, this.caller, this.callerRef.number, this.callerRef.user);
+    if (this.early !== undefined && this.early !== party.media) this.mixer.remove(this.early);
     this.emit('answered', party.user ?? party.number ?? '');
     this.join(this.callerParty);
     this.join(party);
