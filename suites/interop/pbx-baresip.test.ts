@@ -9,7 +9,8 @@
  * on real loopback sockets (RealClock, RealNetwork), registered to it like any phone.
  * The PBX challenges with MD5 only (`digestAlgorithms: [MD5]`): libre 1.1 (baresip 1.0's SIP
  * stack) gives up on a 401 as soon as one WWW-Authenticate names an algorithm other than MD5
- * ("Register: Function not implemented", ENOSYS), even when an MD5 challenge is there too.
+ * ("Register: Function not implemented", ENOSYS), even when an MD5 challenge is there too; the
+ * PBX's default, SHA-256 then MD5 (RFC 8760 2.4), is right, but this phone cannot take it.
  *
  * Ports: SIP 15400 (the PBX, UDP and TCP), 15410-15411 (simulated phones); baresip SIP 15450 (TLS
  * 15451), ctrl_tcp 15460; RTP 16400-16499 (the PBX), 16500-16559 (phones), 16560-16599 (baresip).
@@ -258,8 +259,8 @@ describe.sequential('baresip at pbxlab serve', () => {
     await until('alice hung up', () => call.state === 'ended');
   });
 
-  // Needs the PBX side of REFER (issue 5, in progress): 202, NOTIFYs with a message/sipfrag body,
-  // and the transferee connected with the target.
+  // The PBX side of REFER: 202, NOTIFYs with a message/sipfrag body, and the transferee connected
+  // with the target.
   it('baresip blind-transfers the phone to a second phone (REFER): the two phones hear each other', { timeout: TEST_MS }, async () => {
     await startPbx();
     const alice = await simulatedPhone('1002', 'alice-secret', ALICE_HZ, 15410, [16500, 16529]);
