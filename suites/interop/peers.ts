@@ -55,6 +55,8 @@ function finished(child: ChildProcess, timeoutMs: number): Promise<Finished> {
 export interface Background {
   /** Resolves when the process has exited. */
   readonly done: Promise<Finished>;
+  /** What the process has written to stderr so far (its log lines, for a running `pbxlab serve`). */
+  stderr(): string;
   stop(): Promise<Finished>;
 }
 
@@ -65,6 +67,8 @@ export interface Background {
 export async function startPbxlab(args: readonly string[], timeoutMs: number): Promise<Background> {
   const child = spawn(process.execPath, [PBXLAB, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   const done = finished(child, timeoutMs);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((ready, fail) => {
     let seen = '';
     const onData = (d: Buffer): void => {
@@ -79,6 +83,7 @@ export async function startPbxlab(args: readonly string[], timeoutMs: number): P
   });
   return {
     done,
+    stderr: () => stderr,
     stop: () => {
       child.kill('SIGTERM');
       return done;
