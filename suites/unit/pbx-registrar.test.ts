@@ -170,6 +170,33 @@ describe('registrar: binding, refresh, unregister, expiry (RFC 3261 10.3)', () =
     expect(await world.close()).toEqual({ live: 0, timers: 0 });
   });
 
+  it('digestAlgorithms: [MD5] challenges with MD5 alone (for phones that read only the first challenge), and the phone registers with it', async () => {
+    const world = await pbxWorld(31, `digestAlgorithms: [MD5]\n${BASIC}`);
+    expect(world.credentials.algorithms).toEqual(['MD5']);
+    const alice = await world.phone('1001', 'alice-secret');
+    const reg = alice.ua.register({ expires: 300 });
+    await world.w.clock.runUntilAsync(1000);
+
+    expect(statusesOf(world)).toEqual([401, 200]);
+    const challenges = world.answers[0]!.response.headers.getAll('www-authenticate');
+    expect(challenges).toHaveLength(1);
+    expect(challenges[0]).toMatch(/algorithm=MD5/);
+    expect(world.location.isRegistered('1001')).toBe(true);
+    reg.unregister();
+    await world.w.clock.runUntilAsync(2000);
+    expect(await world.close()).toEqual({ live: 0, timers: 0 });
+  });
+
+  it('digestAlgorithms refuses an empty list, an unknown algorithm and a repeated one', () => {
+    for (const [bad, message] of [
+      ['[]', /^pbx\.yaml:1:\d+: .*at least 1/m],
+      ['[MD4]', /^pbx\.yaml:1:\d+: expected one of `SHA-256`, `MD5`.*did you mean `MD5`/m],
+      ['[MD5, MD5]', /^pbx\.yaml:1:\d+: an algorithm is listed twice/m],
+    ] as const) {
+      expect(() => parsePbxConfig(`digestAlgorithms: ${bad}\n${BASIC}`, 'pbx.yaml'), bad).toThrow(message);
+    }
+  });
+
   it('a refresh before expiry keeps the binding (same registration time, higher CSeq); unregister removes it', async () => {
     const world = await pbxWorld(2);
     const alice = await world.phone('1001', 'alice-secret');

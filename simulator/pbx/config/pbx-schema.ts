@@ -3,7 +3,8 @@
  * listeners, numbering profile and service codes, registration and call timers, secure credential
  * rotation, extensions with their terminals, ring groups, pickup groups, manager/assistant pairs.
  *
- * Defaults: listen `udp:127.0.0.1:5060`; profile `neutral`; realm `pbxlab`; registration expiry
+ * Defaults: listen `udp:127.0.0.1:5060`; profile `neutral`; realm `pbxlab` with SHA-256 then MD5
+ * challenges; registration expiry
  * 60-3600 s (3600 when the phone asks none); no-answer timeout 30 s (a common PBX default, and
  * longer than the 20 s default of forward-on-no-answer so that forwarding happens first);
  * blind-transfer recall 120 s (SPEC "Transfers"); secure passwords of 24 characters rotated daily,
@@ -54,6 +55,16 @@ const pbxConfigObject = z.strictObject({
   profile: z.enum(NUMBERING_PROFILE_NAMES).default('neutral'),
   /** The digest authentication realm. */
   realm: z.string().min(1).default('pbxlab'),
+  /**
+   * The digest challenges a 401 carries, one per algorithm in this order (RFC 8760 section 2.4:
+   * the preferred first). Phones that only read the first challenge and only know MD5 (SIPp 3.6,
+   * many older desk phones) need `[MD5]`.
+   */
+  digestAlgorithms: z
+    .array(z.enum(['SHA-256', 'MD5']))
+    .min(1)
+    .refine((a) => new Set(a).size === a.length, { error: 'an algorithm is listed twice' })
+    .default(['SHA-256', 'MD5']),
   registration: registrationSchema.prefault({}),
   timers: timersSchema.prefault({}),
   secureCredentials: secureCredentialsSchema.prefault({}),

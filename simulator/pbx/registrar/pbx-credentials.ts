@@ -33,7 +33,7 @@ export interface PbxCredentialsOptions {
 }
 
 export interface DigestServerSettings {
-  /** Default SHA-256 then MD5 (RFC 8760 section 2.4: the preferred one first). */
+  /** Default the configuration's `digestAlgorithms` (SHA-256 then MD5: RFC 8760 section 2.4, the preferred one first). */
   algorithms?: ServerAlgorithm[];
   nonceLifetimeMs?: number;
 }
@@ -43,6 +43,8 @@ const PASSWORD_SLOTS = 2;
 
 export class PbxCredentials {
   readonly realm: string;
+  /** The challenges' algorithms, in order (the configuration's `digestAlgorithms`). */
+  readonly algorithms: readonly ServerAlgorithm[];
   readonly store: CredentialStore;
   private readonly clock: Clock;
   private readonly rng: SeededRandom;
@@ -51,6 +53,7 @@ export class PbxCredentials {
 
   constructor(config: PbxConfig, options: PbxCredentialsOptions) {
     this.realm = config.realm;
+    this.algorithms = config.digestAlgorithms;
     this.clock = options.clock;
     this.rng = options.rng;
     this.ownsStore = options.store === undefined;
@@ -88,7 +91,7 @@ export class PbxCredentials {
       realm: this.realm,
       clock: this.clock,
       rng: this.rng.fork('digest'),
-      algorithms: settings.algorithms ?? ['SHA-256', 'MD5'],
+      algorithms: [...(settings.algorithms ?? this.algorithms)],
       ...(settings.nonceLifetimeMs !== undefined && { nonceLifetimeMs: settings.nonceLifetimeMs }),
     });
   }
