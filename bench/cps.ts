@@ -6,39 +6,18 @@
  * sides' exit status 0). Each step runs `BENCH_CPS_SECONDS` seconds of calls (default 5) and is
  * killed after a bounded time; both peers share the machine's cores, as they would in CI.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PBXLAB, highestCleanRate as stepUp, ratio as ratioTo, run as runLimited, sleep, writeReport, type Series, type Step } from './steps.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const PBXLAB = join(ROOT, 'dist', 'simulator', 'cli', 'main.js');
 const SECONDS = Number(process.env.BENCH_CPS_SECONDS ?? 5);
 const RATES = (process.env.BENCH_CPS_RATES ?? '250,500,1000,1500,2000,2500,3000,4000').split(',').map(Number);
 const STEP_LIMIT_MS = SECONDS * 1000 + 60_000;
 
 type Side = 'sipp' | 'pbxlab';
-interface Step {
-  rate: number;
-  clean: boolean;
-  detail: string;
-}
 
-function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), STEP_LIMIT_MS);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    }),
-  );
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const run = (command: string, args: string[], cwd: string): ReturnType<typeof runLimited> => runLimited(command, args, cwd, STEP_LIMIT_MS);
 
 let nextPort = 26000;
 
@@ -60,24 +39,13 @@ async function step(caller: Side, callee: Side, rate: number): Promise<Step> {
   return { rate, clean: a.code === 0 && b.code === 0, detail: summary.join(' ') || `exit ${a.code}/${b.code}` };
 }
 
-async function highestCleanRate(caller: Side, callee: Side): Promise<{ best: number; steps: Step[] }> {
-  const steps: Step[] = [];
-  let best = 0;
-  for (const rate of RATES) {
-    const s = await step(caller, callee, rate);
-    steps.push(s);
-    console.log(`  ${caller} uac -> ${callee} uas  ${String(rate).padStart(5)} calls/s  ${s.clean ? 'clean' : 'FAILED'}`);
-    if (!s.clean) break;
-    best = rate;
-  }
-  return { best, steps };
-}
+const highestCleanRate = (caller: Side, callee: Side): Promise<Series> => stepUp(`${caller} uac -> ${callee} uas`, 'calls/s', RATES, (rate) => step(caller, callee, rate));
 
 console.log(`bench/cps: loopback UDP, ${SECONDS} s of calls per step, rates ${RATES.join(', ')}`);
 const reference = await highestCleanRate('sipp', 'sipp');
 const uas = await highestCleanRate('sipp', 'pbxlab');
 const uac = await highestCleanRate('pbxlab', 'sipp');
-const ratio = (x: number): number | null => (reference.best === 0 ? null : Number((x / reference.best).toFixed(2)));
+const ratio = (x: number): number | null => ratioTo(x, reference.best);
 const result = {
   secondsPerStep: SECONDS,
   rates: RATES,
@@ -89,5 +57,4 @@ const result = {
 };
 console.log(`highest clean rate: SIPp->SIPp ${reference.best}, SIPp->pbxlab uas ${uas.best}, pbxlab uac->SIPp ${uac.best} calls/s`);
 console.log(`ratio pbxlab uas / SIPp uas = ${result.ratioPbxlabUasToSippUas}   ratio pbxlab uac / SIPp uac = ${result.ratioPbxlabUacToSippUac}`);
-mkdirSync(join(ROOT, 'reports', 'bench'), { recursive: true });
-writeFileSync(join(ROOT, 'reports', 'bench', 'cps.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeReport('cps', result);

@@ -12,10 +12,11 @@ export const REPO = resolve(import.meta.dirname, '../..');
 export const PBXLAB = join(REPO, 'dist/simulator/cli/main.js');
 const INSTALL = 'ci/install-peers.sh (or: sudo apt-get install -y sip-tester sipsak)';
 
-/** Fails with the install command when `binary` is not on PATH. */
-export function requirePeer(binary: string): void {
+/** Fails with the install command when `binary` is not on PATH; `debianPackage` names the package to install when the default list does not hold it. */
+export function requirePeer(binary: string, debianPackage?: string): void {
   const found = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
-  if (found.status !== 0) throw new Error(`${binary} is not installed: run ${INSTALL}`);
+  const install = debianPackage === undefined ? INSTALL : `ci/install-peers.sh (or: sudo apt-get install -y ${debianPackage})`;
+  if (found.status !== 0) throw new Error(`${binary} is not installed: run ${install}`);
 }
 
 export function scratchDir(prefix: string): string {
@@ -58,6 +59,19 @@ export interface Background {
   /** What the process has written to stderr so far (its log lines, for a running `pbxlab serve`). */
   stderr(): string;
   stop(): Promise<Finished>;
+}
+
+/** Starts a peer in the background, killed after `timeoutMs`; `stop()` sends SIGTERM and waits for its exit. */
+export function start(command: string, args: readonly string[], options: { cwd?: string; timeoutMs: number }): Background {
+  const child = spawn(command, [...args], { cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = finished(child, options.timeoutMs);
+  return {
+    done,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return done;
+    },
+  };
 }
 
 /**
