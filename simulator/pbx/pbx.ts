@@ -115,6 +115,8 @@ export class Pbx {
 
   private receiveRequest(request: IncomingRequest): void {
     if (request.method === 'REGISTER') return this.registrar.handle(request);
+    // OPTIONS is left to the UA core, which answers 200 with its capabilities (RFC 3261 11.2).
+    if (request.method === 'OPTIONS') return;
     request.respond(405);
   }
 

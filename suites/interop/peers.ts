@@ -63,10 +63,16 @@ export interface Background {
 
 /** Starts a peer in the background, killed after `timeoutMs`; `stop()` sends SIGTERM and waits for its exit. */
 export function start(command: string, args: readonly string[], options: { cwd?: string; timeoutMs: number }): Background {
-  const child = spawn(command, [...args], { cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  const done = finished(child, options.timeoutMs);
+  return background(spawn(command, [...args], { cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] }), options.timeoutMs);
+}
+
+function background(child: ChildProcess, timeoutMs: number): Background {
+  const done = finished(child, timeoutMs);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return {
     done,
+    stderr: () => stderr,
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return done;
@@ -80,9 +86,7 @@ export function start(command: string, args: readonly string[], options: { cwd?:
  */
 export async function startPbxlab(args: readonly string[], timeoutMs: number): Promise<Background> {
   const child = spawn(process.execPath, [PBXLAB, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  const done = finished(child, timeoutMs);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const pbxlab = background(child, timeoutMs);
   await new Promise<void>((ready, fail) => {
     let seen = '';
     const onData = (d: Buffer): void => {
@@ -93,16 +97,9 @@ export async function startPbxlab(args: readonly string[], timeoutMs: number): P
       }
     };
     child.stderr?.on('data', onData);
-    void done.then((f) => fail(new Error(`pbxlab ${args.join(' ')} exited before listening (${f.code}): ${f.stderr}`)));
+    void pbxlab.done.then((f) => fail(new Error(`pbxlab ${args.join(' ')} exited before listening (${f.code}): ${f.stderr}`)));
   });
-  return {
-    done,
-    stderr: () => stderr,
-    stop: () => {
-      child.kill('SIGTERM');
-      return done;
-    },
-  };
+  return pbxlab;
 }
 
 /** The last line of stdout parsed as the JSON summary. */

@@ -3,6 +3,7 @@
  * 10.0.9.1 (UDP and TCP 5060) from a YAML configuration, CDRs in memory, its log lines kept, and
  * phones that register with digest and send their actor tone.
  */
+import type { PortRange } from '../../simulator/engine/media/rtp/index.js';
 import { parseTransportSpec, SipTransport } from '../../simulator/engine/sip/transport/index.js';
 import { Phone, phoneAgentOptions, type PhoneOptions } from '../../simulator/endpoints/phone/index.js';
 import { CdrJournal, MemoryCdrSink, readCdrJournal } from '../../simulator/pbx/cdr/index.js';
@@ -25,13 +26,13 @@ export interface PbxWorld {
   close(): Promise<void>;
 }
 
-export async function pbxWorld(seed: number, config: string): Promise<PbxWorld> {
+export async function pbxWorld(seed: number, config: string, rtpPorts?: PortRange): Promise<PbxWorld> {
   const w = uaWorld(seed, { latencyMs: 10 });
   w.net.addHost('pbx', [PBX_ADDRESS]);
   const transport = await SipTransport.start({ network: w.net, listen: [parseTransportSpec(`udp:${PBX_ADDRESS}:5060`), parseTransportSpec(`tcp:${PBX_ADDRESS}:5060`)] });
   const sink = new MemoryCdrSink();
   const log: string[] = [];
-  const pbx = new Pbx({ config: parsePbxConfig(config, 'pbx.yaml'), transport, network: w.net, clock: w.clock, rng: w.rng.fork('pbx'), cdr: new CdrJournal(sink), log: (l) => log.push(l) });
+  const pbx = new Pbx({ config: parsePbxConfig(config, 'pbx.yaml'), transport, network: w.net, clock: w.clock, rng: w.rng.fork('pbx'), cdr: new CdrJournal(sink), log: (l) => log.push(l), ...(rtpPorts !== undefined && { rtpPorts }) });
   const phones: Phone[] = [];
   const run = async (ms: number): Promise<void> => {
     await w.clock.runUntilAsync(w.clock.now() + ms);

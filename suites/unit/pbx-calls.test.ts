@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MUSIC_ON_HOLD_HZ } from '../../simulator/engine/media/tone/index.js';
+import type { OutgoingInvite } from '../../simulator/engine/ua/index.js';
 import { PBX_ADDRESS as PBX, pbxWorld } from '../support/pbx-world.js';
 
 const CONFIG = `
@@ -106,6 +107,45 @@ describe('PBX: calls between registered phones', () => {
     await x.run(2000);
     expect(declined.endStatus).toBe(603);
     expect(x.cdrs().calls.map((c) => c.disposition)).toEqual(['cancelled', 'failed']);
+    await x.close();
+  });
+
+  it('out of RTP ports: a leg without media counts as unreachable (503), a new INVITE gets 503 with Retry-After; the call up goes on', async () => {
+    // A call takes two RTP pairs at the PBX (the caller's leg and the callee's).
+    for (const [pairs, seed] of [[3, 606], [2, 608]] as const) {
+      const x = await pbxWorld(seed, CONFIG, { first: 20000, last: 20000 + 2 * pairs - 1 });
+      const alice = await x.phone('1001', 'alice-secret', 1800);
+      const bob = await x.phone('1002', 'bob-secret', 1900);
+      const dave = await x.phone('dave-desk', 'dave-secret', 2000);
+      bob.on('incoming', (c) => c.answer());
+      await x.run(1000);
+      const first = alice.dial('1002');
+      await x.run(2000);
+      expect(first.state).toBe('connected');
+      const second = dave.dial('1001');
+      const statuses: (number | undefined)[] = [];
+      (second.invite as OutgoingInvite).on('ended', (_o, r) => statuses.push(r?.status, r === undefined ? undefined : Number(r.headers.get('retry-after') ?? NaN)));
+      await x.run(2000);
+      // Three pairs: the PBX answers Dave's INVITE but cannot ring Alice (503 congestion). Two: it cannot even answer it.
+      expect(statuses).toEqual(pairs === 3 ? [503, NaN] : [503, 5]);
+      expect(first.hears()).toEqual([1900]);
+      first.hangUp();
+      await x.close();
+    }
+  });
+
+  it('OPTIONS to the PBX gets 200 with its capabilities (not 405)', async () => {
+    const x = await pbxWorld(607, CONFIG);
+    const prober = await x.w.agent('prober');
+    const statuses: number[] = [];
+    let allow = '';
+    prober.request('OPTIONS', `sip:${PBX}`, {}, { onResponse: (r) => {
+      statuses.push(r.status);
+      allow = r.headers.get('allow') ?? '';
+    } });
+    await x.run(2000);
+    expect(statuses).toEqual([200]);
+    expect(allow).toContain('INVITE');
     await x.close();
   });
 

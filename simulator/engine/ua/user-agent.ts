@@ -589,7 +589,15 @@ export class UserAgent {
       const from = request.from;
       if (request.contact !== '*' && request.contact.length === 0 && from !== undefined) request.headers.append('Contact', `<${from.uri.text}>`);
       const tx = incoming.transaction;
-      const invite = new IncomingInvite(this, incoming, this.options.sessionDescriptions?.());
+      let descriptions: SessionDescriptionHandler | undefined;
+      try {
+        descriptions = this.options.sessionDescriptions?.();
+      } catch (e) {
+        // No media for one more call (every RTP port taken): 503 with Retry-After (RFC 3261 21.5.4), not a crash.
+        incoming.respond(503, { headers: [['Retry-After', '5'], this.warning(`no media: ${(e as Error).message}`)] });
+        return;
+      }
+      const invite = new IncomingInvite(this, incoming, descriptions);
       this.incomingInvites.set(tx, invite);
       tx.on('terminated', () => this.incomingInvites.delete(tx));
       if (this.delegate.onInvite !== undefined) this.delegate.onInvite(invite);

@@ -74,6 +74,8 @@ export class Alerting extends Emitter<AlertingEvents> {
   private forwardTimer: Timer | undefined;
   private ringingUser: string | undefined;
   private early = false;
+  /** Statuses of legs that could not even be started. */
+  private readonly unstarted: number[] = [];
   private over = false;
 
   constructor(
@@ -120,6 +122,7 @@ export class Alerting extends Emitter<AlertingEvents> {
     if (round === undefined) return this.unanswered();
     const current = this.round;
     for (const reach of round) this.ring(reach, current);
+    if (!this.legs.some((l) => l.round === current)) return this.nextRound();
     this.roundTimer = this.ctx.clock.setTimer(this.ctx.ringRoundMs, () => {
       this.roundTimer = undefined;
       for (const leg of this.legs) if (leg.round === current && leg.status === undefined) leg.invite.cancel();
@@ -128,7 +131,14 @@ export class Alerting extends Emitter<AlertingEvents> {
   }
 
   private ring(reach: Reachable, round: number): void {
-    const media = this.ctx.media();
+    let media: CallMedia;
+    try {
+      media = this.ctx.media();
+    } catch {
+      // No RTP port for this leg: the terminal counts as unreachable (503).
+      this.unstarted.push(503);
+      return;
+    }
     const invite = this.ctx.ua.invite(reach.contact, {
       destination: reach.flow,
       from: this.caller,
@@ -189,7 +199,7 @@ export class Alerting extends Emitter<AlertingEvents> {
 
   /** Every round is over without an answer. */
   private unanswered(): void {
-    const statuses = this.legs.map((l) => l.status ?? 480);
+    const statuses = [...this.legs.map((l) => l.status ?? 480), ...this.unstarted];
     const busy = statuses.length > 0 && statuses.every((s) => s === 486 || s === 600);
     if (busy && this.target.forward?.busy !== undefined) return this.forward(this.target.forward.busy, 'busy');
     if (busy) return this.fail('busy', 486);
