@@ -7,10 +7,10 @@
  *
  * The PBX runs as a child process from the built dist; the simulated phones run in this process
  * on real loopback sockets (RealClock, RealNetwork), registered to it like any phone.
- * The PBX challenges with MD5 only (`digestAlgorithms: [MD5]`): libre 1.1 (baresip 1.0's SIP
- * stack) gives up on a 401 as soon as one WWW-Authenticate names an algorithm other than MD5
- * ("Register: Function not implemented", ENOSYS), even when an MD5 challenge is there too; the
- * PBX's default, SHA-256 then MD5 (RFC 8760 2.4), is right, but this phone cannot take it.
+ * The configuration names no digest algorithm: the PBX's default, MD5 alone, is what this phone
+ * takes. libre 1.1 (baresip 1.0's SIP stack) gives up on a 401 as soon as one WWW-Authenticate
+ * names an algorithm other than MD5 ("Register: Function not implemented", ENOSYS), even when an
+ * MD5 challenge is there too.
  *
  * Ports: SIP 15400 (the PBX, UDP and TCP), 15410-15411 (simulated phones); baresip SIP 15450 (TLS
  * 15451), ctrl_tcp 15460; RTP 16400-16499 (the PBX), 16500-16559 (phones), 16560-16599 (baresip).
@@ -42,7 +42,6 @@ type SipTransportKind = 'udp' | 'tcp';
 
 const CONFIG = `
 listen: [udp:${PBX}, tcp:${PBX}]
-digestAlgorithms: [MD5]
 timers: { noAnswerSeconds: 20, ringRoundSeconds: 15 }
 extensions:
   - { number: "1001", name: Baresip, password: bs-secret }

@@ -65,14 +65,15 @@ const pbxConfigObject = z.strictObject({
   realm: z.string().min(1).default('pbxlab'),
   /**
    * The digest challenges a 401 carries, one per algorithm in this order (RFC 8760 section 2.4:
-   * the preferred first). Phones that only read the first challenge and only know MD5 (SIPp 3.6,
-   * many older desk phones) need `[MD5]`.
+   * the preferred first). MD5 alone by default, so that the smallest file works with the phones
+   * engineers point at it: SIPp 3.6 reads only the first challenge and knows only MD5, and libre
+   * 1.1 (baresip 1.0) gives up on any challenge that is not MD5. `[SHA-256, MD5]` offers both.
    */
   digestAlgorithms: z
     .array(z.enum(['SHA-256', 'MD5']))
     .min(1)
     .refine((a) => new Set(a).size === a.length, { error: 'an algorithm is listed twice' })
-    .default(['SHA-256', 'MD5']),
+    .default(['MD5']),
   registration: registrationSchema.prefault({}),
   timers: timersSchema.prefault({}),
   tones: tonesSchema.prefault({}),

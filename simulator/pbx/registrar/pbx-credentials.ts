@@ -33,7 +33,7 @@ export interface PbxCredentialsOptions {
 }
 
 export interface DigestServerSettings {
-  /** Default the configuration's `digestAlgorithms` (SHA-256 then MD5: RFC 8760 section 2.4, the preferred one first). */
+  /** Default the configuration's `digestAlgorithms` (RFC 8760 section 2.4: in order of preference). */
   algorithms?: ServerAlgorithm[];
   nonceLifetimeMs?: number;
 }
