@@ -444,6 +444,13 @@ describe('PBX transfers', () => {
     expect(alice.hears()).toEqual([TONE['1003']]);
     expect(last(phones['1003']!).state).toBe('connected');
     expect(last(phones['1003']!).hears()).toEqual([TONE['1001']]);
+    alice.hangUp();
+    await x.run(1000);
+    // Both calls' records point at the party Alice ended up with.
+    expect(x.cdrs().calls.map((c) => [c.caller.number, c.callee, c.links.transferredTo])).toEqual([
+      ['1002', '1003', '1003'],
+      ['1001', '1002', '1003'],
+    ]);
   });
 
   it('*1 + extension consults while the other party hears music on hold; hanging up completes the transfer', async () => {

@@ -143,7 +143,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
 
   /** The party on the dialog `replaces` names, if it is one of this call's. */
   partyOn(replaces: ReplacesTarget): Party | undefined {
-    for (const party of [...this.parties, this.consultation?.party, this.consultation?.by]) {
+    for (const party of [...this.parties, this.consultation?.party]) {
       const id = party?.session.dialog.id;
       if (id === undefined || id.callId !== replaces.callId || !party!.active) continue;
       if ((id.localTag === replaces.toTag && id.remoteTag === replaces.fromTag) || (id.localTag === replaces.fromTag && id.remoteTag === replaces.toTag)) return party;
@@ -385,7 +385,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     this.links.transferredTo = target.number ?? target.user ?? '';
     this.emit('event', `attended transfer by ${party.number ?? party.user} to ${target.number ?? target.user}`);
     this.join(target);
-    found.call.transferredAway(found.party);
+    found.call.transferredAway(found.party, this.links.transferredTo);
   }
 
   /** The one other party of a two-party call. */
@@ -397,8 +397,8 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
   }
 
   /** This call's other party went to another call: hang up `transferor`'s leg, and the call is over. */
-  private transferredAway(transferor: Party): void {
-    this.links.transferredTo ??= 'attended';
+  private transferredAway(transferor: Party, to: string): void {
+    this.links.transferredTo ??= to;
     transferor.hangUp();
     this.takeOut(transferor);
     this.settle();
