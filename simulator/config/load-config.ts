@@ -40,7 +40,22 @@ function withoutExtensionKeys(value: unknown): unknown {
   );
 }
 
+/**
+ * A value that fits none of a union's forms is reported through the form of its own kind (a map
+ * against the map form, a word against the list of words), so that the message names the
+ * misspelt key or word instead of "matches none of the accepted forms".
+ */
+function unionBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | undefined {
+  if (issue.code !== 'invalid_union') return undefined;
+  const sameKind = issue.errors.filter((branch) => branch.length > 0 && !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+  const chosen = sameKind[0];
+  if (chosen === undefined) return undefined;
+  return chosen.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+}
+
 function locateIssue(doc: LocatedYaml, schema: z.ZodType, issue: z.core.$ZodIssue): ConfigIssue[] {
+  const branch = unionBranch(issue);
+  if (branch !== undefined) return branch.flatMap((i) => locateIssue(doc, schema, i));
   const path = issue.path;
   if (issue.code === 'unrecognized_keys') {
     const known = objectKeysAt(schema, path);

@@ -1,7 +1,7 @@
 /**
  * The keys a zod schema accepts for the object at a given input path: the candidates of a
  * "did you mean" hint for an unknown key. Follows the input side of zod 4 schemas (wrappers,
- * pipes, unions, arrays, records, lazies); a union offers the keys of all its object options.
+ * pipes, unions, arrays, records, lazies, catch-all keys); a union offers the keys of all its object options.
  */
 import type { z } from 'zod';
 
@@ -19,6 +19,7 @@ interface Def {
   items?: z.ZodType[];
   rest?: z.ZodType | null;
   getter?: () => z.ZodType;
+  catchall?: z.ZodType;
 }
 
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
@@ -56,7 +57,7 @@ function schemasAt(schema: z.ZodType, path: readonly PropertyKey[], depth = 0): 
   const [head, ...rest] = path;
   switch (def.type) {
     case 'object':
-      return again(def.shape?.[String(head)], rest);
+      return again(def.shape?.[String(head)] ?? def.catchall, rest);
     case 'array':
       return again(def.element, rest);
     case 'record':

@@ -7,7 +7,7 @@
  * in tests and scenarios, real sockets under `pbxlab serve`.
  */
 import type { Clock } from '../engine/clock/index.js';
-import { CallMedia } from '../engine/media/call/index.js';
+import { CallMedia, type MediaFidelity } from '../engine/media/call/index.js';
 import { RtpPortAllocator, type PortRange } from '../engine/media/rtp/index.js';
 import type { Network } from '../engine/net/index.js';
 import type { SeededRandom } from '../engine/rng/index.js';
@@ -39,6 +39,8 @@ export interface PbxOptions {
   cdr?: CdrJournal;
   /** One line per registration change and per call. */
   log?: (line: string) => void;
+  /** `off`: calls negotiate SDP but send no RTP (long scenarios in virtual time). */
+  media?: MediaFidelity;
 }
 
 export class Pbx {
@@ -110,7 +112,7 @@ export class Pbx {
   }
 
   private media(): CallMedia {
-    return new CallMedia({ clock: this.options.clock, rng: this.options.rng.fork(`media-${++this.calls_}`), ports: this.ports, address: this.mediaAddress, ear: false });
+    return new CallMedia({ clock: this.options.clock, rng: this.options.rng.fork(`media-${++this.calls_}`), ports: this.ports, address: this.mediaAddress, ear: false, fidelity: this.options.media ?? 'packets' });
   }
 
   private receiveRequest(request: IncomingRequest): void {

@@ -6,6 +6,7 @@
  * the per-call media slot), since a UA takes them only at construction.
  */
 import { parseEndpoint } from '../../engine/net/index.js';
+import type { MediaFidelity } from '../../engine/media/call/index.js';
 import type { PortRange } from '../../engine/media/rtp/index.js';
 import type { SipDestination, SipTransportName } from '../../engine/sip/transport/transport-spec.js';
 import type { UserAgentOptions } from '../../engine/ua/index.js';
@@ -62,6 +63,8 @@ export interface PhoneOptions {
   product: string;
   /** Accept REFER (be transferred). Default true; false answers 603. */
   acceptTransfers: boolean;
+  /** `off`: calls negotiate SDP but send no RTP (long scenarios in virtual time). */
+  media: MediaFidelity;
   /** Give up an unanswered outgoing call after this long (CANCEL). Default 180 s. */
   noAnswerTimeoutMs?: number;
 }
@@ -80,6 +83,7 @@ export const DEFAULT_PHONE_OPTIONS: PhoneOptions = {
   rtpPorts: { first: 4000, last: 4128 },
   product: 'pbxlab-phone',
   acceptTransfers: true,
+  media: 'packets',
 };
 
 export const transportName = (t: PhoneTransport): SipTransportName => (t === 'tls' ? 'TLS' : t === 'tcp' ? 'TCP' : 'UDP');

@@ -38,6 +38,7 @@ export function createCallMedia(init: PhoneMediaInit, options: PhoneOptions, lab
     address: init.address,
     codecs: codecRegistry(options.codecs),
     source: sineSource(init.toneHz),
+    fidelity: options.media,
     sdp: {
       legacyHold: options.holdMode === 'legacy',
       holdDirection: options.holdDirection,

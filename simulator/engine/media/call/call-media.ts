@@ -24,6 +24,8 @@ import { InboundAudio, type CallDigit } from './inbound-audio.js';
 import { OutboundAudio, type RtpDtmfMode } from './outbound-audio.js';
 import { srtpProtection } from './srtp-protection.js';
 
+export type MediaFidelity = 'packets' | 'off';
+
 export const DEFAULT_EAR_FREQUENCIES: readonly number[] = [PROGRESS_TONE_HZ, ...MUSIC_ON_HOLD_HZ, ...ACTOR_FREQUENCIES];
 
 export interface CallMediaOptions {
@@ -46,6 +48,11 @@ export interface CallMediaOptions {
   inbandDtmf?: boolean;
   record?: { recorder: WavRecorder; direction: 'received' | 'sent' | 'both' };
   rtcpIntervalMs?: number;
+  /**
+   * `packets` (default): RTP flows. `off`: the SDP is negotiated and the ports reserved, but no
+   * RTP is sent (DESIGN.md "Media has three fidelities"): for hours of calls in virtual time.
+   */
+  fidelity?: MediaFidelity;
 }
 
 export type CallMediaEvents = {
@@ -276,7 +283,7 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
       rtp.setProtection(n.srtp === undefined ? undefined : srtpProtection(n.srtp));
     }
     const heldByNullAddress = n.remote.address === '0.0.0.0' || n.remote.address === '::';
-    if (sends(n.direction) && !heldByNullAddress && n.remote.port !== 0) rtp.start();
+    if (sends(n.direction) && !heldByNullAddress && n.remote.port !== 0 && this.options.fidelity !== 'off') rtp.start();
     else rtp.stop();
     rtp.listen();
   }

@@ -1,0 +1,107 @@
+/**
+ * A scenario as the runner takes it: the file validated and resolved (the PBX configuration
+ * loaded, durations in milliseconds, each step one verb with its actor), with every step and
+ * check still knowing where it is written, for failure messages and reports.
+ */
+import type { LinkConditions } from '../engine/net/index.js';
+import type { PbxConfig } from '../pbx/config/index.js';
+import type { SourceSpot } from './result.js';
+import type { ActionObject, PhoneState } from './schema.js';
+
+export type MediaFidelity = 'packets' | 'off';
+
+export interface PhoneActorSpec {
+  readonly kind: 'phone';
+  readonly name: string;
+  /** The SIP user it registers as. */
+  readonly user: string;
+  /** The number others dial to reach it (its extension's number). */
+  readonly number: string;
+  readonly password: string | undefined;
+  readonly transport: 'udp' | 'tcp';
+  readonly profile?: 'e-phone' | 'comfortel' | 'webcall';
+  readonly register: boolean;
+  readonly dtmf?: 'rfc4733' | 'inband' | 'info';
+  readonly callWaiting?: boolean;
+  readonly dnd?: boolean;
+  readonly autoAnswerMs?: number;
+  readonly earlyMedia?: boolean;
+  readonly network?: Partial<LinkConditions>;
+  /** The frequency it sends (its voice, for `hears`). */
+  readonly toneHz: number;
+}
+
+export interface RawActorSpec {
+  readonly kind: 'raw';
+  readonly name: string;
+  readonly transport: 'udp' | 'tcp';
+  readonly user?: string;
+  readonly password?: string;
+  readonly network?: Partial<LinkConditions>;
+}
+
+export type ActorSpec = PhoneActorSpec | RawActorSpec;
+
+/** What a raw actor's `receive` matches. */
+export interface MessageMatcher {
+  readonly request?: string;
+  /** An exact status, or a class such as `2xx`. */
+  readonly response?: number | string;
+  readonly headers: readonly { readonly name: string; readonly pattern: RegExp }[];
+  readonly body?: RegExp;
+}
+
+type Verb = Exclude<keyof ActionObject, 'within' | 'with' | 'status' | 'optional' | 'unordered'>;
+
+interface StepBase {
+  readonly index: number;
+  readonly spot: SourceSpot;
+  readonly summary: string;
+}
+
+export type ScenarioStep =
+  | (StepBase & { readonly kind: 'wait'; readonly ms: number })
+  | (StepBase & { readonly kind: 'end' })
+  | (StepBase & {
+      readonly kind: 'action';
+      readonly actor: string;
+      readonly verb: Verb;
+      /** The verb's value as written (`true` for a bare word). */
+      readonly arg: unknown;
+      readonly withinMs: number;
+      readonly with?: string;
+      readonly status?: number;
+      readonly optional: boolean;
+      readonly unordered: boolean;
+      /** receive: the matchers, compiled. */
+      readonly matchers?: readonly MessageMatcher[];
+    });
+
+export type ActionStep = Extract<ScenarioStep, { kind: 'action' }>;
+
+export type ScenarioCheck =
+  | { readonly kind: 'no-sip-errors'; readonly spot: SourceSpot; readonly except: readonly number[] }
+  | { readonly kind: 'no-retransmissions'; readonly spot: SourceSpot }
+  | { readonly kind: 'trying-within'; readonly spot: SourceSpot; readonly ms: number }
+  | { readonly kind: 'reregister-before-expiry'; readonly spot: SourceSpot }
+  | { readonly kind: 'rtp'; readonly spot: SourceSpot; readonly maxLossPercent?: number; readonly maxJitterMs?: number; readonly minStreams?: number }
+  | { readonly kind: 'cdr'; readonly spot: SourceSpot; readonly records: readonly Record<string, unknown>[] };
+
+export interface Scenario {
+  readonly file: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly seed?: number;
+  readonly world: {
+    readonly pbx: PbxConfig;
+    readonly network: Partial<LinkConditions>;
+    readonly startEpochMs?: number;
+    readonly media: MediaFidelity;
+  };
+  readonly actors: readonly ActorSpec[];
+  readonly steps: readonly ScenarioStep[];
+  readonly checks: readonly ScenarioCheck[];
+}
+
+export type { PhoneState };

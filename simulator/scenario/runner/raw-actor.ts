@@ -1,0 +1,247 @@
+/**
+ * A raw-message actor: SIP as text, the way SIPp's `<send>` and `<recv>` work, so that a scenario
+ * can say exactly what a peer (a broken one included) sends and expects (DESIGN.md "Scenarios").
+ * It owns one socket (UDP port 5060 of its host, or one TCP connection to the PBX), keeps what it
+ * receives in an inbox, and has no transaction layer: retransmissions, ACKs and CSeq numbers are
+ * the scenario's to write. A received message identical to an earlier one is a retransmission and
+ * is left out of the inbox (it is still in the trace).
+ *
+ * Variables: see template.ts; besides those, `${last_NAME}` is the header NAME of the last message
+ * received (all its values, comma-separated), as SIPp's `[last_Via:]`.
+ */
+import { answerChallenge, formatCredentials, parseChallenge, type DigestChallenge } from '../../engine/sip/auth/index.js';
+import type { DatagramSocket, Endpoint, StreamConnection } from '../../engine/net/index.js';
+import { parseMessage, SipStreamFramer, type SipMessage } from '../../engine/sip/index.js';
+import type { SeededRandom } from '../../engine/rng/index.js';
+import type { ActionStep, MessageMatcher, RawActorSpec } from '../model.js';
+import { renderMessage } from '../template.js';
+import type { ScenarioWorld } from './scenario-world.js';
+import type { StepContext, StepOutcome } from './step-outcome.js';
+
+const SIP_PORT = 5060;
+
+interface Received {
+  readonly message: SipMessage;
+  readonly text: string;
+  readonly from: Endpoint;
+}
+
+export class RawActor {
+  readonly kind = 'raw';
+  private readonly inbox: Received[] = [];
+  private readonly seen = new Set<string>();
+  private last: Received | undefined;
+  private lastRequestFrom: Endpoint | undefined;
+  private challenge: { header: 'Authorization' | 'Proxy-Authorization'; challenge: DigestChallenge; nc: number } | undefined;
+  private readonly callId: string;
+  private readonly tag: string;
+  private socket: DatagramSocket | undefined;
+  private connection: StreamConnection | undefined;
+  private readonly framer = new SipStreamFramer();
+
+  private constructor(
+    readonly spec: RawActorSpec,
+    readonly address: string,
+    private readonly world: ScenarioWorld,
+    private readonly rng: SeededRandom,
+  ) {
+    this.callId = `${rng.token(16)}@${address}`;
+    this.tag = rng.token(10);
+    this.framer.on('message', (r) => {
+      if (r.ok && this.connection !== undefined) this.deliver(r.message, this.connection.remote);
+    });
+  }
+
+  static async create(world: ScenarioWorld, spec: RawActorSpec, index: number): Promise<RawActor> {
+    const address = world.actorAddress(spec, index);
+    const actor = new RawActor(spec, address, world, world.rng.fork(spec.name));
+    if (spec.transport === 'udp') {
+      actor.socket = await world.network.bindDatagram({ address, port: SIP_PORT });
+      actor.socket.on('message', (data, from) => {
+        const r = parseMessage(data);
+        if (r.ok) actor.deliver(r.message, from);
+      });
+    }
+    return actor;
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get port(): number {
+    return this.connection?.local.port ?? SIP_PORT;
+  }
+
+  close(): void {
+    this.socket?.close();
+    this.connection?.end();
+  }
+
+  describe(): string {
+    const waiting = this.inbox.map((r) => r.message.startLine);
+    return `${this.name} has ${waiting.length === 0 ? 'nothing unread' : `unread: ${waiting.join(' | ')}`}`;
+  }
+
+  /** `send` happens at once (a TCP actor connects first); `receive` is polled until it holds. */
+  async send(step: ActionStep, ctx: StepContext): Promise<StepOutcome> {
+    const arg = step.arg as string | { message: string; to?: string; authorize?: boolean };
+    const spec = typeof arg === 'string' ? { message: arg } : arg;
+    const branch = `z9hG4bK-${this.rng.token(12)}`;
+    let text = renderMessage(spec.message, (name) => this.variable(name, branch, ctx));
+    const isRequest = !text.startsWith('SIP/2.0 ');
+    if (spec.authorize === true) {
+      const signed = this.authorize(text);
+      if (signed === undefined) return { ok: false, expected: 'a 401 or 407 challenge to answer (authorize: true)', actual: 'no challenge received yet' };
+      text = signed;
+    }
+    const to = isRequest ? (spec.to === undefined || spec.to === 'pbx' ? ctx.pbx : ctx.actorEndpoint(spec.to)!) : (this.lastRequestFrom ?? ctx.pbx);
+    const bytes = Buffer.from(text, 'utf8');
+    if (this.spec.transport === 'udp') this.socket!.send(bytes, to);
+    else (await this.connect(ctx)).write(bytes);
+    return { ok: true };
+  }
+
+  /** Whether the next unread messages satisfy the step now; consumes them when they do. */
+  receive(step: ActionStep, ctx: StepContext): StepOutcome | 'pending' {
+    const matchers = step.matchers ?? [];
+    if (step.unordered) {
+      if (this.inbox.length < matchers.length) return 'pending';
+      const head = this.inbox.slice(0, matchers.length);
+      const left = [...matchers];
+      for (const r of head) {
+        const i = left.findIndex((m) => matches(r.message, m) !== undefined);
+        if (i < 0) return this.mismatch(matchers, r);
+        left.splice(i, 1);
+      }
+      for (const r of head) this.take(r, matchers, ctx);
+      return { ok: true };
+    }
+    const n = this.progress.get(step) ?? 0;
+    for (let i = n; i < matchers.length; i++) {
+      const r = this.inbox[0];
+      if (r === undefined) return 'pending';
+      if (matches(r.message, matchers[i]!) === undefined) return step.optional ? { ok: true, skipped: true } : this.mismatch([matchers[i]!], r);
+      this.take(r, [matchers[i]!], ctx);
+      this.progress.set(step, i + 1);
+    }
+    return { ok: true };
+  }
+
+  private readonly progress = new Map<ActionStep, number>();
+
+  private take(r: Received, matchers: readonly MessageMatcher[], ctx: StepContext): void {
+    this.inbox.splice(this.inbox.indexOf(r), 1);
+    for (const m of matchers) {
+      const groups = matches(r.message, m);
+      if (groups === undefined) continue;
+      for (const [k, v] of Object.entries(groups)) ctx.variables.set(k, v);
+      break;
+    }
+  }
+
+  private mismatch(matchers: readonly MessageMatcher[], got: Received): StepOutcome {
+    return { ok: false, expected: matchers.map(describeMatcher).join(' and '), actual: `received ${got.message.startLine}` };
+  }
+
+  private deliver(message: SipMessage, from: Endpoint): void {
+    const text = Buffer.from(message.raw ?? []).toString('utf8');
+    const key = `${from.address}:${from.port} ${text}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const r = { message, text, from };
+    this.inbox.push(r);
+    this.last = r;
+    if (message.kind === 'request') this.lastRequestFrom = from;
+    if (message.kind === 'response' && (message.status === 401 || message.status === 407)) {
+      const value = message.headers.get(message.status === 401 ? 'www-authenticate' : 'proxy-authenticate');
+      try {
+        const c = value === undefined ? undefined : parseChallenge(value);
+        if (c?.kind === 'digest') this.challenge = { header: message.status === 401 ? 'Authorization' : 'Proxy-Authorization', challenge: c, nc: 0 };
+      } catch {
+        // A malformed challenge cannot be answered; `authorize` then says there is none.
+      }
+    }
+  }
+
+  private variable(name: string, branch: string, ctx: StepContext): string | undefined {
+    const local = this.connection?.local ?? { address: this.address, port: SIP_PORT };
+    switch (name) {
+      case 'local_ip':
+        return local.address;
+      case 'local_port':
+        return String(local.port);
+      case 'transport':
+        return this.spec.transport.toUpperCase();
+      case 'pbx_ip':
+        return ctx.pbx.address;
+      case 'pbx_port':
+        return String(ctx.pbx.port);
+      case 'branch':
+        return branch;
+      case 'call_id':
+        return this.callId;
+      case 'tag':
+        return this.tag;
+    }
+    if (name.startsWith('last_')) return this.last?.message.headers.getAll(name.slice(5)).join(', ');
+    const captured = ctx.variables.get(name);
+    if (captured !== undefined) return captured;
+    const [actor, field] = name.split('.', 2);
+    if (field === 'ip' || field === 'port') {
+      const e = ctx.actorEndpoint(actor!);
+      return e === undefined ? undefined : field === 'ip' ? e.address : String(e.port);
+    }
+    if (field === 'number' || field === 'user') return ctx.identities(actor!)[field === 'number' ? 0 : 1];
+    return undefined;
+  }
+
+  /** The message with credentials answering the last challenge (RFC 3261 22.2, 22.3). */
+  private authorize(text: string): string | undefined {
+    const c = this.challenge;
+    if (c === undefined || this.spec.user === undefined || this.spec.password === undefined) return undefined;
+    const [first, ...rest] = text.split('\r\n');
+    const [method, uri] = (first ?? '').split(' ');
+    c.nc += 1;
+    const body = text.slice(text.indexOf('\r\n\r\n') + 4);
+    const creds = answerChallenge({ challenge: c.challenge, method: method!, uri: uri!, username: this.spec.user, password: this.spec.password, cnonce: this.rng.token(12), nonceCount: c.nc, body });
+    return [first, `${c.header}: ${formatCredentials(creds)}`, ...rest].join('\r\n');
+  }
+
+  private async connect(ctx: StepContext): Promise<StreamConnection> {
+    if (this.connection?.open === true) return this.connection;
+    const c = await this.world.network.connect({ remote: ctx.pbx, localAddress: this.address });
+    c.on('data', (chunk) => this.framer.push(chunk));
+    this.connection = c;
+    return c;
+  }
+}
+
+/** Named groups captured when `m` matches; undefined when it does not. */
+function matches(message: SipMessage, m: MessageMatcher): Record<string, string> | undefined {
+  if (m.request !== undefined && (message.kind !== 'request' || message.method !== m.request)) return undefined;
+  if (m.response !== undefined) {
+    if (message.kind !== 'response') return undefined;
+    const ok = typeof m.response === 'number' ? message.status === m.response : String(message.status)[0] === m.response[0];
+    if (!ok) return undefined;
+  }
+  const groups: Record<string, string> = {};
+  for (const h of m.headers) {
+    const values = message.headers.getAll(h.name);
+    const found = values.map((v) => h.pattern.exec(v)).find((x) => x !== null);
+    if (found === undefined || found === null) return undefined;
+    Object.assign(groups, found.groups ?? {});
+  }
+  if (m.body !== undefined) {
+    const found = m.body.exec(message.bodyText());
+    if (found === null) return undefined;
+    Object.assign(groups, found.groups ?? {});
+  }
+  return groups;
+}
+
+function describeMatcher(m: MessageMatcher): string {
+  const what = m.request ?? (m.response !== undefined ? `a ${String(m.response)} response` : 'a message');
+  const headers = m.headers.map((h) => `${h.name} ~ /${h.pattern.source}/`);
+  return [what, ...headers, ...(m.body !== undefined ? [`body ~ /${m.body.source}/`] : [])].join(', ');
+}

@@ -1,0 +1,162 @@
+/**
+ * The world a scenario runs in (DESIGN.md "One engine, two worlds"): the PBX of the scenario, a
+ * host per actor, a capture of every packet and the SIP trace read from it, in virtual time on a
+ * SimNetwork (the default: deterministic for a seed) or on loopback sockets with the real clock.
+ *
+ * Addresses: virtual runs put the PBX on 10.0.9.1 and the actors on 10.0.0.1, .2 ...; real runs
+ * give each world its own 127.x.y.0/24 (the PBX on .1, actors from .10), so parallel runs never
+ * share a port.
+ */
+import { RealClock, VirtualClock, type Clock } from '../../engine/clock/index.js';
+import { Capture, MemorySink } from '../../engine/capture/index.js';
+import { RealNetwork, SimNetwork, type Network } from '../../engine/net/index.js';
+import { SeededRandom } from '../../engine/rng/index.js';
+import { parseTransportSpec, SipTransport } from '../../engine/sip/transport/index.js';
+import { CdrJournal, MemoryCdrSink, readCdrJournal } from '../../pbx/cdr/index.js';
+import { Pbx } from '../../pbx/index.js';
+import type { ActorSpec, Scenario } from '../model.js';
+import type { RunMode } from '../result.js';
+import { SipTrace } from './sip-trace.js';
+
+const SIP_PORT = 5060;
+/** How often an expectation is looked at while time runs (scenario ms). */
+const POLL_MS = 5;
+const DEFAULT_LATENCY_MS = 10;
+
+let realWorlds = 0;
+
+/** Drives time: in virtual time by running the clock, in real time by waiting on it. */
+interface TimeDriver {
+  advance(ms: number): Promise<void>;
+}
+
+export class ScenarioWorld {
+  readonly trace: SipTrace;
+  readonly log: string[] = [];
+  readonly pbxAddress: string;
+  readonly pbxPort = SIP_PORT;
+  private readonly sink = new MemorySink();
+  private readonly capture: Capture;
+  private readonly cdrSink = new MemoryCdrSink();
+  private readonly transports: SipTransport[] = [];
+  private readonly epochZero: number;
+  private pbxValue: Pbx | undefined;
+  private readonly driver: TimeDriver;
+  private readonly addressBase: string;
+
+  private constructor(
+    readonly scenario: Scenario,
+    readonly mode: RunMode,
+    readonly clock: Clock,
+    readonly network: Network,
+    readonly rng: SeededRandom,
+  ) {
+    this.epochZero = clock.epochMs();
+    this.addressBase = mode === 'virtual' ? '10.0.0.' : realBase();
+    this.pbxAddress = mode === 'virtual' ? '10.0.9.1' : `${this.addressBase}1`;
+    this.trace = new SipTrace(this.epochZero);
+    network.addTap(this.trace.tap);
+    this.capture = Capture.attach(network, this.sink, { format: 'pcap' });
+    this.driver =
+      clock instanceof VirtualClock
+        ? { advance: async (ms) => void (await clock.runUntilAsync(clock.now() + ms)) }
+        : { advance: (ms) => new Promise<void>((done) => clock.setTimer(ms, done)) };
+    if (network instanceof SimNetwork) network.addHost('pbx', [this.pbxAddress]);
+  }
+
+  static async create(scenario: Scenario, seed: number, mode: RunMode): Promise<ScenarioWorld> {
+    const rng = SeededRandom.fromSeed(seed);
+    let world: ScenarioWorld;
+    if (mode === 'virtual') {
+      const clock = new VirtualClock(scenario.world.startEpochMs === undefined ? {} : { startEpochMs: scenario.world.startEpochMs });
+      const network = new SimNetwork({ clock, rng: rng.fork('net'), defaults: { latencyMs: DEFAULT_LATENCY_MS, ...scenario.world.network } });
+      world = new ScenarioWorld(scenario, mode, clock, network, rng);
+    } else {
+      const clock = new RealClock();
+      world = new ScenarioWorld(scenario, mode, clock, new RealNetwork({ clock }), rng);
+    }
+    await world.startPbx();
+    return world;
+  }
+
+  get pbx(): Pbx {
+    return this.pbxValue!;
+  }
+
+  /** Scenario ms since the start. */
+  now(): number {
+    return this.clock.epochMs() - this.epochZero;
+  }
+
+  /** The address of the actor at `index` in the scenario's list; adds its host in a SimNetwork. */
+  actorAddress(actor: ActorSpec, index: number): string {
+    const address = `${this.addressBase}${this.mode === 'virtual' ? index + 1 : index + 10}`;
+    if (this.network instanceof SimNetwork) {
+      this.network.addHost(actor.name, [address]);
+      if (actor.network !== undefined) this.network.setLink(actor.name, 'pbx', actor.network);
+    }
+    return address;
+  }
+
+  /** A SIP transport on UDP and TCP port 5060 of `address`. */
+  async sipTransport(address: string): Promise<SipTransport> {
+    const t = await SipTransport.start({ network: this.network, listen: [parseTransportSpec(`udp:${address}:${SIP_PORT}`), parseTransportSpec(`tcp:${address}:${SIP_PORT}`)] });
+    this.transports.push(t);
+    return t;
+  }
+
+  async advance(ms: number): Promise<void> {
+    if (ms > 0) await this.driver.advance(ms);
+  }
+
+  /** Lets time run until `done()` holds or `limitMs` of scenario time passed; true when it held. */
+  async until(done: () => boolean, limitMs: number): Promise<boolean> {
+    const deadline = this.now() + limitMs;
+    for (;;) {
+      if (done()) return true;
+      const left = deadline - this.now();
+      if (left <= 0) return false;
+      await this.advance(Math.min(POLL_MS, left));
+    }
+  }
+
+  cdrs(): ReturnType<typeof readCdrJournal> {
+    return readCdrJournal(this.cdrSink.bytes());
+  }
+
+  pcap(): Uint8Array {
+    return this.sink.bytes();
+  }
+
+  get startEpochMs(): number {
+    return this.epochZero;
+  }
+
+  /** Stops the PBX and the network; the capture, trace and records stay readable. */
+  async close(): Promise<void> {
+    this.pbxValue?.close();
+    for (const t of this.transports) await t.close();
+    await this.network.close();
+    this.capture.stop();
+  }
+
+  private async startPbx(): Promise<void> {
+    const transport = await this.sipTransport(this.pbxAddress);
+    this.pbxValue = new Pbx({
+      config: this.scenario.world.pbx,
+      transport,
+      network: this.network,
+      clock: this.clock,
+      rng: this.rng.fork('pbx'),
+      cdr: new CdrJournal(this.cdrSink),
+      log: (line) => this.log.push(line),
+      media: this.scenario.world.media,
+    });
+  }
+}
+
+/** `127.x.y.` unique to this process and world. */
+function realBase(): string {
+  const n = realWorlds++;
+  return `127.${20 + (process.pid % 200)}.${n % 250}.`;
+}

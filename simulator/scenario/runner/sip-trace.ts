@@ -1,0 +1,80 @@
+/**
+ * The SIP messages of a run as they crossed the network, recorded from a capture tap: datagrams
+ * that read as SIP, and stream bytes framed into messages by Content-Length (RFC 3261 18.3). An
+ * identical message in the same direction is marked as a retransmission (17.1.1.2, 17.2.1).
+ */
+import type { Endpoint, PacketEvent } from '../../engine/net/index.js';
+import { parseMessage, serializeMessage, SipStreamFramer, type SipMessage } from '../../engine/sip/index.js';
+import type { SipTraceEntry } from '../result.js';
+
+const SIP_START = /^(?:[A-Z]+ \S+ SIP\/2\.0\r?\n|SIP\/2\.0 \d{3} )/;
+
+export class SipTrace {
+  readonly entries: SipTraceEntry[] = [];
+  private readonly seen = new Set<string>();
+  private readonly framers = new Map<string, SipStreamFramer>();
+  private readonly transports = new Map<number, 'TCP' | 'TLS'>();
+
+  /** `epochZero`: the calendar ms of scenario time 0. */
+  constructor(private readonly epochZero: number) {}
+
+  readonly tap = (e: PacketEvent): void => {
+    switch (e.kind) {
+      case 'datagram':
+        if (looksLikeSip(e.data)) this.add(e.time, 'UDP', e.src, e.dst, e.data);
+        break;
+      case 'stream-open':
+        this.transports.set(e.connectionId, e.transport === 'tls' ? 'TLS' : 'TCP');
+        break;
+      case 'stream-data': {
+        const key = `${e.connectionId} ${e.src.address} ${e.src.port}`;
+        let framer = this.framers.get(key);
+        if (framer === undefined) {
+          framer = new SipStreamFramer();
+          const transport = this.transports.get(e.connectionId) ?? 'TCP';
+          const { src, dst } = e;
+          framer.on('message', (r) => {
+            if (r.ok) this.record(this.pendingTime, transport, src, dst, r.message);
+          });
+          this.framers.set(key, framer);
+        }
+        this.pendingTime = e.time;
+        framer.push(e.data);
+        break;
+      }
+      case 'stream-close':
+        this.framers.delete(`${e.connectionId} ${e.src.address} ${e.src.port}`);
+        break;
+    }
+  };
+
+  private pendingTime = 0;
+
+  private add(time: number, transport: SipTraceEntry['transport'], src: Endpoint, dst: Endpoint, data: Uint8Array): void {
+    const r = parseMessage(data);
+    if (r.ok) this.record(time, transport, src, dst, r.message);
+  }
+
+  private record(time: number, transport: SipTraceEntry['transport'], src: Endpoint, dst: Endpoint, m: SipMessage): void {
+    const text = Buffer.from(m.raw ?? serializeMessage(m)).toString('utf8');
+    const key = `${src.address}:${src.port}>${dst.address}:${dst.port} ${text}`;
+    const retransmission = this.seen.has(key);
+    this.seen.add(key);
+    this.entries.push({
+      at: time - this.epochZero,
+      transport,
+      src,
+      dst,
+      firstLine: m.startLine,
+      ...(m.kind === 'request' ? { method: m.method } : { status: m.status }),
+      ...(m.callId !== undefined && { callId: m.callId }),
+      ...(m.cseq !== undefined && { cseqMethod: m.cseq.method }),
+      text,
+      retransmission,
+    });
+  }
+}
+
+function looksLikeSip(data: Uint8Array): boolean {
+  return SIP_START.test(Buffer.from(data.subarray(0, 256)).toString('latin1'));
+}

@@ -1,0 +1,215 @@
+/**
+ * The scenario file format (DESIGN.md "Scenarios (YAML)"), written once with zod: the loader
+ * validates with it, and `scenarios/schema.json` is generated from it for editors.
+ *
+ * A scenario names its world (the PBX, the network, the start time, the media fidelity), its
+ * actors (simulated phones registered to the PBX, raw-message actors that send and receive SIP
+ * text), its steps, and the checks run at the end over the capture and the call records.
+ *
+ * A step is a one-key map: `wait`, `end`, or an actor's name with what that actor does or
+ * expects. Phone actors work at call level (`dial`, `answer`, `hold`, `transfer`, `expect`,
+ * `hears` ...); raw actors at message level (`send`, `receive`, as in SIPp's XML). An action is
+ * a word (`- bob: answer`) or a map with one verb and its modifiers (`- bob: { expect: ringing,
+ * within: 2s }`).
+ */
+import { z } from 'zod';
+import { pbxConfigSchema } from '../pbx/config/index.js';
+import { durationSchema } from './duration.js';
+
+export const ACTOR_NAME = /^[a-z][a-z0-9_-]*$/;
+/** Words a step may start with that are not actors. */
+export const RESERVED_STEP_KEYS = ['wait', 'end'] as const;
+
+/** Actions without an argument, written as a bare word. */
+export const BARE_VERBS = ['answer', 'reject', 'hangup', 'hold', 'resume', 'toggle', 'register', 'unregister'] as const;
+
+/** What `expect` can wait for on a phone. */
+export const PHONE_STATES = [
+  'idle',
+  'ringing',
+  'call-waiting',
+  'ringback',
+  'connected',
+  'held',
+  'remote-held',
+  'busy',
+  'failed',
+  'registered',
+  'unregistered',
+] as const;
+
+/** What `hears` can name besides actors: the PBX's tones (one 425 Hz ear for the three) and music on hold. */
+export const SOUNDS = ['ringback', 'busy-tone', 'dial-tone', 'music-on-hold', 'nothing'] as const;
+
+const actorRef = z.string().regex(ACTOR_NAME, { error: 'an actor name: lower case letters, digits, - and _' });
+/** A number to dial, a service code, or an actor (dialled by its number). */
+const dialTarget = z.string().min(1).describe('What to dial: an actor (its number), an extension, a service code such as *8, or a SIP URI');
+const status = z.number().int().min(300).max(699);
+
+const sendSchema = z.union([
+  z.string().min(1).describe('The message, with ${variables}'),
+  z.strictObject({
+    message: z.string().min(1).describe('The message, with ${variables}'),
+    to: actorRef.optional().describe('Where a request goes: `pbx` (default) or an actor. Responses go where the request came from.'),
+    authorize: z.boolean().optional().describe('Add Authorization (or Proxy-Authorization) answering the last 401/407 this actor received'),
+  }),
+]);
+
+const headerMatch = z.record(z.string(), z.string()).describe('Header name → regular expression; named groups capture into variables');
+const messageMatch = z.strictObject({
+  request: z.string().regex(/^[A-Z]+$/, { error: 'a SIP method in capitals, such as INVITE' }).optional(),
+  response: z.union([z.number().int().min(100).max(699), z.string().regex(/^[1-6]xx$/, { error: 'a status (180) or a class (2xx)' })]).optional(),
+  headers: headerMatch.optional(),
+  body: z.string().optional().describe('A regular expression the body must match; named groups capture'),
+});
+const matchSchema = z.union([z.string().regex(/^[A-Z]+$/), z.number().int().min(100).max(699), messageMatch]);
+const receiveSchema = z.union([matchSchema, z.array(matchSchema).min(1)]).describe('A method (INVITE), a status (180), a map {request|response, headers, body}, or a list');
+
+const transferSchema = z.union([
+  dialTarget.describe('Blind transfer (REFER) of the active call to this target'),
+  z.strictObject({ blind: dialTarget.optional(), attended: actorRef.optional().describe('Attended transfer: the other call is transferred to the call with this actor') }),
+]);
+
+const phoneSettings = z.strictObject({
+  dnd: z.boolean().optional(),
+  callWaiting: z.boolean().optional(),
+  acceptTransfers: z.boolean().optional(),
+  autoAnswer: durationSchema.optional(),
+});
+
+const hearsSchema = z.union([z.string(), z.array(z.string()).min(1)]).describe('Exactly what is heard: actors, ringback, busy-tone, dial-tone, music-on-hold, or nothing');
+
+/** One action: a verb and its modifiers. The loader checks there is exactly one verb. */
+export const actionObjectSchema = z.strictObject({
+  dial: dialTarget.optional(),
+  answer: z.literal(true).optional(),
+  reject: z.union([z.literal(true), status]).optional().describe('Reject the ringing call (486 by default)'),
+  deflect: dialTarget.optional().describe('Deflect the ringing call with a 302 to this target'),
+  hangup: z.union([z.literal(true), actorRef]).optional().describe('Hang up the active call, or the call with this actor'),
+  hold: z.union([z.literal(true), actorRef]).optional(),
+  resume: z.union([z.literal(true), actorRef]).optional(),
+  toggle: z.literal(true).optional().describe('Swap the held and the active call'),
+  dtmf: z.string().regex(/^[0-9*#A-D]+$/, { error: 'DTMF digits: 0-9, *, #, A-D' }).optional(),
+  transfer: transferSchema.optional(),
+  register: z.literal(true).optional(),
+  unregister: z.literal(true).optional(),
+  set: phoneSettings.optional().describe('Change the phone settings from now on'),
+  expect: z.enum(PHONE_STATES).optional(),
+  hears: hearsSchema.optional(),
+  'not-hears': hearsSchema.optional(),
+  digits: z.string().regex(/^[0-9*#A-D]+$/).optional().describe('The digits received so far in the call'),
+  send: sendSchema.optional(),
+  receive: receiveSchema.optional(),
+  // Modifiers
+  within: durationSchema.optional().describe('Time limit of an expectation (default: defaults.within)'),
+  with: actorRef.optional().describe('The call with this actor (for expect, hears, digits)'),
+  status: status.optional().describe('With expect: failed/busy, the final status'),
+  optional: z.boolean().optional().describe('receive: skip this step when the next message does not match'),
+  unordered: z.boolean().optional().describe('receive a list: in any order'),
+});
+
+export const ACTION_VERBS = [
+  'dial',
+  'answer',
+  'reject',
+  'deflect',
+  'hangup',
+  'hold',
+  'resume',
+  'toggle',
+  'dtmf',
+  'transfer',
+  'register',
+  'unregister',
+  'set',
+  'expect',
+  'hears',
+  'not-hears',
+  'digits',
+  'send',
+  'receive',
+] as const satisfies readonly (keyof z.infer<typeof actionObjectSchema>)[];
+export const RAW_VERBS = ['send', 'receive'] as const;
+
+export const actionSchema = z.union([z.enum(BARE_VERBS), actionObjectSchema]);
+
+export const stepSchema = z
+  .strictObject({
+    wait: durationSchema.optional().describe('Let scenario time pass'),
+    end: z.literal(true).optional().describe('End the scenario here (the checks still run); steps after it are an error'),
+  })
+  .catchall(actionSchema)
+  .describe('One step: `wait`, `end`, or an actor name with its action');
+
+const networkSchema = z.strictObject({
+  latency: durationSchema.optional(),
+  jitter: durationSchema.optional(),
+  loss: z.number().min(0).max(100).optional().describe('Per cent of datagrams lost'),
+  duplicate: z.number().min(0).max(100).optional().describe('Per cent of datagrams delivered twice'),
+});
+
+const phoneActor = z.strictObject({
+  phone: z.string().min(1).describe('The SIP user it registers as (an extension number or a terminal user)'),
+  password: z.string().optional().describe('Default: the password in the PBX configuration'),
+  transport: z.enum(['udp', 'tcp']).optional(),
+  profile: z.enum(['e-phone', 'comfortel', 'webcall']).optional(),
+  register: z.boolean().optional().describe('Register at the start (default true)'),
+  dtmf: z.enum(['rfc4733', 'inband', 'info']).optional(),
+  callWaiting: z.boolean().optional(),
+  dnd: z.boolean().optional(),
+  autoAnswer: durationSchema.optional(),
+  earlyMedia: z.boolean().optional(),
+  network: networkSchema.optional().describe('Conditions of the link between this actor and the PBX'),
+});
+
+const rawActor = z.strictObject({
+  raw: z.enum(['udp', 'tcp']).describe('A raw-message actor on this transport'),
+  user: z.string().optional().describe('Credentials for `authorize`'),
+  password: z.string().optional(),
+  network: networkSchema.optional(),
+});
+
+export const actorSchema = z.union([phoneActor, rawActor]);
+
+const checkSchema = z.strictObject({
+  'no-sip-errors': z.union([z.literal(true), z.strictObject({ except: z.array(z.number().int().min(400).max(699)) })]).optional().describe('No final response >= 400 other than answered challenges and the listed statuses'),
+  'no-retransmissions': z.literal(true).optional(),
+  'trying-within': durationSchema.optional().describe('Every INVITE gets a provisional or final response within this time'),
+  'reregister-before-expiry': z.literal(true).optional(),
+  rtp: z
+    .strictObject({
+      'max-loss': z.number().min(0).max(100).optional().describe('Per cent, per stream'),
+      'max-jitter': durationSchema.optional(),
+      'min-streams': z.number().int().min(0).optional(),
+    })
+    .optional(),
+  cdr: z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .describe('The call records, in order: each map lists fields that must match (caller, callee, disposition, duration, links ...)'),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { error: 'a tag: lower case, digits, . _ -' })).default([]),
+  seed: z.number().int().min(0).optional().describe('Default seed (the CLI --seed overrides it)'),
+  world: z.strictObject({
+    pbx: z.union([z.string().min(1).describe('A PBX configuration file, relative to this file'), pbxConfigSchema]),
+    network: networkSchema.optional(),
+    start: z.iso.datetime({ offset: true, error: 'an ISO 8601 date and time, 2026-03-02T09:00:00Z' }).optional().describe('Calendar time at scenario start'),
+    media: z.enum(['packets', 'off']).default('packets').describe('packets: RTP flows and the ears listen; off: SDP only, for long scenarios'),
+  }),
+  defaults: z.strictObject({ within: durationSchema.default('5s') }).prefault({}),
+  actors: z.record(actorRef, actorSchema),
+  steps: z.array(stepSchema).min(1),
+  checks: z.array(checkSchema).default([]),
+});
+
+export type ScenarioFile = z.output<typeof scenarioSchema>;
+export type StepInput = z.output<typeof stepSchema>;
+export type ActionObject = z.output<typeof actionObjectSchema>;
+export type ActorInput = z.output<typeof actorSchema>;
+export type CheckInput = z.output<typeof checkSchema>;
+export type BareVerb = (typeof BARE_VERBS)[number];
+export type PhoneState = (typeof PHONE_STATES)[number];
