@@ -3,9 +3,12 @@ export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
   readStdin(): Promise<Uint8Array>;
+  /** An interactive terminal (progress bars); false in CI and when piped. */
+  readonly terminal?: boolean;
 }
 
 export const processIO: CliIO = {
+  terminal: process.stderr.isTTY === true && process.env.CI === undefined,
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   readStdin: async () => {

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerSipLint } from './commands/sip-lint.js';
 import { registerUac } from './commands/uac.js';
 import { registerServe } from './commands/serve.js';
+import { registerScenarioCommands } from './commands/scenarios.js';
 import { registerUas } from './commands/uas.js';
 import { EXIT, UsageError, processIO, type CliIO } from './io.js';
 
@@ -27,6 +28,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   registerUas(program, io, setExit);
   registerUac(program, io, setExit);
   registerServe(program, io, setExit);
+  registerScenarioCommands(program, io, setExit);
   for (const cmd of [program, sip, ...sip.commands, ...program.commands]) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

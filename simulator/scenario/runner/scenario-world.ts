@@ -7,6 +7,7 @@
  * give each world its own 127.x.y.0/24 (the PBX on .1, actors from .10), so parallel runs never
  * share a port.
  */
+import { threadId } from 'node:worker_threads';
 import { RealClock, VirtualClock, type Clock } from '../../engine/clock/index.js';
 import { Capture, MemorySink } from '../../engine/capture/index.js';
 import { RealNetwork, SimNetwork, type Network } from '../../engine/net/index.js';
@@ -155,8 +156,11 @@ export class ScenarioWorld {
   }
 }
 
-/** `127.x.y.` unique to this process and world. */
+/**
+ * `127.x.y.`: x from the process, y from the worker thread and a counter, so that runs in parallel
+ * (processes, worker threads, or several worlds of one thread) never share an address.
+ */
 function realBase(): string {
   const n = realWorlds++;
-  return `127.${20 + (process.pid % 200)}.${n % 250}.`;
+  return `127.${20 + (process.pid % 200)}.${(threadId * 8 + (n % 8)) % 256}.`;
 }

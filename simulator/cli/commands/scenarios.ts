@@ -1,0 +1,107 @@
+/**
+ * The scenario commands: `pbxlab run [FILES|DIRS...]` runs scenarios (virtual time by default,
+ * `--real` on loopback sockets) and writes the reports; `pbxlab validate FILES...` loads them and
+ * prints every error with file:line:column; `pbxlab list` prints the scenarios with their tags;
+ * `pbxlab schema` prints the JSON Schema of the format. Nothing runs when any file has an error.
+ */
+import type { Command } from 'commander';
+import { formatIssue } from '../../config/index.js';
+import { writeRunReport } from '../../report/index.js';
+import { findScenarioFiles, formatDuration, loadScenarios, scenarioJsonSchema, withTags, type Scenario, type ScenarioResult } from '../../scenario/index.js';
+import { EXIT, UsageError, type CliIO } from '../io.js';
+import { positiveNumber } from '../real-agent.js';
+import { defaultJobs, runPool } from '../scenario-pool.js';
+import { runProgress } from '../run-progress.js';
+
+const DEFAULT_PATHS = ['scenarios'];
+
+interface RunCommandOptions {
+  real?: boolean;
+  seed?: number;
+  tags?: string;
+  report: string;
+  jobs?: number;
+}
+
+const tagList = (text: string | undefined): string[] => (text ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+
+/** Loads the scenarios under `paths`; prints every error and returns undefined when there is one. */
+function load(paths: readonly string[], io: CliIO): Scenario[] | undefined {
+  const files = findScenarioFiles(paths.length > 0 ? paths : DEFAULT_PATHS);
+  if (files.length === 0) throw new UsageError(`no scenario files (*.yaml) under ${paths.join(' ') || DEFAULT_PATHS.join(' ')}`);
+  const { scenarios, issues } = loadScenarios(files);
+  if (issues.length === 0) return scenarios;
+  for (const i of issues) io.stderr(`${formatIssue(i)}\n`);
+  const bad = new Set(issues.map((i) => i.file)).size;
+  io.stderr(`pbxlab: ${issues.length} error${issues.length === 1 ? '' : 's'} in ${bad} file${bad === 1 ? '' : 's'}; nothing was run\n`);
+  return undefined;
+}
+
+export function registerScenarioCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run YAML scenarios (default: everything under scenarios/) and write the reports; exit 0 only when all pass')
+    .argument('[paths...]', 'scenario files or folders')
+    .option('--real', 'run on loopback sockets with the real clock instead of virtual time')
+    .option('--seed <n>', "seed for every scenario (default: each scenario's own, else 1)", positiveNumber('--seed', true))
+    .option('--tags <t1,t2>', 'only scenarios with one of these tags')
+    .option('--report <dir>', 'where the reports go', 'reports/run')
+    .option('--jobs <n>', 'scenarios run at once (default: the number of CPUs)', positiveNumber('--jobs', true))
+    .action(async (paths: string[], options: RunCommandOptions) => {
+      const loaded = load(paths, io);
+      if (loaded === undefined) return setExit(EXIT.failed);
+      const scenarios = withTags(loaded, tagList(options.tags));
+      if (scenarios.length === 0) throw new UsageError(`no scenario has a tag of ${options.tags ?? ''}`);
+      const progress = runProgress(io, scenarios.length);
+      const wallStart = performance.now();
+      const results = await runPool(scenarios, {
+        jobs: Math.max(1, options.jobs ?? defaultJobs()),
+        mode: options.real === true ? 'real' : 'virtual',
+        ...(options.seed !== undefined && { seed: options.seed }),
+        onResult: (r) => progress.done(r),
+      });
+      progress.stop();
+      writeRunReport(options.report, results);
+      io.stdout(summary(results, performance.now() - wallStart, `${options.report}/index.html`));
+      setExit(results.every((r) => r.outcome === 'passed') ? EXIT.ok : EXIT.failed);
+    });
+
+  program
+    .command('validate')
+    .description('check scenario files without running them: every error with file:line:column')
+    .argument('<paths...>', 'scenario files or folders')
+    .action((paths: string[]) => {
+      const scenarios = load(paths, io);
+      if (scenarios === undefined) return setExit(EXIT.failed);
+      for (const s of scenarios) io.stdout(`ok ${s.file}\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('list')
+    .description('list the scenarios with their tags')
+    .argument('[paths...]', 'scenario files or folders (default scenarios/)')
+    .option('--tags <t1,t2>', 'only scenarios with one of these tags')
+    .action((paths: string[], options: { tags?: string }) => {
+      const scenarios = load(paths, io);
+      if (scenarios === undefined) return setExit(EXIT.failed);
+      const shown = withTags(scenarios, tagList(options.tags));
+      const width = Math.max(...shown.map((s) => s.file.length), 4);
+      for (const s of shown) io.stdout(`${s.file.padEnd(width)}  [${s.tags.join(', ')}]  ${s.name}\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files (scenarios/schema.json), for editors')
+    .action(() => {
+      io.stdout(scenarioJsonSchema());
+      setExit(EXIT.ok);
+    });
+}
+
+function summary(results: readonly ScenarioResult[], wallMs: number, index: string): string {
+  const count = (o: ScenarioResult['outcome']): number => results.filter((r) => r.outcome === o).length;
+  const scenarioMs = results.reduce((n, r) => n + r.scenarioMs, 0);
+  return `${count('passed')} passed, ${count('failed')} failed, ${count('error')} errors: ${results.length} scenarios, ${formatDuration(scenarioMs)} of scenario time in ${(wallMs / 1000).toFixed(1)} s; report ${index}\n`;
+}

@@ -1,0 +1,19 @@
+/**
+ * A worker thread of `pbxlab run --jobs N`: takes scenario files one at a time from the pool,
+ * runs each, and posts the result back (the pcap travels as a transferable buffer).
+ */
+import { parentPort } from 'node:worker_threads';
+import { loadScenario, runScenario, type RunMode } from '../scenario/index.js';
+
+export interface RunRequest {
+  file: string;
+  seed?: number;
+  mode: RunMode;
+}
+
+parentPort?.on('message', (req: RunRequest) => {
+  void (async () => {
+    const result = await runScenario(loadScenario(req.file), { mode: req.mode, ...(req.seed !== undefined && { seed: req.seed }), wallClock: () => performance.now() });
+    parentPort!.postMessage(result, [result.pcap.buffer as ArrayBuffer]);
+  })();
+});

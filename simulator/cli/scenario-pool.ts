@@ -1,0 +1,72 @@
+/**
+ * Runs scenarios `jobs` at a time: in worker threads when there is more than one job (a run in
+ * virtual time is CPU-bound, so parallel means threads), in this thread otherwise. Results are
+ * reported as they finish and returned in the order of the input.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { runScenario, type RunMode, type Scenario, type ScenarioResult } from '../scenario/index.js';
+import type { RunRequest } from './run-worker.js';
+
+export interface PoolOptions {
+  jobs: number;
+  mode: RunMode;
+  seed?: number;
+  onStart?: (scenario: Scenario) => void;
+  onResult?: (result: ScenarioResult) => void;
+}
+
+export const defaultJobs = (): number => Math.max(1, availableParallelism());
+
+export async function runPool(scenarios: readonly Scenario[], options: PoolOptions): Promise<ScenarioResult[]> {
+  const workerFile = fileURLToPath(new URL('./run-worker.js', import.meta.url));
+  // From the TypeScript sources (tests) there is no compiled worker: run in this thread.
+  const threads = import.meta.url.endsWith('.ts') ? 1 : Math.min(options.jobs, scenarios.length);
+  const results = new Array<ScenarioResult>(scenarios.length);
+  let next = 0;
+  const take = (): number | undefined => (next < scenarios.length ? next++ : undefined);
+  const finish = (i: number, r: ScenarioResult): void => {
+    results[i] = r;
+    options.onResult?.(r);
+  };
+  if (threads <= 1) {
+    for (let i = take(); i !== undefined; i = take()) {
+      options.onStart?.(scenarios[i]!);
+      finish(i, await runScenario(scenarios[i]!, { mode: options.mode, ...(options.seed !== undefined && { seed: options.seed }), wallClock: () => performance.now() }));
+    }
+    return results;
+  }
+  await Promise.all(
+    Array.from({ length: threads }, async () => {
+      const worker = new Worker(workerFile);
+      try {
+        for (let i = take(); i !== undefined; i = take()) {
+          const scenario = scenarios[i]!;
+          options.onStart?.(scenario);
+          const request: RunRequest = { file: scenario.file, mode: options.mode, ...(options.seed !== undefined && { seed: options.seed }) };
+          finish(i, await ask(worker, request));
+        }
+      } finally {
+        await worker.terminate();
+      }
+    }),
+  );
+  return results;
+}
+
+function ask(worker: Worker, request: RunRequest): Promise<ScenarioResult> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => {
+      worker.off('message', onMessage);
+      reject(e);
+    };
+    const onMessage = (r: ScenarioResult): void => {
+      worker.off('error', onError);
+      resolve(r);
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage(request);
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * scenarios/schema.json is the zod schema of the format exported for editors: it must be what
+ * `pbxlab schema` prints now (regenerate with `npm run schema`), and it must describe the files
+ * we ship (every scenario's keys are known to it).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { scenarioJsonSchema } from '../../simulator/scenario/index.js';
+
+describe('scenarios/schema.json', () => {
+  it('is in sync with the zod schema (run `npm run schema` after changing simulator/scenario/schema.ts)', () => {
+    expect(readFileSync('scenarios/schema.json', 'utf8')).toBe(scenarioJsonSchema());
+  });
+
+  it('lists the top-level keys, the step verbs and the phone states for completion', () => {
+    const schema = JSON.parse(scenarioJsonSchema()) as { properties: Record<string, { items?: { additionalProperties?: { anyOf: { properties?: Record<string, { enum?: string[] }> }[] } } }> };
+    expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'tags', 'seed', 'world', 'defaults', 'actors', 'steps', 'checks']);
+    const action = schema.properties.steps!.items!.additionalProperties!.anyOf.find((o) => o.properties !== undefined)!;
+    expect(Object.keys(action.properties!)).toEqual(expect.arrayContaining(['dial', 'answer', 'hold', 'transfer', 'expect', 'hears', 'send', 'receive', 'within']));
+    expect(action.properties!.expect!.enum).toEqual(expect.arrayContaining(['ringing', 'connected', 'idle', 'busy']));
+  });
+});
