@@ -48,7 +48,8 @@ function withoutExtensionKeys(value: unknown): unknown {
 function unionBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | undefined {
   if (issue.code !== 'invalid_union') return undefined;
   const sameKind = issue.errors.filter((branch) => branch.length > 0 && !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
-  const chosen = sameKind[0];
+  // A form that took the value's kind and found problems inside it says the most.
+  const chosen = sameKind.find((branch) => branch.every((i) => i.path.length > 0)) ?? sameKind[0];
   if (chosen === undefined) return undefined;
   return chosen.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
 }
