@@ -21,3 +21,63 @@ export function decodedSip(file: string): string[] {
     .filter((l) => l !== '')
     .map((l) => l.split('\t').filter((x) => x !== '')[0] ?? '');
 }
+
+/** One row of `tshark -q -z rtp,streams` (Wireshark 4.0 columns); times in s, the rest in ms. */
+export interface TsharkRtpStream {
+  startS: number;
+  endS: number;
+  src: string;
+  dst: string;
+  ssrc: number;
+  payload: string;
+  packets: number;
+  lost: number;
+  /** -1 when tshark had no regular packet (or no clock rate) to take it from. */
+  minDeltaMs: number;
+  meanDeltaMs: number;
+  maxDeltaMs: number;
+  minJitterMs: number;
+  meanJitterMs: number;
+  maxJitterMs: number;
+  problem: boolean;
+}
+
+const NUM = '(-?[\\d.]+|-?nan|-?inf)';
+const RTP_STREAM_ROW = new RegExp(
+  `^\\s*${NUM}\\s+${NUM}\\s+(\\S+)\\s+(\\d+)\\s+(\\S+)\\s+(\\d+)\\s+0x([0-9A-Fa-f]{8})\\s+(.*?)\\s+(\\d+)\\s+(-?\\d+)\\s+\\(${NUM}%\\)` +
+    `\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s*(X?)\\s*$`,
+);
+
+/**
+ * The RTP streams tshark finds in `file` and its statistics for each. With SIP/SDP in the capture
+ * tshark follows the signalled ports; `heuristic` also decodes any UDP that looks like RTP.
+ */
+export function rtpStreams(file: string, options: { heuristic?: boolean } = {}): TsharkRtpStream[] {
+  const args = ['-r', file, ...(options.heuristic ? ['--enable-heuristic', 'rtp_udp'] : []), '-q', '-z', 'rtp,streams'];
+  const out = tshark(args);
+  const rows: TsharkRtpStream[] = [];
+  for (const line of out.split('\n')) {
+    if (!/0x[0-9A-Fa-f]{8}/.test(line)) continue;
+    const m = RTP_STREAM_ROW.exec(line);
+    if (!m) throw new Error(`unparsed tshark rtp,streams row: ${line}`);
+    const n = (i: number): number => Number(m[i]);
+    rows.push({
+      startS: n(1),
+      endS: n(2),
+      src: `${m[3]}:${m[4]}`,
+      dst: `${m[5]}:${m[6]}`,
+      ssrc: parseInt(m[7]!, 16),
+      payload: m[8]!,
+      packets: n(9),
+      lost: n(10),
+      minDeltaMs: n(12),
+      meanDeltaMs: n(13),
+      maxDeltaMs: n(14),
+      minJitterMs: n(15),
+      meanJitterMs: n(16),
+      maxJitterMs: n(17),
+      problem: m[18] === 'X',
+    });
+  }
+  return rows;
+}
