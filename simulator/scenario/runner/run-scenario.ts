@@ -5,10 +5,11 @@
  * The first failing step ends the run; what was expected, what happened instead and the last
  * messages of the actors involved go into the result.
  */
+import { RtpStreamAnalyzer } from '../../analysis/index.js';
 import type { PacketEvent } from '../../engine/net/index.js';
 import { durationMs, formatDuration } from '../duration.js';
 import type { ActionStep, Scenario, ScenarioStep } from '../model.js';
-import type { CheckResult, Participant, RtpStreamSummary, RunMode, ScenarioResult, SipTraceEntry, StepResult } from '../result.js';
+import type { CheckResult, Participant, RunMode, ScenarioResult, SipTraceEntry, StepResult } from '../result.js';
 import { runCheck } from './checks.js';
 import { PhoneActor } from './phone-actor.js';
 import { RawActor } from './raw-actor.js';
@@ -37,7 +38,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const seed = options.seed ?? scenario.seed ?? 1;
   const mode = options.mode ?? 'virtual';
   const world = await ScenarioWorld.create(scenario, seed, mode);
-  const rtp = { add: (_: unknown): void => undefined, streams: (): RtpStreamSummary[] => [] }; // MERGE-RTP
+  const rtp = new RtpStreamAnalyzer();
   world.network.addTap((e: PacketEvent) => {
     if (e.kind === 'datagram') rtp.add(e);
   });
