@@ -116,12 +116,12 @@ async function runStep(step: ScenarioStep, world: ScenarioWorld, actors: Readonl
   const attempt = (): StepOutcome | 'pending' => (actor instanceof RawActor ? actor.receive(step, ctx) : actor.perform(step, ctx));
   let outcome = attempt();
   const polled = EXPECTATIONS.has(step.verb) || outcome === 'pending';
+  // Polled until it holds; the last attempt is the outcome (a receive must not consume twice).
   if (polled && (outcome === 'pending' || !outcome.ok)) {
     await world.until(() => {
       outcome = attempt();
       return outcome !== 'pending' && outcome.ok;
     }, step.withinMs);
-    outcome = attempt();
   }
   if (outcome === 'pending') {
     if (step.optional) return done({ ok: true, skipped: true });
