@@ -31,8 +31,9 @@ export class PhoneActor {
     const address = world.actorAddress(spec, index);
     const transport = await world.sipTransport(address);
     const registrar = `sip:${world.pbxAddress}:${world.pbxPort}${spec.transport === 'tcp' ? ';transport=tcp' : ''}`;
+    const registration = { registrar, user: spec.user, ...(spec.password !== undefined && { password: spec.password }), expires: 3600 };
     const options: Partial<PhoneOptions> = {
-      ...(spec.register && { register: { registrar, user: spec.user, ...(spec.password !== undefined && { password: spec.password }), expires: 3600 } }),
+      ...(spec.register && { register: registration }),
       outboundProxy: `${world.pbxAddress}:${world.pbxPort}`,
       transport: spec.transport,
       media: world.scenario.world.media,
@@ -51,6 +52,9 @@ export class PhoneActor {
       aor: `sip:${spec.user}@${world.pbxAddress}`,
     });
     const phone = new Phone({ ua, rng: world.rng.fork(`${spec.name}-media`), network: world.network, address, toneHz: spec.toneHz, ...(spec.profile !== undefined && { profile: spec.profile }), options });
+    // `register: false` only skips the REGISTER at the start: the phone still knows its registrar,
+    // so that the `register` step can register it and it dials numbers at the PBX.
+    if (!spec.register) phone.options.register = registration;
     return new PhoneActor(spec, address, phone);
   }
 
@@ -179,8 +183,11 @@ export class PhoneActor {
       }
       case 'registered':
         return this.phone.registration?.state === 'registered';
-      case 'unregistered':
-        return this.phone.registration?.state !== 'registered';
+      case 'unregistered': {
+        // Not while the un-REGISTER is on its way: the binding holds until the registrar's 200.
+        const reg = this.phone.registration?.state;
+        return reg !== 'registered' && reg !== 'unregistering';
+      }
     }
   }
 
