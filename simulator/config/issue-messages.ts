@@ -27,6 +27,9 @@ export function describeValue(v: unknown): string {
   return 'a map';
 }
 
+/** The start of the message for a union without a message of its own. */
+export const NO_FORM_MATCHES = 'matches none of the accepted forms';
+
 const plural = (n: number | bigint, one: string, many: string): string => `${n} ${Number(n) === 1 ? one : many}`;
 
 export function issueMessage(iss: z.core.$ZodRawIssue): string | undefined {
@@ -53,7 +56,7 @@ export function issueMessage(iss: z.core.$ZodRawIssue): string | undefined {
     case 'not_multiple_of':
       return `must be a multiple of ${iss.divisor}`;
     case 'invalid_union':
-      return `matches none of the accepted forms (got ${describeValue(iss.input)})`;
+      return `${NO_FORM_MATCHES} (got ${describeValue(iss.input)})`;
     default:
       return undefined;
   }

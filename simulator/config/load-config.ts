@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { didYouMean } from './did-you-mean.js';
-import { issueMessage } from './issue-messages.js';
+import { issueMessage, NO_FORM_MATCHES } from './issue-messages.js';
 import { parseLocatedYaml, type LocatedYaml } from './located-yaml.js';
 import { objectKeysAt } from './schema-keys.js';
 
@@ -46,7 +46,8 @@ function withoutExtensionKeys(value: unknown): unknown {
  * misspelt key or word instead of "matches none of the accepted forms".
  */
 function unionBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | undefined {
-  if (issue.code !== 'invalid_union') return undefined;
+  // A union whose schema says what it accepts keeps that message.
+  if (issue.code !== 'invalid_union' || !issue.message.startsWith(NO_FORM_MATCHES)) return undefined;
   const sameKind = issue.errors.filter((branch) => branch.length > 0 && !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
   // A form that took the value's kind and found problems inside it says the most.
   const chosen = sameKind.find((branch) => branch.every((i) => i.path.length > 0)) ?? sameKind[0];
