@@ -233,8 +233,9 @@ function checkAction(
       if (message === undefined) break;
       for (const v of templateVariables(message)) {
         const [head, field] = v.split('.', 2);
-        const known = BUILT_IN_VARIABLES.includes(v) || captured.has(v) || (field !== undefined && actors.has(head!) && ['ip', 'port', 'number', 'user'].includes(field));
-        if (!known) report([...path, verb], `undefined variable \${${v}}: neither built in (${BUILT_IN_VARIABLES.join(', ')}, ACTOR.ip/port/number/user) nor captured by an earlier receive${didYouMean(v, [...BUILT_IN_VARIABLES, ...captured])}`);
+        // `last_NAME`: a header of the last message the actor received (raw-actor.ts), known only when it runs.
+        const known = BUILT_IN_VARIABLES.includes(v) || /^last_./.test(v) || captured.has(v) || (field !== undefined && actors.has(head!) && ['ip', 'port', 'number', 'user'].includes(field));
+        if (!known) report([...path, verb], `undefined variable \${${v}}: neither built in (${BUILT_IN_VARIABLES.join(', ')}, last_HEADER, ACTOR.ip/port/number/user) nor captured by an earlier receive${didYouMean(v, [...BUILT_IN_VARIABLES, ...captured])}`);
       }
       break;
     }
