@@ -19,6 +19,8 @@ import type { ScenarioWorld } from './scenario-world.js';
 import type { StepContext, StepOutcome } from './step-outcome.js';
 
 const SIP_PORT = 5060;
+/** Scenario ms a TCP actor waits for its connection to the PBX. */
+const CONNECT_LIMIT_MS = 10_000;
 
 interface Received {
   readonly message: SipMessage;
@@ -97,8 +99,13 @@ export class RawActor {
     }
     const to = isRequest ? (spec.to === undefined || spec.to === 'pbx' ? ctx.pbx : ctx.actorEndpoint(spec.to)!) : (this.lastRequestFrom ?? ctx.pbx);
     const bytes = Buffer.from(text, 'utf8');
-    if (this.spec.transport === 'udp') this.socket!.send(bytes, to);
-    else (await this.connect(ctx)).write(bytes);
+    if (this.spec.transport === 'udp') {
+      this.socket!.send(bytes, to);
+      return { ok: true };
+    }
+    const connection = await this.connect(ctx);
+    if (connection instanceof Error) return { ok: false, expected: `a TCP connection to the PBX at ${ctx.pbx.address}:${ctx.pbx.port}`, actual: connection.message };
+    connection.write(bytes);
     return { ok: true };
   }
 
@@ -208,9 +215,23 @@ export class RawActor {
     return [first, `${c.header}: ${formatCredentials(creds)}`, ...rest].join('\r\n');
   }
 
-  private async connect(ctx: StepContext): Promise<StreamConnection> {
+  /**
+   * The connection to the PBX, opened at the first send. The handshake is awaited while scenario
+   * time runs: in virtual time the SYN and SYN-ACK are timers of the clock, which nothing else
+   * would run while the step waits.
+   */
+  private async connect(ctx: StepContext): Promise<StreamConnection | Error> {
     if (this.connection?.open === true) return this.connection;
-    const c = await this.world.network.connect({ remote: ctx.pbx, localAddress: this.address });
+    let result: StreamConnection | Error | undefined;
+    this.world.network.connect({ remote: ctx.pbx, localAddress: this.address }).then(
+      (c) => (result = c),
+      (e: unknown) => (result = e instanceof Error ? e : new Error(String(e))),
+    );
+    // The network gives up on its own (its connect timeout) well before this.
+    await this.world.until(() => result !== undefined, CONNECT_LIMIT_MS);
+    if (result === undefined) return new Error(`no connection within ${CONNECT_LIMIT_MS} ms`);
+    if (result instanceof Error) return result;
+    const c = result;
     c.on('data', (chunk) => this.framer.push(chunk));
     this.connection = c;
     return c;
