@@ -112,7 +112,10 @@ export class RawActor {
   /** Whether the next unread messages satisfy the step now; consumes them when they do. */
   receive(step: ActionStep, ctx: StepContext): StepOutcome | 'pending' {
     const matchers = step.matchers ?? [];
+    // The runner asks once more after the step held: answer from what was already taken.
+    const n = this.progress.get(step) ?? 0;
     if (step.unordered) {
+      if (n === matchers.length) return { ok: true };
       if (this.inbox.length < matchers.length) return 'pending';
       const head = this.inbox.slice(0, matchers.length);
       const left = [...matchers];
@@ -122,9 +125,9 @@ export class RawActor {
         left.splice(i, 1);
       }
       for (const r of head) this.take(r, matchers, ctx);
+      this.progress.set(step, matchers.length);
       return { ok: true };
     }
-    const n = this.progress.get(step) ?? 0;
     for (let i = n; i < matchers.length; i++) {
       const r = this.inbox[0];
       if (r === undefined) return 'pending';
