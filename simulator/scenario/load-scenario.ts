@@ -331,11 +331,11 @@ function compile(value: ScenarioFile, file: string, pbx: PbxConfig, actors: Read
 function matcher(m: unknown): MessageMatcher {
   if (typeof m === 'number') return { response: m, headers: [] };
   if (typeof m === 'string') return { request: m, headers: [] };
-  const o = m as { request?: string; response?: number | string; headers?: Record<string, string>; body?: string };
+  const o = m as { request?: string; response?: number | string; headers?: Record<string, string | null>; body?: string };
   return {
     ...(o.request !== undefined && { request: o.request }),
     ...(o.response !== undefined && { response: o.response }),
-    headers: Object.entries(o.headers ?? {}).map(([name, p]) => ({ name, pattern: new RegExp(p, 'i') })),
+    headers: Object.entries(o.headers ?? {}).map(([name, p]) => ({ name, pattern: p === null ? null : new RegExp(p, 'i') })),
     ...(o.body !== undefined && { body: new RegExp(o.body, 'm') }),
   };
 }

@@ -252,7 +252,12 @@ function matches(message: SipMessage, m: MessageMatcher): Record<string, string>
   const groups: Record<string, string> = {};
   for (const h of m.headers) {
     const values = message.headers.getAll(h.name);
-    const found = values.map((v) => h.pattern.exec(v)).find((x) => x !== null);
+    if (h.pattern === null) {
+      if (values.length > 0) return undefined;
+      continue;
+    }
+    const pattern = h.pattern;
+    const found = values.map((v) => pattern.exec(v)).find((x) => x !== null);
     if (found === undefined || found === null) return undefined;
     Object.assign(groups, found.groups ?? {});
   }
@@ -266,6 +271,6 @@ function matches(message: SipMessage, m: MessageMatcher): Record<string, string>
 
 function describeMatcher(m: MessageMatcher): string {
   const what = m.request ?? (m.response !== undefined ? `a ${String(m.response)} response` : 'a message');
-  const headers = m.headers.map((h) => `${h.name} ~ /${h.pattern.source}/`);
+  const headers = m.headers.map((h) => (h.pattern === null ? `no ${h.name}` : `${h.name} ~ /${h.pattern.source}/`));
   return [what, ...headers, ...(m.body !== undefined ? [`body ~ /${m.body.source}/`] : [])].join(', ');
 }
