@@ -233,8 +233,9 @@ function checkAction(
       if (message === undefined) break;
       for (const v of templateVariables(message)) {
         const [head, field] = v.split('.', 2);
-        const known = BUILT_IN_VARIABLES.includes(v) || captured.has(v) || (field !== undefined && actors.has(head!) && ['ip', 'port', 'number', 'user'].includes(field));
-        if (!known) report([...path, verb], `undefined variable \${${v}}: neither built in (${BUILT_IN_VARIABLES.join(', ')}, ACTOR.ip/port/number/user) nor captured by an earlier receive${didYouMean(v, [...BUILT_IN_VARIABLES, ...captured])}`);
+        // `last_NAME`: a header of the last message the actor received (raw-actor.ts), known only when it runs.
+        const known = BUILT_IN_VARIABLES.includes(v) || /^last_./.test(v) || captured.has(v) || (field !== undefined && actors.has(head!) && ['ip', 'port', 'number', 'user'].includes(field));
+        if (!known) report([...path, verb], `undefined variable \${${v}}: neither built in (${BUILT_IN_VARIABLES.join(', ')}, last_HEADER, ACTOR.ip/port/number/user) nor captured by an earlier receive${didYouMean(v, [...BUILT_IN_VARIABLES, ...captured])}`);
       }
       break;
     }
@@ -330,11 +331,11 @@ function compile(value: ScenarioFile, file: string, pbx: PbxConfig, actors: Read
 function matcher(m: unknown): MessageMatcher {
   if (typeof m === 'number') return { response: m, headers: [] };
   if (typeof m === 'string') return { request: m, headers: [] };
-  const o = m as { request?: string; response?: number | string; headers?: Record<string, string>; body?: string };
+  const o = m as { request?: string; response?: number | string; headers?: Record<string, string | null>; body?: string };
   return {
     ...(o.request !== undefined && { request: o.request }),
     ...(o.response !== undefined && { response: o.response }),
-    headers: Object.entries(o.headers ?? {}).map(([name, p]) => ({ name, pattern: new RegExp(p, 'i') })),
+    headers: Object.entries(o.headers ?? {}).map(([name, p]) => ({ name, pattern: p === null ? null : new RegExp(p, 'i') })),
     ...(o.body !== undefined && { body: new RegExp(o.body, 'm') }),
   };
 }

@@ -47,7 +47,8 @@ export interface MessageMatcher {
   readonly request?: string;
   /** An exact status, or a class such as `2xx`. */
   readonly response?: number | string;
-  readonly headers: readonly { readonly name: string; readonly pattern: RegExp }[];
+  /** `pattern` null: the header must be absent. */
+  readonly headers: readonly { readonly name: string; readonly pattern: RegExp | null }[];
   readonly body?: RegExp;
 }
 

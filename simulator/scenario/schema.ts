@@ -55,7 +55,9 @@ const sendSchema = z.union([
   }),
 ]);
 
-const headerMatch = z.record(z.string(), z.string()).describe('Header name → regular expression; named groups capture into variables');
+const headerMatch = z
+  .record(z.string(), z.string().nullable())
+  .describe('Header name → regular expression; named groups capture into variables. `null` (~): the message must not have the header');
 const messageMatch = z.strictObject({
   request: z.string().regex(/^[A-Z]+$/, { error: 'a SIP method in capitals, such as INVITE' }).optional(),
   response: z.union([z.number().int().min(100).max(699), z.string().regex(/^[1-6]xx$/, { error: 'a status (180) or a class (2xx)' })]).optional(),

@@ -19,6 +19,8 @@ import type { ScenarioWorld } from './scenario-world.js';
 import type { StepContext, StepOutcome } from './step-outcome.js';
 
 const SIP_PORT = 5060;
+/** Scenario ms a TCP actor waits for its connection to the PBX. */
+const CONNECT_LIMIT_MS = 10_000;
 
 interface Received {
   readonly message: SipMessage;
@@ -97,15 +99,23 @@ export class RawActor {
     }
     const to = isRequest ? (spec.to === undefined || spec.to === 'pbx' ? ctx.pbx : ctx.actorEndpoint(spec.to)!) : (this.lastRequestFrom ?? ctx.pbx);
     const bytes = Buffer.from(text, 'utf8');
-    if (this.spec.transport === 'udp') this.socket!.send(bytes, to);
-    else (await this.connect(ctx)).write(bytes);
+    if (this.spec.transport === 'udp') {
+      this.socket!.send(bytes, to);
+      return { ok: true };
+    }
+    const connection = await this.connect(ctx);
+    if (connection instanceof Error) return { ok: false, expected: `a TCP connection to the PBX at ${ctx.pbx.address}:${ctx.pbx.port}`, actual: connection.message };
+    connection.write(bytes);
     return { ok: true };
   }
 
   /** Whether the next unread messages satisfy the step now; consumes them when they do. */
   receive(step: ActionStep, ctx: StepContext): StepOutcome | 'pending' {
     const matchers = step.matchers ?? [];
+    // The runner asks once more after the step held: answer from what was already taken.
+    const n = this.progress.get(step) ?? 0;
     if (step.unordered) {
+      if (n === matchers.length) return { ok: true };
       if (this.inbox.length < matchers.length) return 'pending';
       const head = this.inbox.slice(0, matchers.length);
       const left = [...matchers];
@@ -115,9 +125,9 @@ export class RawActor {
         left.splice(i, 1);
       }
       for (const r of head) this.take(r, matchers, ctx);
+      this.progress.set(step, matchers.length);
       return { ok: true };
     }
-    const n = this.progress.get(step) ?? 0;
     for (let i = n; i < matchers.length; i++) {
       const r = this.inbox[0];
       if (r === undefined) return 'pending';
@@ -208,9 +218,23 @@ export class RawActor {
     return [first, `${c.header}: ${formatCredentials(creds)}`, ...rest].join('\r\n');
   }
 
-  private async connect(ctx: StepContext): Promise<StreamConnection> {
+  /**
+   * The connection to the PBX, opened at the first send. The handshake is awaited while scenario
+   * time runs: in virtual time the SYN and SYN-ACK are timers of the clock, which nothing else
+   * would run while the step waits.
+   */
+  private async connect(ctx: StepContext): Promise<StreamConnection | Error> {
     if (this.connection?.open === true) return this.connection;
-    const c = await this.world.network.connect({ remote: ctx.pbx, localAddress: this.address });
+    let result: StreamConnection | Error | undefined;
+    this.world.network.connect({ remote: ctx.pbx, localAddress: this.address }).then(
+      (c) => (result = c),
+      (e: unknown) => (result = e instanceof Error ? e : new Error(String(e))),
+    );
+    // The network gives up on its own (its connect timeout) well before this.
+    await this.world.until(() => result !== undefined, CONNECT_LIMIT_MS);
+    if (result === undefined) return new Error(`no connection within ${CONNECT_LIMIT_MS} ms`);
+    if (result instanceof Error) return result;
+    const c = result;
     c.on('data', (chunk) => this.framer.push(chunk));
     this.connection = c;
     return c;
@@ -228,7 +252,12 @@ function matches(message: SipMessage, m: MessageMatcher): Record<string, string>
   const groups: Record<string, string> = {};
   for (const h of m.headers) {
     const values = message.headers.getAll(h.name);
-    const found = values.map((v) => h.pattern.exec(v)).find((x) => x !== null);
+    if (h.pattern === null) {
+      if (values.length > 0) return undefined;
+      continue;
+    }
+    const pattern = h.pattern;
+    const found = values.map((v) => pattern.exec(v)).find((x) => x !== null);
     if (found === undefined || found === null) return undefined;
     Object.assign(groups, found.groups ?? {});
   }
@@ -242,6 +271,6 @@ function matches(message: SipMessage, m: MessageMatcher): Record<string, string>
 
 function describeMatcher(m: MessageMatcher): string {
   const what = m.request ?? (m.response !== undefined ? `a ${String(m.response)} response` : 'a message');
-  const headers = m.headers.map((h) => `${h.name} ~ /${h.pattern.source}/`);
+  const headers = m.headers.map((h) => (h.pattern === null ? `no ${h.name}` : `${h.name} ~ /${h.pattern.source}/`));
   return [what, ...headers, ...(m.body !== undefined ? [`body ~ /${m.body.source}/`] : [])].join(', ');
 }
