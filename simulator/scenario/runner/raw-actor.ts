@@ -112,7 +112,7 @@ export class RawActor {
   /** Whether the next unread messages satisfy the step now; consumes them when they do. */
   receive(step: ActionStep, ctx: StepContext): StepOutcome | 'pending' {
     const matchers = step.matchers ?? [];
-    // The runner asks once more after the step held: answer from what was already taken.
+    // A list is taken over several polls as its messages arrive: `progress` says how far it got.
     const n = this.progress.get(step) ?? 0;
     if (step.unordered) {
       if (n === matchers.length) return { ok: true };

@@ -14,6 +14,8 @@ export class SipTrace {
   private readonly seen = new Set<string>();
   private readonly framers = new Map<string, SipStreamFramer>();
   private readonly transports = new Map<number, 'TCP' | 'TLS'>();
+  /** The time of the stream segment being framed (a framer reports messages synchronously). */
+  private pendingTime = 0;
 
   /** `epochZero`: the calendar ms of scenario time 0. */
   constructor(private readonly epochZero: number) {}
@@ -48,7 +50,6 @@ export class SipTrace {
     }
   };
 
-  private pendingTime = 0;
 
   private add(time: number, transport: SipTraceEntry['transport'], src: Endpoint, dst: Endpoint, data: Uint8Array): void {
     const r = parseMessage(data);
