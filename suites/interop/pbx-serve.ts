@@ -24,6 +24,8 @@ export interface ServeOptions {
   rtpPorts: string;
   extensions: readonly PbxExtension[];
   timeoutMs: number;
+  /** serve's `--capture` file. */
+  capture?: string;
 }
 
 export interface Serve {
@@ -36,13 +38,14 @@ export interface Serve {
  * Writes pbx.yaml and starts `pbxlab serve` on it. The challenges are MD5 only: SIPp 3.6 and
  * sipvicious answer the first WWW-Authenticate and know no SHA-256 (RFC 8760 order would put it first).
  */
-export async function startServe(options: ServeOptions): Promise<Serve> {
+export async function startServe(options: ServeOptions): Promise<Serve & { readonly configPath: string }> {
   const config = join(options.dir, 'pbx.yaml');
   const cdrPath = join(options.dir, 'cdr.jsonl');
   const extensions = options.extensions.map((e) => `  - { number: "${e.number}", name: ${e.name}, password: ${e.password} }`);
   writeFileSync(config, [`listen: [udp:127.0.0.1:${options.port}]`, 'digestAlgorithms: [MD5]', 'extensions:', ...extensions, ''].join('\n'));
-  const serve = await startPbxlab(['serve', '--config', config, '--cdr', cdrPath, '--rtp-ports', options.rtpPorts, '--seed', '5'], options.timeoutMs);
-  return { cdrPath, stop: () => serve.stop() };
+  const capture = options.capture === undefined ? [] : ['--capture', options.capture];
+  const serve = await startPbxlab(['serve', '--config', config, '--cdr', cdrPath, '--rtp-ports', options.rtpPorts, '--seed', '5', ...capture], options.timeoutMs);
+  return { cdrPath, configPath: config, stop: () => serve.stop() };
 }
 
 /** The journal serve wrote (an absent file is an empty journal: serve opens it lazily). */

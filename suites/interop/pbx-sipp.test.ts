@@ -10,7 +10,8 @@
  * to this file.
  */
 import { describe, expect, it } from 'vitest';
-import { REPO, requirePeer, run, scratchDir, start } from './peers.js';
+import { requirePeer, scratchDir, start } from './peers.js';
+import { call, register, sippArgs, UAS_XML } from './sipp-terminals.js';
 import { callLines, readCdr, requestsReceived, sippTrace, startServe, statusesFor, type PbxExtension } from './pbx-serve.js';
 
 const RUN_MS = 60_000;
@@ -18,29 +19,6 @@ const EXTENSIONS: PbxExtension[] = [
   { number: '1001', name: 'Alice', password: 'alice-secret' },
   { number: '1002', name: 'Bob', password: 'bob-secret' },
 ];
-const REGISTER_XML = `${REPO}/fixtures/sipp/register-digest.xml`;
-const UAS_XML = `${REPO}/fixtures/sipp/uas-answer.xml`;
-const UAC_XML = `${REPO}/fixtures/sipp/uac-digest.xml`;
-
-/** SIPp on 127.0.0.1 with message traces in its working folder; `-mp` keeps its media sockets in our RTP range. */
-const sippArgs = (scenario: string, local: number, media: number, more: readonly string[]): string[] => [
-  '-sf', scenario, '-i', '127.0.0.1', '-p', String(local), '-mp', String(media), '-nostdin', '-trace_msg', '-trace_err', ...more,
-];
-
-/** Registers `user` from 127.0.0.1:`local` at the PBX on `pbx` (SIPp exits after the REGISTER transaction pair). */
-function register(dir: string, pbx: number, local: number, media: number, user: string, password: string): ReturnType<typeof run> {
-  return run('sipp', [`127.0.0.1:${pbx}`, ...sippArgs(REGISTER_XML, local, media, ['-s', user, '-au', user, '-ap', password, '-m', '1', '-timeout', '15'])], { cwd: dir, timeoutMs: 30_000 });
-}
-
-/** A SIPp uac as `user` calling `callee` through the PBX; the digest URI is the Request-URI (SIPp defaults it to the server address). */
-function call(dir: string, pbx: number, local: number, media: number, user: string, password: string, callee: string): ReturnType<typeof run> {
-  return run(
-    'sipp',
-    [`127.0.0.1:${pbx}`, ...sippArgs(UAC_XML, local, media, ['-s', callee, '-au', user, '-ap', password, '-auth_uri', `${callee}@127.0.0.1:${pbx}`, '-m', '1', '-timeout', '20'])],
-    { cwd: dir, timeoutMs: 40_000 },
-  );
-}
-
 describe.sequential('SIPp terminals registered at pbxlab serve', () => {
   it('a SIPp uas registers 1002 with digest; a SIPp uac authenticated as 1001 calls 1002 through the PBX; answered, logged and in the CDR', { timeout: RUN_MS }, async () => {
     requirePeer('sipp');

@@ -1,9 +1,12 @@
 /**
  * `pbxlab serve --config pbx.yaml`: the simulated PBX on real sockets (the config's `listen`, or
  * `--listen`), for real phones and peers. Logs each registration and call in one line on stderr,
- * appends CDRs to `--cdr` (JSON lines, fsync'd per record), and stops cleanly on SIGINT/SIGTERM.
+ * appends CDRs to `--cdr` (JSON lines, fsync'd per record), writes every packet it sends and
+ * receives to `--capture` (pcap or pcapng by the file's extension, each packet written as it
+ * passes), and stops cleanly on SIGINT/SIGTERM.
  */
 import type { Command } from 'commander';
+import { Capture, FileSink } from '../../engine/capture/index.js';
 import { RealClock } from '../../engine/clock/index.js';
 import { RealNetwork } from '../../engine/net/index.js';
 import { SeededRandom } from '../../engine/rng/index.js';
@@ -22,6 +25,7 @@ interface ServeOptions {
   cdr: string;
   rtpPorts: string;
   seed?: number;
+  capture?: string;
 }
 
 export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -33,6 +37,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
     .option('--cdr <file>', 'append call detail records here (JSON lines)', 'reports/cdr.jsonl')
     .option('--rtp-ports <first-last>', 'RTP port range for the PBX side of calls', '10000-10999')
     .option('--seed <n>', 'seed for tags, nonces and generated passwords', positiveNumber('--seed', true))
+    .option('--capture <file>', 'write every SIP and RTP packet to this pcap (.pcapng: pcapng) file')
     .action(async (options: ServeOptions) => {
       let config: PbxConfig;
       try {
@@ -45,10 +50,12 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       const listen = options.listen !== undefined ? transportSpecs(options.listen) : config.listen;
       const clock = new RealClock();
       const network = new RealNetwork({ clock });
+      const capture = options.capture === undefined ? undefined : Capture.attach(network, new FileSink(options.capture), { format: options.capture.endsWith('.pcapng') ? 'pcapng' : 'pcap' });
       let transport: SipTransport;
       try {
         transport = await SipTransport.start({ network, listen });
       } catch (e) {
+        capture?.stop();
         await network.close();
         throw new UsageError(`cannot listen: ${(e as Error).message}`);
       }
@@ -70,6 +77,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       cdr.close();
       await transport.close();
       await network.close();
+      capture?.stop();
       setExit(EXIT.ok);
     });
 }

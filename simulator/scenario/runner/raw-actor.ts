@@ -151,7 +151,8 @@ export class RawActor {
   }
 
   private mismatch(matchers: readonly MessageMatcher[], got: Received): StepOutcome {
-    return { ok: false, expected: matchers.map(describeMatcher).join(' and '), actual: `received ${got.message.startLine}` };
+    const why = matchers.length === 1 ? firstDifference(got.message, matchers[0]!) : undefined;
+    return { ok: false, expected: matchers.map(describeMatcher).join(' and '), actual: `received ${got.message.startLine}${why === undefined ? '' : `, whose ${why}`}` };
   }
 
   private deliver(message: SipMessage, from: Endpoint): void {
@@ -267,6 +268,20 @@ function matches(message: SipMessage, m: MessageMatcher): Record<string, string>
     Object.assign(groups, found.groups ?? {});
   }
   return groups;
+}
+
+/** The first header (or the body) of `message` that `m` refuses, with its value. */
+function firstDifference(message: SipMessage, m: MessageMatcher): string | undefined {
+  for (const h of m.headers) {
+    const values = message.headers.getAll(h.name);
+    if (h.pattern === null) {
+      if (values.length > 0) return `${h.name} is ${JSON.stringify(values.join(', '))}`;
+      continue;
+    }
+    if (!values.some((v) => h.pattern!.test(v))) return values.length === 0 ? `${h.name} is missing` : `${h.name} is ${JSON.stringify(values.join(', '))}`;
+  }
+  if (m.body !== undefined && !m.body.test(message.bodyText())) return 'body does not match';
+  return undefined;
 }
 
 function describeMatcher(m: MessageMatcher): string {

@@ -1,0 +1,89 @@
+/**
+ * A captured call as a scenario file (scenarios/README.md): the replayed parties are raw-message
+ * actors, the far end is the scenario's PBX, and the steps follow the capture's order. A send
+ * waits as long as the party waited in the capture; a receive allows twice the captured delay
+ * (at least 2 s); a 100 Trying is optional, because a PBX sends it only when the answer is slow
+ * (RFC 3261 17.2.1). Each step carries the captured message's time, addresses and first line.
+ */
+import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
+import type { Endpoint } from '../../engine/net/index.js';
+import { actorSteps, type ActorStep } from './actor-templates.js';
+import type { CapturedSip, ReplayParty, ReplayPlan } from './replay-plan.js';
+
+export interface ReplayScenarioOptions {
+  /** The capture's file name, for the description. */
+  readonly captureName: string;
+  readonly callId: string;
+  /** `world.pbx` as written into the file (a path relative to the scenario, or a config). */
+  readonly pbx: string;
+  /** The password of a SIP user in the PBX's configuration, for parties that answered a challenge. */
+  readonly passwordOf: (user: string) => string | undefined;
+}
+
+/** A send later than this after the previous message waits for the difference first. */
+const MIN_WAIT_MS = 20;
+const MIN_WITHIN_MS = 2000;
+
+export function replayScenario(plan: ReplayPlan, options: ReplayScenarioOptions): string {
+  const stepOf = new Map<CapturedSip, { party: ReplayParty; step: ActorStep }>();
+  for (const party of plan.parties) {
+    const own = plan.messages.filter((m) => same(m.src, party.endpoint) || same(m.dst, party.endpoint));
+    const others = plan.parties.filter((p) => p !== party);
+    actorSteps(party, plan.pbx, others, own).forEach((step) => stepOf.set(step.source, { party, step }));
+  }
+  const start = plan.messages[0]?.time ?? 0;
+  const steps: { value: Record<string, unknown>; comment: string }[] = [];
+  let previous = start;
+  plan.messages.forEach((m, i) => {
+    const entry = stepOf.get(m);
+    if (entry === undefined) return;
+    const gap = Math.max(0, Math.round(m.time - previous));
+    previous = m.time;
+    const comment = ` F${i + 1} +${((m.time - start) / 1000).toFixed(3)}s ${m.src.address}:${m.src.port} -> ${m.dst.address}:${m.dst.port} ${m.message.startLine}`;
+    const { party, step } = entry;
+    if (step.kind === 'send') {
+      if (gap >= MIN_WAIT_MS) steps.push({ value: { wait: `${gap}ms` }, comment: ` ${party.name} waited ${gap} ms in the capture` });
+      const send = step.authorize ? { authorize: true, message: `${step.text}\n` } : `${step.text}\n`;
+      steps.push({ value: { [party.name]: { send } }, comment });
+      return;
+    }
+    const receive: Record<string, unknown> = {
+      ...(step.request !== undefined ? { request: step.request } : { response: step.response }),
+      headers: Object.fromEntries(step.headers),
+      ...(step.body !== undefined && { body: step.body }),
+    };
+    const optional = step.response === 100;
+    steps.push({ value: { [party.name]: { receive, within: `${Math.max(MIN_WITHIN_MS, gap * 2)}ms`, ...(optional && { optional: true }) } }, comment });
+  });
+
+  const actors: Record<string, unknown> = {};
+  for (const p of plan.parties) {
+    const password = p.authUser === undefined ? undefined : options.passwordOf(p.authUser);
+    actors[p.name] = { raw: p.transport, ...(p.authUser !== undefined && { user: p.authUser }), ...(password !== undefined && { password }) };
+  }
+  const doc = new Document({
+    name: `Replay of call ${options.callId}`,
+    description: `Made by pbxlab replay from ${options.captureName}: ${plan.parties.map((p) => `${p.name} (${p.endpoint.address}:${p.endpoint.port})`).join(', ')} as raw actors against the PBX (captured at ${plan.pbx.address}:${plan.pbx.port}).`,
+    tags: ['replay'],
+    world: { pbx: options.pbx, media: 'off' },
+    actors,
+    steps: steps.map((s) => s.value),
+  });
+  const items = doc.get('steps', true);
+  if (isSeq(items)) {
+    items.items.forEach((item, i) => {
+      if (isMap(item)) (item as YAMLMap).commentBefore = steps[i]!.comment;
+    });
+  }
+  for (const p of plan.parties) {
+    if (p.authUser !== undefined && options.passwordOf(p.authUser) === undefined) {
+      const node = doc.getIn(['actors', p.name], true);
+      if (isMap(node)) node.comment = ` ${p.authUser} is not in the PBX configuration: add its password for authorize`;
+    }
+  }
+  return doc.toString({ lineWidth: 0, blockQuote: 'literal' });
+}
+
+function same(a: Endpoint, b: Endpoint): boolean {
+  return a.address === b.address && a.port === b.port;
+}

@@ -1,0 +1,104 @@
+/**
+ * `pbxlab replay FILE.pcap --call CALL-ID --as PARTY [--pbx CONFIG] [--out FILE]`: writes a
+ * scenario that plays back one captured call (simulator/analysis/replay). The chosen party and the
+ * terminals the far end brought into the call become raw-message actors; the far end becomes the
+ * scenario's PBX, configured by `--pbx`. The scenario is checked by the loader before it is written.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { PcapFormatError, readPcap, udpDatagrams } from '../../analysis/index.js';
+import { planReplay, replayScenario, ReplayError, type CapturedSip } from '../../analysis/replay/index.js';
+import { ConfigError } from '../../config/index.js';
+import { parseMessage } from '../../engine/sip/index.js';
+import { loadPbxConfig, type PbxConfig } from '../../pbx/config/index.js';
+import { parseScenario } from '../../scenario/index.js';
+import { EXIT, UsageError, type CliIO } from '../io.js';
+
+interface ReplayOptions {
+  call: string;
+  as: string;
+  pbx: string;
+  out?: string;
+}
+
+export function registerReplay(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('replay')
+    .description('write a scenario that replays one call of a capture against the PBX')
+    .argument('<capture>', 'pcap or pcapng file')
+    .requiredOption('--call <call-id>', 'the Call-ID of the call to replay')
+    .requiredOption('--as <party>', 'who the scenario plays: caller, callee, a SIP user or an address[:port] of the call')
+    .option('--pbx <config>', 'the PBX configuration the scenario runs against', 'scenarios/office.pbx.yaml')
+    .option('--out <file>', 'write the scenario here (default: standard output)')
+    .action((capture: string, options: ReplayOptions) => {
+      let config: PbxConfig;
+      try {
+        config = loadPbxConfig(options.pbx);
+      } catch (e) {
+        throw new UsageError(e instanceof ConfigError ? e.message : `--pbx ${options.pbx}: ${(e as Error).message}`);
+      }
+      const messages = capturedSip(capture);
+      let yaml: string;
+      try {
+        const plan = planReplay(messages, options.call, options.as);
+        const base = options.out === undefined ? process.cwd() : dirname(resolve(options.out));
+        yaml = replayScenario(plan, {
+          captureName: basename(capture),
+          callId: options.call,
+          pbx: relative(base, resolve(options.pbx)),
+          passwordOf: (user) => config.extensions.flatMap((e) => e.terminals).find((t) => t.user === user)?.password,
+        });
+      } catch (e) {
+        if (e instanceof ReplayError) throw new UsageError(e.message);
+        throw e;
+      }
+      const file = resolve(options.out ?? 'replay.yaml');
+      try {
+        parseScenario(yaml, file);
+      } catch (e) {
+        // The replay wrote something the loader refuses: a bug here, not in the capture.
+        if (e instanceof ConfigError) {
+          io.stderr(`pbxlab replay: the scenario written does not load:\n${e.message}\n`);
+          io.stdout(yaml);
+          setExit(EXIT.failed);
+          return;
+        }
+        throw e;
+      }
+      if (options.out === undefined) {
+        io.stdout(yaml);
+      } else {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, yaml);
+        io.stderr(`pbxlab replay: wrote ${options.out}\n`);
+      }
+    });
+}
+
+/** The capture's SIP messages over UDP, parsed, with retransmissions marked. */
+function capturedSip(path: string): CapturedSip[] {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`${path}: ${(e as Error).message}`);
+  }
+  let file;
+  try {
+    file = readPcap(bytes);
+  } catch (e) {
+    if (e instanceof PcapFormatError) throw new UsageError(`${path}: ${e.message}`);
+    throw e;
+  }
+  const seen = new Set<string>();
+  const out: CapturedSip[] = [];
+  for (const d of udpDatagrams(file)) {
+    const r = parseMessage(d.data);
+    if (!r.ok) continue;
+    const key = `${d.src.address}:${d.src.port}>${d.dst.address}:${d.dst.port} ${Buffer.from(d.data).toString('latin1')}`;
+    out.push({ time: d.time, transport: 'UDP', src: d.src, dst: d.dst, message: r.message, retransmission: seen.has(key) });
+    seen.add(key);
+  }
+  return out;
+}
