@@ -48,7 +48,7 @@ function withoutToTag(capture: string, port: number, out: string): void {
   let broken = false;
   for (const d of udpDatagrams(readPcap(readFileSync(capture)))) {
     const text = Buffer.from(d.data).toString('latin1');
-    const target = !broken && d.dst.port === port && text.startsWith('SIP/2.0 200 ') && /^CSeq: *\d+ INVITE/m.test(text);
+    const target: boolean = !broken && d.dst.port === port && text.startsWith('SIP/2.0 200 ') && /^CSeq: *\d+ INVITE/m.test(text);
     broken ||= target;
     const data = target ? Buffer.from(text.replace(/^(To:[^\r\n]*?);tag=[^;\r\n]+/m, '$1'), 'latin1') : d.data;
     writer.write({ kind: 'datagram', time: d.time, src: d.src, dst: d.dst, data });
@@ -85,6 +85,13 @@ describe.sequential('pbxlab replay of a SIPp call captured by pbxlab serve', () 
     const passed = await pbxlab(['run', scenario, '--report', join(dir, 'report')]);
     expect(passed.code, `${passed.stdout}\n${passed.stderr}`).toBe(0);
     expect(passed.stdout).toContain('1 passed, 0 failed');
+
+    // Anonymized for sharing: no number, name or address of the capture is left, and the mapping is consistent.
+    const anonymized = await pbxlab(['replay', capture, '--call', callId, '--as', 'caller', '--pbx', config, '--anonymize']);
+    expect(anonymized.code, anonymized.stderr).toBe(0);
+    expect(anonymized.stdout).not.toMatch(/1001|1002|Alice|Bob|127\.0\.0\.1|secret/);
+    expect(anonymized.stderr).toContain('number 1002 -> 5001');
+    expect(anonymized.stdout.match(/sip:5001@/g)?.length).toBeGreaterThan(3);
 
     const broken = join(dir, 'broken.pcap');
     withoutToTag(capture, CALLER, broken);

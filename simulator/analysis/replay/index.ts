@@ -2,3 +2,4 @@
 export { planReplay, ReplayError, type CapturedSip, type ReplayParty, type ReplayPlan } from './replay-plan.js';
 export { actorSteps, type ActorStep, type ReceiveMatcher, type SendTemplate } from './actor-templates.js';
 export { replayScenario, type ReplayScenarioOptions } from './replay-scenario.js';
+export { SipAnonymizer } from './sip-anonymizer.js';

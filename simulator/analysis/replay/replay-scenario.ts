@@ -78,7 +78,7 @@ export function replayScenario(plan: ReplayPlan, options: ReplayScenarioOptions)
   for (const p of plan.parties) {
     if (p.authUser !== undefined && options.passwordOf(p.authUser) === undefined) {
       const node = doc.getIn(['actors', p.name], true);
-      if (isMap(node)) node.comment = ` ${p.authUser} is not in the PBX configuration: add its password for authorize`;
+      if (isMap(node)) node.comment = ` no password known for ${p.authUser}: add it for authorize`;
     }
   }
   return doc.toString({ lineWidth: 0, blockQuote: 'literal' });

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PcapFormatError, readPcap, udpDatagrams } from '../../analysis/index.js';
-import { planReplay, replayScenario, ReplayError, type CapturedSip } from '../../analysis/replay/index.js';
+import { planReplay, replayScenario, ReplayError, SipAnonymizer, type CapturedSip } from '../../analysis/replay/index.js';
 import { ConfigError } from '../../config/index.js';
 import { parseMessage } from '../../engine/sip/index.js';
 import { loadPbxConfig, type PbxConfig } from '../../pbx/config/index.js';
@@ -20,6 +20,7 @@ interface ReplayOptions {
   as: string;
   pbx: string;
   out?: string;
+  anonymize?: boolean;
 }
 
 export function registerReplay(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -31,6 +32,7 @@ export function registerReplay(program: Command, io: CliIO, setExit: (code: numb
     .requiredOption('--as <party>', 'who the scenario plays: caller, callee, a SIP user or an address[:port] of the call')
     .option('--pbx <config>', 'the PBX configuration the scenario runs against', 'scenarios/office.pbx.yaml')
     .option('--out <file>', 'write the scenario here (default: standard output)')
+    .option('--anonymize', 'replace numbers, names, host names and addresses consistently (passwords are left out)')
     .action((capture: string, options: ReplayOptions) => {
       let config: PbxConfig;
       try {
@@ -38,16 +40,24 @@ export function registerReplay(program: Command, io: CliIO, setExit: (code: numb
       } catch (e) {
         throw new UsageError(e instanceof ConfigError ? e.message : `--pbx ${options.pbx}: ${(e as Error).message}`);
       }
-      const messages = capturedSip(capture);
+      let messages = capturedSip(capture);
+      let callId = options.call;
+      let as = options.as;
+      const anonymizer = options.anonymize === true ? new SipAnonymizer() : undefined;
+      if (anonymizer !== undefined) {
+        messages = messages.flatMap((m) => anonymizer.message(m) ?? []);
+        callId = anonymizer.text(callId);
+        as = ['caller', 'callee'].includes(as) ? as : anonymizer.text(as.includes(':') || /^\d{1,3}(\.\d{1,3}){3}$/.test(as) ? as : `sip:${as}@`).replace(/^sip:|@$/g, '');
+      }
       let yaml: string;
       try {
-        const plan = planReplay(messages, options.call, options.as);
+        const plan = planReplay(messages, callId, as);
         const base = options.out === undefined ? process.cwd() : dirname(resolve(options.out));
         yaml = replayScenario(plan, {
           captureName: basename(capture),
-          callId: options.call,
+          callId,
           pbx: relative(base, resolve(options.pbx)),
-          passwordOf: (user) => config.extensions.flatMap((e) => e.terminals).find((t) => t.user === user)?.password,
+          passwordOf: (user) => anonymizer !== undefined ? undefined : config.extensions.flatMap((e) => e.terminals).find((t) => t.user === user)?.password,
         });
       } catch (e) {
         if (e instanceof ReplayError) throw new UsageError(e.message);
@@ -66,6 +76,7 @@ export function registerReplay(program: Command, io: CliIO, setExit: (code: numb
         }
         throw e;
       }
+      if (anonymizer !== undefined) io.stderr(`pbxlab replay: anonymized:\n${anonymizer.mapping().map(([from, to]) => `  ${from} -> ${to}`).join('\n')}\n`);
       if (options.out === undefined) {
         io.stdout(yaml);
       } else {
