@@ -38,11 +38,10 @@ export function readRtpHeader(data: Uint8Array): RtpHeader | undefined {
   if (b1 >= RTCP_FIRST_SECOND_BYTE && b1 <= RTCP_LAST_SECOND_BYTE) return undefined;
   const payloadType = b1 & 0x7f;
   if (payloadType >= RTCP_SR && payloadType <= RTCP_APP) return undefined;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let headerLength = FIXED_HEADER + 4 * (b0 & 0x0f);
   if (b0 & 0x10) {
     if (data.length < headerLength + 4) return undefined;
-    headerLength += 4 + 4 * view.getUint16(headerLength + 2);
+    headerLength += 4 + 4 * ((data[headerLength + 2]! << 8) | data[headerLength + 3]!);
   }
   if (data.length < headerLength) return undefined;
   let paddingLength = 0;
@@ -53,10 +52,15 @@ export function readRtpHeader(data: Uint8Array): RtpHeader | undefined {
   return {
     marker: (b1 & 0x80) !== 0,
     payloadType,
-    sequenceNumber: view.getUint16(2),
-    timestamp: view.getUint32(4),
-    ssrc: view.getUint32(8),
+    sequenceNumber: (data[2]! << 8) | data[3]!,
+    timestamp: uint32(data, 4),
+    ssrc: uint32(data, 8),
     headerLength,
     paddingLength,
   };
+}
+
+/** Big-endian, without a DataView: this runs once per captured packet. */
+function uint32(data: Uint8Array, at: number): number {
+  return ((data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!) >>> 0;
 }

@@ -51,6 +51,8 @@ export interface RtpStreamFigures {
   readonly minDeltaMs?: number;
   readonly meanDeltaMs: number;
   readonly maxDeltaMs: number;
+  /** Capture time of the packet that ended the max delta (the first packet's when there is none). */
+  readonly maxDeltaTime: number;
   /** Absent when no regular packet had a clock rate. */
   readonly minJitterMs?: number;
   readonly meanJitterMs: number;
@@ -59,7 +61,8 @@ export interface RtpStreamFigures {
 
 const SEQ_MOD = 0x10000;
 const HALF_TS_RANGE = 0x80000000;
-const DUPLICATE_WINDOW = 2048;
+/** Duplicates are recognised among the last this many extended sequence numbers (a power of 2). */
+const DUPLICATE_WINDOW = 4096;
 
 /** `seq` extended to lie within half the range of `previous` (Wireshark's extended sequence number). */
 function extendSequence(previous: number, seq: number): number {
@@ -73,8 +76,8 @@ export class RtpStreamTracker {
   private readonly payloadTypes: number[] = [];
   private packets = 0;
   private duplicates = 0;
-  private readonly seen = new Set<number>();
-  private highestExtSeq = 0;
+  /** Extended sequence numbers seen, each at its value modulo the window (-1: none). */
+  private readonly seen = new Int32Array(DUPLICATE_WINDOW).fill(-1);
   private lastExtSeq = 0;
   private sequenceErrors = 0;
   private markers = 0;
@@ -97,6 +100,7 @@ export class RtpStreamTracker {
   private delta = 0;
   private minDelta: number | undefined;
   private maxDelta = 0;
+  private maxDeltaTime = 0;
   private meanDelta = 0;
   private minJitter: number | undefined;
   private maxJitter = 0;
@@ -147,7 +151,10 @@ export class RtpStreamTracker {
     if (regular) {
       // tshark's running means divide by the packets before this one, regular or not.
       const before = this.packets;
-      this.maxDelta = Math.max(this.maxDelta, this.delta);
+      if (this.delta > this.maxDelta) {
+        this.maxDelta = this.delta;
+        this.maxDeltaTime = time;
+      }
       this.minDelta = this.minDelta === undefined ? this.delta : Math.min(this.minDelta, this.delta);
       this.meanDelta = (this.meanDelta * (before - 1) + this.delta) / before;
       if (rate !== 0) {
@@ -179,6 +186,7 @@ export class RtpStreamTracker {
       ...(this.minDelta !== undefined && { minDeltaMs: this.minDelta }),
       meanDeltaMs: this.meanDelta,
       maxDeltaMs: this.maxDelta,
+      maxDeltaTime: this.maxDeltaTime,
       ...(this.minJitter !== undefined && { minJitterMs: this.minJitter }),
       meanJitterMs: this.meanJitter,
       maxJitterMs: this.maxJitter,
@@ -187,11 +195,11 @@ export class RtpStreamTracker {
 
   private first(header: RtpHeader, time: number, relativeMs: number): void {
     const seq = header.sequenceNumber;
-    this.firstTime = time;
+    this.firstTime = this.maxDeltaTime = time;
     this.startSeq = this.stopSeq = this.checkedSeq = seq;
     // Start one cycle up, as Wireshark does, so early reordering cannot go below zero.
-    this.lastExtSeq = this.highestExtSeq = SEQ_MOD + seq;
-    this.seen.add(this.lastExtSeq);
+    this.lastExtSeq = SEQ_MOD + seq;
+    this.seen[this.lastExtSeq & (DUPLICATE_WINDOW - 1)] = this.lastExtSeq;
     this.firstTimestamp = header.timestamp;
     this.lastPayloadType = header.payloadType;
     this.time = relativeMs;
@@ -226,12 +234,8 @@ export class RtpStreamTracker {
   private countDuplicate(seq: number): void {
     const ext = extendSequence(this.lastExtSeq, seq);
     this.lastExtSeq = ext;
-    if (this.seen.has(ext)) this.duplicates++;
-    else this.seen.add(ext);
-    this.highestExtSeq = Math.max(this.highestExtSeq, ext);
-    if (this.seen.size > 2 * DUPLICATE_WINDOW) {
-      const floor = this.highestExtSeq - DUPLICATE_WINDOW;
-      for (const s of this.seen) if (s < floor) this.seen.delete(s);
-    }
+    const slot = ext & (DUPLICATE_WINDOW - 1);
+    if (this.seen[slot] === ext) this.duplicates++;
+    else this.seen[slot] = ext;
   }
 }

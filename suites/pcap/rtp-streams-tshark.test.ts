@@ -15,14 +15,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readPcap, RtpStreamAnalyzer, udpDatagrams, type RtpStreamStats } from '../../simulator/analysis/index.js';
+import { readPcap, RtpStreamAnalyzer, udpDatagrams, type RtpStreamStats, type TelephoneEventRecord } from '../../simulator/analysis/index.js';
 import { Capture, MemorySink, udpFrame, ipAddressBytes, PcapWriter, toPacketTimestamp } from '../../simulator/engine/capture/index.js';
 import { encodeRtp, encodeRtcp } from '../../simulator/engine/media/rtp/index.js';
 import { formatEndpoint, type Endpoint } from '../../simulator/engine/net/index.js';
 import { SeededRandom } from '../../simulator/engine/rng/index.js';
 import type { RtpStreamSummary } from '../../simulator/scenario/result.js';
 import { pbxWorld, type PbxWorld } from '../support/pbx-world.js';
-import { rtpStreams, type TsharkRtpStream } from './tshark.js';
+import { rtpPackets, rtpStreams, type TsharkRtpPacket, type TsharkRtpStream } from './tshark.js';
 
 const OUT = join(import.meta.dirname, '..', '..', 'reports', 'rtp-streams-tshark');
 const SIPP_PCAPS = '/usr/share/sip-tester';
@@ -67,6 +67,70 @@ function disagreements(ours: readonly RtpStreamStats[], theirs: readonly TsharkR
   return out;
 }
 
+/**
+ * What tshark's packet list says per stream that its rtp,streams table does not print: duplicates
+ * (a sequence number seen before in the stream), marker bits, payload types in order of first
+ * appearance, and SSRC changes between the same ports.
+ */
+function packetDisagreements(ours: readonly RtpStreamStats[], packets: readonly TsharkRtpPacket[]): string[] {
+  const perStream = new Map<string, { seen: Set<number>; duplicates: number; markers: number; payloadTypes: number[] }>();
+  const flows = new Map<string, { last: number; changes: number }>();
+  for (const p of packets) {
+    const k = streamKey(p.src, p.dst, p.ssrc);
+    let s = perStream.get(k);
+    if (s === undefined) perStream.set(k, (s = { seen: new Set(), duplicates: 0, markers: 0, payloadTypes: [] }));
+    if (s.seen.has(p.seq)) s.duplicates++;
+    s.seen.add(p.seq);
+    if (p.marker) s.markers++;
+    if (!s.payloadTypes.includes(p.payloadType)) s.payloadTypes.push(p.payloadType);
+    const flow = flows.get(`${p.src} > ${p.dst}`) ?? { last: p.ssrc, changes: 0 };
+    if (flow.last !== p.ssrc) flow.changes++;
+    flow.last = p.ssrc;
+    flows.set(`${p.src} > ${p.dst}`, flow);
+  }
+  const out: string[] = [];
+  for (const o of ours) {
+    const k = streamKey(formatEndpoint(o.src), formatEndpoint(o.dst), o.ssrc);
+    const t = perStream.get(k);
+    if (t === undefined) {
+      out.push(`${k}: no packets in tshark's list`);
+      continue;
+    }
+    const changes = flows.get(`${formatEndpoint(o.src)} > ${formatEndpoint(o.dst)}`)!.changes;
+    const pairs: [string, string, string][] = [
+      ['duplicates', String(o.duplicates), String(t.duplicates)],
+      ['markers', String(o.markers), String(t.markers)],
+      ['payload types', o.payloadTypes.join(','), t.payloadTypes.join(',')],
+      ['SSRC changes', String(o.ssrcChanges), String(changes)],
+    ];
+    for (const [name, a, b] of pairs) if (a !== b) out.push(`${k}: ${name} ${a}, tshark ${b}`);
+  }
+  return out;
+}
+
+/**
+ * The RFC 4733 events of tshark's packet list (one per stream and RTP timestamp) next to ours,
+ * one line each: `stream ts digit duration-units packets end-packets volume`.
+ */
+function eventLines(ours: readonly TelephoneEventRecord[], packets: readonly TsharkRtpPacket[]): { ours: string[]; tshark: string[] } {
+  const theirs = new Map<string, { id: number; duration: number; packets: number; ends: number; volume: number }>();
+  for (const p of packets) {
+    if (p.event === undefined) continue;
+    const k = `${streamKey(p.src, p.dst, p.ssrc)} ts ${p.timestamp}`;
+    const e = theirs.get(k) ?? { id: p.event.id, duration: 0, packets: 0, ends: 0, volume: 0 };
+    e.duration = Math.max(e.duration, p.event.duration);
+    e.packets++;
+    if (p.event.end) e.ends++;
+    e.volume = p.event.volume;
+    theirs.set(k, e);
+  }
+  const digit = (id: number): string => (id < 16 ? '0123456789*#ABCD'[id]! : `event ${id}`);
+  return {
+    ours: ours.map((e) => `${streamKey(formatEndpoint(e.src), formatEndpoint(e.dst), e.ssrc)} ts ${e.rtpTimestamp} ${e.digit} ${Math.round(e.durationMs * 8)} ${e.packets} ${e.endPackets} ${e.volume}`).sort(),
+    tshark: [...theirs].map(([k, e]) => `${k} ${digit(e.id)} ${e.duration} ${e.packets} ${e.ends} ${e.volume}`).sort(),
+  };
+}
+
 function save(name: string, pcap: Uint8Array): string {
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, name);
@@ -88,7 +152,7 @@ afterEach(async () => {
 });
 
 /** Alice calls Bob through the PBX over bad links, sends DTMF, is held and resumed, and hangs up. */
-async function pbxCall(seed: number): Promise<{ pcap: Uint8Array; streams: RtpStreamStats[]; origin: number }> {
+async function pbxCall(seed: number): Promise<{ pcap: Uint8Array; streams: RtpStreamStats[]; events: TelephoneEventRecord[]; origin: number }> {
   const x = await pbxWorld(seed, CONFIG);
   world = x;
   const sink = new MemorySink();
@@ -124,12 +188,12 @@ async function pbxCall(seed: number): Promise<{ pcap: Uint8Array; streams: RtpSt
   await x.run(1500);
   untap();
   capture.stop();
-  return { pcap: sink.bytes(), streams: analyzer.streams(), origin: origin ?? 0 };
+  return { pcap: sink.bytes(), streams: analyzer.streams(), events: analyzer.telephoneEvents(), origin: origin ?? 0 };
 }
 
 describe('RTP stream statistics agree with tshark', () => {
   it('a PBX call with loss, jitter, duplicates, reordering, DTMF and hold: every stream as tshark sees it', async () => {
-    const { pcap, streams, origin } = await pbxCall(4242);
+    const { pcap, streams, events, origin } = await pbxCall(4242);
     const file = save('pbx-call.pcap', pcap);
     const reference = rtpStreams(file);
     expect(streams.length).toBeGreaterThanOrEqual(4);
@@ -139,6 +203,13 @@ describe('RTP stream statistics agree with tshark', () => {
     expect(disagreements(streams, reference, origin)).toEqual([]);
     // With tshark's RTP heuristic too the set is the same: nothing but the signalled streams is RTP.
     expect(disagreements(streams, rtpStreams(file, { heuristic: true }), origin)).toEqual([]);
+    const packets = rtpPackets(file);
+    expect(packetDisagreements(streams, packets)).toEqual([]);
+    expect(streams.some((s) => s.duplicates > 0)).toBe(true);
+    // The digits both ways through the PBX, found without the SDP, as tshark decodes them with it.
+    const lines = eventLines(events, packets);
+    expect(lines.ours).toEqual(lines.tshark);
+    expect(new Set(events.map((e) => e.digit))).toEqual(new Set(['1', '5', '#', '9']));
     // The scenario layer's summary type takes these as they are.
     const summaries: readonly RtpStreamSummary[] = streams;
     expect(summaries).toHaveLength(streams.length);
@@ -156,6 +227,24 @@ describe('RTP stream statistics agree with tshark', () => {
       const streams = analyzer.streams();
       expect(streams.length, file).toBeGreaterThan(0);
       expect(disagreements(streams, rtpStreams(file, { heuristic: true }), capture.records[0]!.time).map((d) => `${file}: ${d}`)).toEqual([]);
+      const packets = rtpPackets(file, { heuristic: true });
+      expect(packetDisagreements(streams, packets).map((d) => `${file}: ${d}`)).toEqual([]);
+      const lines = eventLines(analyzer.telephoneEvents(), packets);
+      expect(lines.ours, file).toEqual(lines.tshark);
+    }
+  });
+
+  it("SIPp's RFC 2833 captures have no SDP: each file's digit is read from its packets alone", () => {
+    const files = readdirSync(SIPP_PCAPS).filter((f) => /^dtmf_2833_.*\.pcap$/.test(f));
+    expect(files).toHaveLength(12);
+    for (const name of files) {
+      const analyzer = new RtpStreamAnalyzer();
+      for (const d of udpDatagrams(readPcap(readFileSync(join(SIPP_PCAPS, name))))) analyzer.add(d);
+      const digit = { pound: '#', star: '*' }[name.slice(10, -5)] ?? name.slice(10, -5);
+      const events = analyzer.telephoneEvents();
+      expect(events.map((e) => e.digit), name).toEqual([digit]);
+      expect(events[0]!.endPackets, name).toBe(3);
+      expect(events[0]!.durationMs, name).toBeGreaterThanOrEqual(40);
     }
   });
 
@@ -166,6 +255,7 @@ describe('RTP stream statistics agree with tshark', () => {
       const analyzer = new RtpStreamAnalyzer();
       for (const d of datagrams) analyzer.add(d);
       expect(disagreements(analyzer.streams(), rtpStreams(file, { heuristic: true }), datagrams[0]!.time).map((d) => `seed ${seed}: ${d}`)).toEqual([]);
+      expect(packetDisagreements(analyzer.streams(), rtpPackets(file, { heuristic: true })).map((d) => `seed ${seed}: ${d}`)).toEqual([]);
     }
   });
 });

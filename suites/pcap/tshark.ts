@@ -81,3 +81,31 @@ export function rtpStreams(file: string, options: { heuristic?: boolean } = {}):
   }
   return rows;
 }
+
+/** One RTP packet as tshark decodes it; the event fields only for RFC 4733 telephone-event packets. */
+export interface TsharkRtpPacket {
+  src: string;
+  dst: string;
+  ssrc: number;
+  seq: number;
+  payloadType: number;
+  marker: boolean;
+  timestamp: number;
+  event?: { id: number; end: boolean; volume: number; duration: number };
+}
+
+/** Every RTP packet of `file` in file order (`heuristic` as for rtpStreams). */
+export function rtpPackets(file: string, options: { heuristic?: boolean } = {}): TsharkRtpPacket[] {
+  const fields = ['ip.src', 'udp.srcport', 'ip.dst', 'udp.dstport', 'rtp.ssrc', 'rtp.seq', 'rtp.p_type', 'rtp.marker', 'rtp.timestamp', 'rtpevent.event_id', 'rtpevent.end_of_event', 'rtpevent.volume', 'rtpevent.duration'];
+  const args = ['-r', file, ...(options.heuristic ? ['--enable-heuristic', 'rtp_udp'] : []), '-Y', 'rtp', '-T', 'fields', '-E', 'separator=/t', ...fields.flatMap((f) => ['-e', f])];
+  return tshark(args)
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((line) => {
+      const f = line.split('\t');
+      const n = (i: number): number => Number(f[i]);
+      const packet: TsharkRtpPacket = { src: `${f[0]}:${f[1]}`, dst: `${f[2]}:${f[3]}`, ssrc: n(4), seq: n(5), payloadType: n(6), marker: f[7] === '1' || f[7] === 'True', timestamp: n(8) };
+      if (f[9] !== undefined && f[9] !== '') packet.event = { id: n(9), end: f[10] === '1' || f[10] === 'True', volume: n(11), duration: n(12) };
+      return packet;
+    });
+}

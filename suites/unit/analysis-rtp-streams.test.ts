@@ -117,6 +117,39 @@ describe('RtpStreamAnalyzer', () => {
     ]);
   });
 
+  it('SSRC changes count every switch between the same ports, back and forth, not other ports', () => {
+    const streams = analyse([
+      { at: 0, seq: 1, ssrc: 1 },
+      { at: 20, seq: 900, ssrc: 2 },
+      { at: 40, seq: 2, ssrc: 1 },
+      { at: 60, seq: 901, ssrc: 2 },
+      { at: 70, seq: 5, ssrc: 3, src: { address: '192.0.2.9', port: 4000 } },
+    ]);
+    expect(streams.map((s) => [s.ssrc, s.ssrcChanges])).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 0],
+    ]);
+  });
+
+  it('payload types in order of first appearance, markers counted, a late packet is a sequence error but no loss', () => {
+    const [s] = analyse([
+      { at: 0, seq: 1, pt: 8, marker: true },
+      { at: 20, seq: 3, pt: 101 },
+      { at: 25, seq: 2, pt: 8 },
+      { at: 40, seq: 4, pt: 13 },
+      { at: 60, seq: 5, pt: 8, marker: true },
+    ]);
+    expect(s).toMatchObject({ payloadType: 8, payloadTypes: [8, 101, 13], markers: 2, lost: 0, duplicates: 0, sequenceErrors: 2, problem: true });
+  });
+
+  it('a duplicate 3000 packets late is still recognised (the window holds 4096 sequence numbers)', () => {
+    const packets = regular(Array.from({ length: 3000 }, (_, i) => i));
+    packets.push({ at: 3000 * 20, seq: 5, ts: 1000 + 5 * 160 });
+    const [s] = analyse(packets);
+    expect(s).toMatchObject({ packets: 3001, duplicates: 1 });
+  });
+
   it('RTCP (also muxed on the RTP port), STUN, SIP and short or inconsistent datagrams are not RTP', () => {
     const analyzer = new RtpStreamAnalyzer();
     const add = (data: Uint8Array): void => analyzer.add({ time: T0, src: A, dst: B, data });
