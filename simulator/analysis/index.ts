@@ -1,4 +1,4 @@
-/** Capture analysis (issue 7 grows it): pcap reading, UDP datagrams in frames, RTP streams with tshark's statistics, RFC 4733 events, RTP timing checks. */
+/** Capture analysis (issue 7 grows it): pcap reading, UDP datagrams in frames, RTP streams with tshark's statistics, RFC 4733 events, SIP calls, transactions and dialogs, SIP and RTP timing checks. */
 export { type CapturedDatagram } from './captured-datagram.js';
 export { type Finding } from './checks/finding.js';
 export { PcapFormatError, readPcap, type PcapFile, type PcapRecord, type PcapResolution, type PcapTruncation } from './pcap-reader.js';
@@ -12,3 +12,20 @@ export { PTIME_BINS, PTIME_BIN_MS, PtimeMonitor, pairsOffNominal, type PtimeRepo
 export { DEFAULT_PTIME_TOLERANCE_MS, checkPtime, type PtimeCheckOptions } from './checks/rtp-ptime.js';
 export { DEFAULT_MIN_EVENT_MS, RECOMMENDED_END_PACKETS, checkTelephoneEvents, type TelephoneEventCheckOptions } from './checks/rtp-telephone-events.js';
 export { DEFAULT_MAX_GAP_MS, checkRtpContinuity, type ContinuityCheckOptions } from './checks/rtp-continuity.js';
+export { SipTrace, tracedMessages } from './sip/sip-trace.js';
+export type { SipTraceEntry, TracedSipMessage } from './sip/sip-trace-entry.js';
+export { transactionsOf, transactionKey, finalResponse, type SipTransaction } from './sip/transactions.js';
+export { dialogsOf, type SipDialog, type DialogState } from './sip/dialogs.js';
+export { callOutcome, type CallOutcome, type CallOutcomeKind } from './sip/call-outcome.js';
+export { sdpExchanges, sdpOf, type SdpExchange, type SdpMessage } from './sip/sdp-exchanges.js';
+export { buildCall, type SipCall } from './sip/sip-call.js';
+export { callLinks, replacedCallId, type CallLink, type CallLinkKind, type CallLinkOptions } from './sip/call-links.js';
+export { registrationOf, type Registration } from './sip/registrations.js';
+export { associateStreams, callMedia, type CallMedia, type MediaAnnouncement, type PayloadEncoding, type StreamAssociation, type StreamSpan, type AssociationOptions } from './sip/call-media.js';
+export { analyzeSip, type SipAnalysis, type SipAnalysisOptions } from './sip/sip-analysis.js';
+export { sipTimers, type SipTimerOptions, type SipTimers } from './checks/sip-timer-options.js';
+export { retransmissionTimerFindings } from './checks/retransmission-timers.js';
+export { tryingLatencyFindings, TRYING_LIMIT_MS } from './checks/trying-latency.js';
+export { callTiming, callTimingFindings, type CallTiming, type CallTimingLimits } from './checks/call-timing.js';
+export { registrationRefreshFindings } from './checks/registration-refresh.js';
+export { holdDirectionFindings } from './checks/hold-direction.js';

@@ -4,6 +4,7 @@
  * the capture, and the PBX's call records. Times are scenario milliseconds from the run's start.
  */
 import type { Endpoint } from '../engine/net/index.js';
+import type { SipTraceEntry } from '../analysis/sip/sip-trace-entry.js';
 import type { CallRecord, LegRecord } from '../pbx/cdr/index.js';
 
 export type RunMode = 'virtual' | 'real';
@@ -15,25 +16,8 @@ export interface SourceSpot {
   readonly column: number;
 }
 
-/** One SIP message as it crossed the network, parsed enough to draw and check it. */
-export interface SipTraceEntry {
-  /** Scenario ms (the run's clock, from the scenario's start). */
-  readonly at: number;
-  readonly transport: 'UDP' | 'TCP' | 'TLS';
-  readonly src: Endpoint;
-  readonly dst: Endpoint;
-  /** `INVITE sip:1002@10.0.9.1 SIP/2.0` or `SIP/2.0 180 Ringing`. */
-  readonly firstLine: string;
-  readonly method?: string;
-  readonly status?: number;
-  readonly callId?: string;
-  /** CSeq method (a response's request method). */
-  readonly cseqMethod?: string;
-  /** The message as sent, headers and body. */
-  readonly text: string;
-  /** An identical message (same bytes, same direction) was seen before. */
-  readonly retransmission: boolean;
-}
+/** One SIP message as it crossed the network: kept in the analysis library, where the trace is read. */
+export type { SipTraceEntry } from '../analysis/sip/sip-trace-entry.js';
 
 /** An actor (or the PBX) and the addresses its packets come from: one ladder column. */
 export interface Participant {

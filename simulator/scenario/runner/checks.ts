@@ -3,8 +3,10 @@
  * no SIP errors, no retransmissions (RFC 3261 17.1.1.2: a retransmission means a lost or late
  * message), 100 Trying latency (RFC 3261 17.2.1: a UAS/proxy sends it within 200 ms), REGISTER
  * refreshed before the binding expires (10.2.4), RTP loss and jitter bounds (RFC 3550 6.4.1), and
- * CDR fields.
+ * CDR fields. The SIP rules are the capture analysis's (simulator/analysis), so that a run and
+ * `pbxlab analyze` judge alike.
  */
+import { registrationRefreshFindings, tryingLatencyFindings, type SipAnalysis } from '../../analysis/index.js';
 import type { CallRecord } from '../../pbx/cdr/index.js';
 import { durationMs, formatDuration } from '../duration.js';
 import type { ScenarioCheck } from '../model.js';
@@ -16,6 +18,8 @@ const DURATION_TOLERANCE_MS = 1000;
 
 export interface CheckInputs {
   readonly trace: readonly SipTraceEntry[];
+  /** The trace's calls, transactions and registrations. */
+  readonly sip: SipAnalysis;
   readonly rtp: readonly RtpStreamSummary[];
   readonly calls: readonly CallRecord[];
   /** Scenario ms at which the run ended. */
@@ -43,10 +47,9 @@ function checkName(c: ScenarioCheck): string {
 }
 
 const at = (ms: number): string => formatDuration(ms);
-const cseqNumber = (e: SipTraceEntry): string | undefined => /^(?:CSeq)[ \t]*:[ \t]*(\d+)/im.exec(e.text)?.[1];
 const line = (e: SipTraceEntry): string => `${at(e.at)} ${e.src.address}:${e.src.port} -> ${e.dst.address}:${e.dst.port} ${e.firstLine}`;
 
-function findingsOf(check: ScenarioCheck, { trace, rtp, calls, endedAt }: CheckInputs): string[] {
+function findingsOf(check: ScenarioCheck, { trace, sip, rtp, calls, endedAt }: CheckInputs): string[] {
   const fresh = trace.filter((e) => !e.retransmission);
   switch (check.kind) {
     case 'no-sip-errors': {
@@ -57,29 +60,11 @@ function findingsOf(check: ScenarioCheck, { trace, rtp, calls, endedAt }: CheckI
         .map(line);
     }
     case 'no-retransmissions':
-      return trace.filter((e) => e.retransmission).map((e) => `retransmission: ${line(e)}`);
+      return trace.filter((_, i) => sip.retransmissions.has(i)).map((e) => `retransmission: ${line(e)}`);
     case 'trying-within':
-      return fresh
-        .filter((e) => e.method === 'INVITE')
-        .flatMap((invite) => {
-          const n = cseqNumber(invite);
-          const reply = fresh.find((r) => r.status !== undefined && r.at >= invite.at && r.callId === invite.callId && r.cseqMethod === 'INVITE' && cseqNumber(r) === n && r.src.address === invite.dst.address);
-          if (reply === undefined) return [`no response to ${line(invite)}`];
-          const latency = reply.at - invite.at;
-          return latency > check.ms ? [`${reply.firstLine} ${formatDuration(latency)} after ${line(invite)}`] : [];
-        });
+      return tryingLatencyFindings(sip.transactions, check.ms).map((f) => f.message);
     case 'reregister-before-expiry':
-      return fresh
-        .filter((e) => e.status === 200 && e.cseqMethod === 'REGISTER')
-        .flatMap((ok) => {
-          const expires = grantedExpiry(ok.text);
-          if (expires === undefined || expires === 0) return [];
-          const due = ok.at + expires * 1000;
-          if (due > endedAt) return [];
-          const next = fresh.find((r) => r.method === 'REGISTER' && r.at > ok.at && r.src.address === ok.dst.address);
-          if (next !== undefined && next.at < due) return [];
-          return [`the binding granted at ${at(ok.at)} for ${expires} s expired at ${at(due)} ${next === undefined ? 'and was never refreshed' : `before the refresh at ${at(next.at)}`}`];
-        });
+      return registrationRefreshFindings(sip.registrations, endedAt).map((f) => f.message);
     case 'rtp': {
       const out: string[] = [];
       if (check.minStreams !== undefined && rtp.length < check.minStreams) out.push(`${rtp.length} RTP streams, expected at least ${check.minStreams}`);
@@ -106,14 +91,6 @@ function findingsOf(check: ScenarioCheck, { trace, rtp, calls, endedAt }: CheckI
       return out;
     }
   }
-}
-
-/** Expiry granted to the contact in a REGISTER's 200 (RFC 3261 10.3 step 8): its expires parameter, else Expires. */
-function grantedExpiry(text: string): number | undefined {
-  const contact = /^(?:Contact|m)[ \t]*:.*?;[ \t]*expires[ \t]*=[ \t]*(\d+)/im.exec(text)?.[1];
-  const header = /^Expires[ \t]*:[ \t]*(\d+)/im.exec(text)?.[1];
-  const v = contact ?? header;
-  return v === undefined ? undefined : Number(v);
 }
 
 /** Why a CDR field does not match what the scenario wrote; undefined when it does. */

@@ -5,7 +5,7 @@
  * The first failing step ends the run; what was expected, what happened instead and the last
  * messages of the actors involved go into the result.
  */
-import { RtpStreamAnalyzer } from '../../analysis/index.js';
+import { analyzeSip, RtpStreamAnalyzer } from '../../analysis/index.js';
 import type { PacketEvent } from '../../engine/net/index.js';
 import { durationMs, formatDuration } from '../duration.js';
 import type { ActionStep, Scenario, ScenarioStep } from '../model.js';
@@ -69,9 +69,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   await world.close();
   for (const step of scenario.steps.slice(steps.length)) steps.push({ index: step.index, spot: step.spot, summary: step.summary, outcome: 'skipped', startedAt: endedAt, endedAt });
   const trace = world.trace.entries;
+  const sip = analyzeSip(world.trace.messages, { traceEnd: endedAt });
   const streams = rtp.streams();
   const cdrs = world.cdrs();
-  const checks: CheckResult[] = scenario.checks.map((c) => runCheck(c, { trace, rtp: streams, calls: cdrs.calls, endedAt }));
+  const checks: CheckResult[] = scenario.checks.map((c) => runCheck(c, { trace, sip, rtp: streams, calls: cdrs.calls, endedAt }));
   const failedStep = steps.find((s) => s.outcome === 'failed');
   const failedChecks = checks.filter((c) => c.outcome === 'failed');
   const message = error ?? (failedStep !== undefined ? stepMessage(failedStep) : failedChecks.length > 0 ? failedChecks.map((c) => `${c.spot.file}:${c.spot.line}:${c.spot.column}: check ${c.name} failed:\n  ${c.detail.split('\n').join('\n  ')}`).join('\n') : undefined);

@@ -17,7 +17,7 @@ import { CdrJournal, MemoryCdrSink, readCdrJournal } from '../../pbx/cdr/index.j
 import { Pbx } from '../../pbx/index.js';
 import type { ActorSpec, Scenario } from '../model.js';
 import type { RunMode } from '../result.js';
-import { SipTrace } from './sip-trace.js';
+import { SipTrace } from '../../analysis/sip/sip-trace.js';
 
 const SIP_PORT = 5060;
 /** How often an expectation is looked at while time runs (scenario ms). */

@@ -1,24 +1,31 @@
 /**
- * The SIP messages of a run as they crossed the network, recorded from a capture tap: datagrams
- * that read as SIP, and stream bytes framed into messages by Content-Length (RFC 3261 18.3). An
- * identical message in the same direction is marked as a retransmission (17.1.1.2, 17.2.1).
+ * The SIP messages of a run or a capture as they crossed the network, read from the engine's
+ * packet events (a live tap, or a capture file's decoder): datagrams that read as SIP, and stream
+ * bytes framed into messages by Content-Length (RFC 3261 18.3). An identical message in the same
+ * direction is marked as a retransmission (17.1.1.2, 17.2.1).
  */
-import type { Endpoint, PacketEvent } from '../../engine/net/index.js';
+import type { Endpoint } from '../../engine/net/endpoint.js';
+import type { PacketEvent } from '../../engine/net/network.js';
 import { parseMessage, serializeMessage, SipStreamFramer, type SipMessage } from '../../engine/sip/index.js';
-import type { SipTraceEntry } from '../result.js';
+import type { SipTraceEntry, TracedSipMessage } from './sip-trace-entry.js';
 
 const SIP_START = /^(?:[A-Z]+ \S+ SIP\/2\.0\r?\n|SIP\/2\.0 \d{3} )/;
 
 export class SipTrace {
   readonly entries: SipTraceEntry[] = [];
+  /** The same messages, parsed, in the same order. */
+  readonly messages: TracedSipMessage[] = [];
   private readonly seen = new Set<string>();
   private readonly framers = new Map<string, SipStreamFramer>();
   private readonly transports = new Map<number, 'TCP' | 'TLS'>();
   /** The time of the stream segment being framed (a framer reports messages synchronously). */
   private pendingTime = 0;
 
-  /** `epochZero`: the calendar ms of scenario time 0. */
-  constructor(private readonly epochZero: number) {}
+  /**
+   * `epochZero`: the packet time that becomes 0 in the entries (a scenario's calendar start; for
+   * a file, 0 keeps capture epoch ms, or the first packet's time to count from it).
+   */
+  constructor(private readonly epochZero = 0) {}
 
   readonly tap = (e: PacketEvent): void => {
     switch (e.kind) {
@@ -50,7 +57,6 @@ export class SipTrace {
     }
   };
 
-
   private add(time: number, transport: SipTraceEntry['transport'], src: Endpoint, dst: Endpoint, data: Uint8Array): void {
     const r = parseMessage(data);
     if (r.ok) this.record(time, transport, src, dst, r.message);
@@ -61,7 +67,7 @@ export class SipTrace {
     const key = `${src.address}:${src.port}>${dst.address}:${dst.port} ${text}`;
     const retransmission = this.seen.has(key);
     this.seen.add(key);
-    this.entries.push({
+    const entry: SipTraceEntry = {
       at: time - this.epochZero,
       transport,
       src,
@@ -72,8 +78,18 @@ export class SipTrace {
       ...(m.cseq !== undefined && { cseqMethod: m.cseq.method }),
       text,
       retransmission,
-    });
+    };
+    this.messages.push({ entry, message: m, index: this.entries.length });
+    this.entries.push(entry);
   }
+}
+
+/** Parses entries recorded elsewhere (a stored scenario result); entries that do not parse are left out. */
+export function tracedMessages(entries: readonly SipTraceEntry[]): TracedSipMessage[] {
+  return entries.flatMap((entry, index) => {
+    const r = parseMessage(new TextEncoder().encode(entry.text));
+    return r.ok ? [{ entry, message: r.message, index }] : [];
+  });
 }
 
 function looksLikeSip(data: Uint8Array): boolean {
