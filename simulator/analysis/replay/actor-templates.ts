@@ -15,11 +15,12 @@
  */
 import type { Endpoint } from '../../engine/net/index.js';
 import type { SipMessage } from '../../engine/sip/index.js';
-import type { CapturedSip, ReplayParty } from './replay-plan.js';
+import type { ReplayParty } from './replay-plan.js';
+import type { TracedSipMessage } from '../sip/sip-trace-entry.js';
 
 export interface SendTemplate {
   readonly kind: 'send';
-  readonly source: CapturedSip;
+  readonly source: TracedSipMessage;
   readonly text: string;
   /** Credentials were in the capture: the actor answers the last challenge instead. */
   readonly authorize: boolean;
@@ -27,7 +28,7 @@ export interface SendTemplate {
 
 export interface ReceiveMatcher {
   readonly kind: 'receive';
-  readonly source: CapturedSip;
+  readonly source: TracedSipMessage;
   readonly request?: string;
   readonly response?: number;
   readonly headers: ReadonlyMap<string, string>;
@@ -59,8 +60,8 @@ interface Echo {
  * `messages`: the party's messages (sent and received), first transmissions, in capture order.
  * `others`: the other replayed parties, whose addresses become `${NAME.ip}` and `${NAME.port}`.
  */
-export function actorSteps(party: ReplayParty, pbx: Endpoint, others: readonly ReplayParty[], messages: readonly CapturedSip[]): ActorStep[] {
-  const sentBy = (m: CapturedSip): boolean => sameEndpoint(m.src, party.endpoint);
+export function actorSteps(party: ReplayParty, pbx: Endpoint, others: readonly ReplayParty[], messages: readonly TracedSipMessage[]): ActorStep[] {
+  const sentBy = (m: TracedSipMessage): boolean => sameEndpoint(m.entry.src, party.endpoint);
   const prefix = party.name.replace(/-/g, '_');
   const echoes = findEchoes(messages, sentBy, prefix);
   const own = ownValues(messages, sentBy);
@@ -73,7 +74,7 @@ export function actorSteps(party: ReplayParty, pbx: Endpoint, others: readonly R
 }
 
 /** Values the far end chose and the party reuses later: each captured by the first receive that carries it. */
-function findEchoes(messages: readonly CapturedSip[], sentBy: (m: CapturedSip) => boolean, prefix: string): Echo[] {
+function findEchoes(messages: readonly TracedSipMessage[], sentBy: (m: TracedSipMessage) => boolean, prefix: string): Echo[] {
   const echoes: Echo[] = [];
   const taken = new Set<string>();
   const sentSoFar: string[] = [];
@@ -134,7 +135,7 @@ interface OwnValues {
   readonly replacements: ReadonlyMap<string, string>;
 }
 
-function ownValues(messages: readonly CapturedSip[], sentBy: (m: CapturedSip) => boolean): OwnValues {
+function ownValues(messages: readonly TracedSipMessage[], sentBy: (m: TracedSipMessage) => boolean): OwnValues {
   const replacements = new Map<string, string>();
   const received: string[] = [];
   let callIds = 0;
@@ -176,7 +177,7 @@ function addressNames(party: ReplayParty, pbx: Endpoint, others: readonly Replay
   return { hostports, hosts };
 }
 
-function sendTemplate(m: CapturedSip, echoes: readonly Echo[], own: OwnValues, addresses: AddressNames, earlierSends: readonly CapturedSip[]): SendTemplate {
+function sendTemplate(m: TracedSipMessage, echoes: readonly Echo[], own: OwnValues, addresses: AddressNames, earlierSends: readonly TracedSipMessage[]): SendTemplate {
   const message = m.message;
   const branch = /;branch=([^;,\s]+)/.exec(message.headers.get('via') ?? '')?.[1];
   const reusedBranch = branch !== undefined && earlierSends.some((s) => s.message.headers.get('via')?.includes(branch) === true);
@@ -217,7 +218,7 @@ function sdpTemplate(body: string, fill: (text: string) => string): string {
     .join('\n');
 }
 
-function receiveMatcher(m: CapturedSip, echoes: readonly Echo[]): ReceiveMatcher {
+function receiveMatcher(m: TracedSipMessage, echoes: readonly Echo[]): ReceiveMatcher {
   const message = m.message;
   const groups = new Map<string, string>();
   for (const e of echoes) groups.set(e.literal, `(?<${e.variable}>${echoRegex(e)})`);

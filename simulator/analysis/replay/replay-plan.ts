@@ -7,17 +7,7 @@
  */
 import type { Endpoint } from '../../engine/net/index.js';
 import type { SipMessage } from '../../engine/sip/index.js';
-
-/** One SIP message of a capture, parsed. */
-export interface CapturedSip {
-  /** Capture time in ms. */
-  readonly time: number;
-  readonly transport: 'UDP' | 'TCP' | 'TLS';
-  readonly src: Endpoint;
-  readonly dst: Endpoint;
-  readonly message: SipMessage;
-  readonly retransmission: boolean;
-}
+import type { TracedSipMessage } from '../sip/sip-trace-entry.js';
 
 export interface ReplayParty {
   /** Actor name in the scenario: the SIP user when it is a valid name, else `ext<user>` or `party<n>`. */
@@ -35,7 +25,7 @@ export interface ReplayPlan {
   readonly pbx: Endpoint;
   readonly parties: readonly ReplayParty[];
   /** Every message between a party and the PBX in the chosen calls, first transmissions only, in capture order. */
-  readonly messages: readonly CapturedSip[];
+  readonly messages: readonly TracedSipMessage[];
   readonly callIds: readonly string[];
 }
 
@@ -49,50 +39,50 @@ const key = (e: Endpoint): string => `${e.address}:${e.port}`;
  * `as`: `caller` (who sent the call's first INVITE), `callee` (who received it), a SIP user, an
  * address or an `address:port` of one of the call's two ends.
  */
-export function planReplay(messages: readonly CapturedSip[], callId: string, as: string): ReplayPlan {
+export function planReplay(messages: readonly TracedSipMessage[], callId: string, as: string): ReplayPlan {
   const call = messages.filter((m) => m.message.callId === callId);
   if (call.length === 0) throw new ReplayError(`no SIP message with Call-ID ${callId} in the capture${callIdHint(messages)}`);
   const first = call.find((m) => m.message.kind === 'request' && m.message.method === 'INVITE') ?? call.find((m) => m.message.kind === 'request') ?? call[0]!;
-  const ends = [first.src, first.dst];
+  const ends = [first.entry.src, first.entry.dst];
   const chosen = chooseEnd(as, first, call);
   if (chosen === undefined) throw new ReplayError(`--as ${as}: neither end of call ${callId} (${ends.map(key).join(', ')}); use caller, callee, a SIP user of the call or one of those addresses`);
-  const pbx = key(chosen) === key(first.src) ? first.dst : first.src;
-  const start = call[0]!.time;
-  const end = call[call.length - 1]!.time;
-  const touchesPbx = (m: CapturedSip): boolean => key(m.src) === key(pbx) || key(m.dst) === key(pbx);
+  const pbx = key(chosen) === key(first.entry.src) ? first.entry.dst : first.entry.src;
+  const start = call[0]!.entry.at;
+  const end = call[call.length - 1]!.entry.at;
+  const touchesPbx = (m: TracedSipMessage): boolean => key(m.entry.src) === key(pbx) || key(m.entry.dst) === key(pbx);
 
   const callIds = new Set([callId]);
   // Legs the PBX opens while the chosen call is being set up or up: its INVITEs to other parties.
   for (const m of messages) {
-    if (m.time < start || m.time > end || m.message.kind !== 'request' || m.message.method !== 'INVITE') continue;
-    if (key(m.src) === key(pbx) && key(m.dst) !== key(chosen) && m.message.callId !== undefined) callIds.add(m.message.callId);
+    if (m.entry.at < start || m.entry.at > end || m.message.kind !== 'request' || m.message.method !== 'INVITE') continue;
+    if (key(m.entry.src) === key(pbx) && key(m.entry.dst) !== key(chosen) && m.message.callId !== undefined) callIds.add(m.message.callId);
   }
   const partyKeys = new Set([key(chosen)]);
   for (const m of messages) {
     if (m.message.callId === undefined || !callIds.has(m.message.callId) || !touchesPbx(m)) continue;
-    partyKeys.add(key(m.src) === key(pbx) ? key(m.dst) : key(m.src));
+    partyKeys.add(key(m.entry.src) === key(pbx) ? key(m.entry.dst) : key(m.entry.src));
   }
   // Each party's registrations up to the end of the call: the PBX must know where it is.
   for (const m of messages) {
-    if (m.time > end || m.message.kind !== 'request' || m.message.method !== 'REGISTER' || key(m.dst) !== key(pbx)) continue;
-    if (partyKeys.has(key(m.src)) && m.message.callId !== undefined) callIds.add(m.message.callId);
+    if (m.entry.at > end || m.message.kind !== 'request' || m.message.method !== 'REGISTER' || key(m.entry.dst) !== key(pbx)) continue;
+    if (partyKeys.has(key(m.entry.src)) && m.message.callId !== undefined) callIds.add(m.message.callId);
   }
-  const selected = messages.filter((m) => !m.retransmission && m.message.callId !== undefined && callIds.has(m.message.callId) && touchesPbx(m) && m.time <= end);
+  const selected = messages.filter((m) => !m.entry.retransmission && m.message.callId !== undefined && callIds.has(m.message.callId) && touchesPbx(m) && m.entry.at <= end);
   const parties = nameParties([...partyKeys].map((k) => partyOf(k, selected)));
-  return { pbx, parties, messages: selected.filter((m) => parties.some((p) => key(p.endpoint) === key(m.src) || key(p.endpoint) === key(m.dst))), callIds: [...callIds] };
+  return { pbx, parties, messages: selected.filter((m) => parties.some((p) => key(p.endpoint) === key(m.entry.src) || key(p.endpoint) === key(m.entry.dst))), callIds: [...callIds] };
 }
 
-function chooseEnd(as: string, first: CapturedSip, call: readonly CapturedSip[]): Endpoint | undefined {
-  if (as === 'caller') return first.src;
-  if (as === 'callee') return first.dst;
-  for (const end of [first.src, first.dst]) {
+function chooseEnd(as: string, first: TracedSipMessage, call: readonly TracedSipMessage[]): Endpoint | undefined {
+  if (as === 'caller') return first.entry.src;
+  if (as === 'callee') return first.entry.dst;
+  for (const end of [first.entry.src, first.entry.dst]) {
     if (as === key(end) || as === end.address) return end;
   }
-  return [first.src, first.dst].find((end) => call.some((m) => key(m.src) === key(end) && userOf(m) === as));
+  return [first.entry.src, first.entry.dst].find((end) => call.some((m) => key(m.entry.src) === key(end) && userOf(m) === as));
 }
 
 /** The user a message speaks for: From of a request, To of a response. */
-function userOf(m: CapturedSip): string | undefined {
+function userOf(m: TracedSipMessage): string | undefined {
   try {
     const uri = (m.message.kind === 'request' ? m.message.from : m.message.to)?.uri;
     return uri?.kind === 'sip' ? uri.user : uri?.kind === 'tel' ? uri.number : undefined;
@@ -101,13 +91,13 @@ function userOf(m: CapturedSip): string | undefined {
   }
 }
 
-function partyOf(k: string, messages: readonly CapturedSip[]): Omit<ReplayParty, 'name'> {
-  const sent = messages.filter((m) => key(m.src) === k);
-  const any = messages.find((m) => key(m.src) === k || key(m.dst) === k)!;
-  const endpoint = key(any.src) === k ? any.src : any.dst;
+function partyOf(k: string, messages: readonly TracedSipMessage[]): Omit<ReplayParty, 'name'> {
+  const sent = messages.filter((m) => key(m.entry.src) === k);
+  const any = messages.find((m) => key(m.entry.src) === k || key(m.entry.dst) === k)!;
+  const endpoint = key(any.entry.src) === k ? any.entry.src : any.entry.dst;
   const user = sent.map(userOf).find((u) => u !== undefined);
   const authUser = sent.map((m) => authUsername(m.message)).find((u) => u !== undefined);
-  return { endpoint, transport: any.transport === 'UDP' ? 'udp' : 'tcp', ...(user !== undefined && { user }), ...(authUser !== undefined && { authUser }) };
+  return { endpoint, transport: any.entry.transport === 'UDP' ? 'udp' : 'tcp', ...(user !== undefined && { user }), ...(authUser !== undefined && { authUser }) };
 }
 
 function authUsername(m: SipMessage): string | undefined {
@@ -126,7 +116,7 @@ function nameParties(parties: readonly Omit<ReplayParty, 'name'>[]): ReplayParty
   });
 }
 
-function callIdHint(messages: readonly CapturedSip[]): string {
+function callIdHint(messages: readonly TracedSipMessage[]): string {
   const invites = [...new Set(messages.filter((m) => m.message.kind === 'request' && m.message.method === 'INVITE').map((m) => m.message.callId))];
   return invites.length === 0 ? ' (it has no INVITE)' : `; its INVITEs have Call-IDs ${invites.slice(0, 5).join(', ')}${invites.length > 5 ? ', ...' : ''}`;
 }

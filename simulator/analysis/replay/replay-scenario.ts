@@ -8,7 +8,8 @@
 import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
 import type { Endpoint } from '../../engine/net/index.js';
 import { actorSteps, type ActorStep } from './actor-templates.js';
-import type { CapturedSip, ReplayParty, ReplayPlan } from './replay-plan.js';
+import type { ReplayParty, ReplayPlan } from './replay-plan.js';
+import type { TracedSipMessage } from '../sip/sip-trace-entry.js';
 
 export interface ReplayScenarioOptions {
   /** The capture's file name, for the description. */
@@ -25,21 +26,21 @@ const MIN_WAIT_MS = 20;
 const MIN_WITHIN_MS = 2000;
 
 export function replayScenario(plan: ReplayPlan, options: ReplayScenarioOptions): string {
-  const stepOf = new Map<CapturedSip, { party: ReplayParty; step: ActorStep }>();
+  const stepOf = new Map<TracedSipMessage, { party: ReplayParty; step: ActorStep }>();
   for (const party of plan.parties) {
-    const own = plan.messages.filter((m) => same(m.src, party.endpoint) || same(m.dst, party.endpoint));
+    const own = plan.messages.filter((m) => same(m.entry.src, party.endpoint) || same(m.entry.dst, party.endpoint));
     const others = plan.parties.filter((p) => p !== party);
     actorSteps(party, plan.pbx, others, own).forEach((step) => stepOf.set(step.source, { party, step }));
   }
-  const start = plan.messages[0]?.time ?? 0;
+  const start = plan.messages[0]?.entry.at ?? 0;
   const steps: { value: Record<string, unknown>; comment: string }[] = [];
   let previous = start;
   plan.messages.forEach((m, i) => {
     const entry = stepOf.get(m);
     if (entry === undefined) return;
-    const gap = Math.max(0, Math.round(m.time - previous));
-    previous = m.time;
-    const comment = ` F${i + 1} +${((m.time - start) / 1000).toFixed(3)}s ${m.src.address}:${m.src.port} -> ${m.dst.address}:${m.dst.port} ${m.message.startLine}`;
+    const gap = Math.max(0, Math.round(m.entry.at - previous));
+    previous = m.entry.at;
+    const comment = ` F${i + 1} +${((m.entry.at - start) / 1000).toFixed(3)}s ${m.entry.src.address}:${m.entry.src.port} -> ${m.entry.dst.address}:${m.entry.dst.port} ${m.message.startLine}`;
     const { party, step } = entry;
     if (step.kind === 'send') {
       if (gap >= MIN_WAIT_MS) steps.push({ value: { wait: `${gap}ms` }, comment: ` ${party.name} waited ${gap} ms in the capture` });

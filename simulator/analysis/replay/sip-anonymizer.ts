@@ -7,7 +7,7 @@
  */
 import type { Endpoint } from '../../engine/net/index.js';
 import { parseMessage } from '../../engine/sip/index.js';
-import type { CapturedSip } from './replay-plan.js';
+import type { TracedSipMessage } from '../sip/sip-trace-entry.js';
 
 const IPV4 = /\b\d{1,3}(?:\.\d{1,3}){3}\b/g;
 const URI_USER = /\b(sips?:)([^@;>\s:"]+)(?=@)|\b(tel:)([^;>\s"]+)/g;
@@ -22,16 +22,19 @@ export class SipAnonymizer {
   private readonly counts: Record<Kind, number> = { address: 0, number: 0, user: 0, name: 0, host: 0 };
 
   /** `message` with its text, addresses and Content-Length rewritten; undefined if it no longer parses. */
-  message(m: CapturedSip): CapturedSip | undefined {
+  message(m: TracedSipMessage): TracedSipMessage | undefined {
     const raw = Buffer.from(m.message.raw ?? []).toString('utf8');
     const split = raw.indexOf('\r\n\r\n');
     const head = this.text(split < 0 ? raw : raw.slice(0, split));
     const body = split < 0 ? '' : this.text(raw.slice(split + 4));
     const length = Buffer.byteLength(body, 'utf8');
     const fixed = head.replace(/^(Content-Length|l)(\s*:\s*)\d+/im, `$1$2${length}`);
-    const r = parseMessage(Buffer.from(`${fixed}\r\n\r\n${body}`, 'utf8'));
+    const text = `${fixed}\r\n\r\n${body}`;
+    const r = parseMessage(Buffer.from(text, 'utf8'));
     if (!r.ok) return undefined;
-    return { ...m, src: this.endpoint(m.src), dst: this.endpoint(m.dst), message: r.message };
+    const message = r.message;
+    const entry = { ...m.entry, src: this.endpoint(m.entry.src), dst: this.endpoint(m.entry.dst), firstLine: message.startLine, text, ...(message.callId !== undefined && { callId: message.callId }) };
+    return { ...m, entry, message };
   }
 
   endpoint(e: Endpoint): Endpoint {

@@ -7,10 +7,9 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PcapFormatError, readPcap, udpDatagrams } from '../../analysis/index.js';
-import { planReplay, replayScenario, ReplayError, SipAnonymizer, type CapturedSip } from '../../analysis/replay/index.js';
+import { PcapFormatError, readPcap, SipTrace, udpDatagrams, type TracedSipMessage } from '../../analysis/index.js';
+import { planReplay, replayScenario, ReplayError, SipAnonymizer } from '../../analysis/replay/index.js';
 import { ConfigError } from '../../config/index.js';
-import { parseMessage } from '../../engine/sip/index.js';
 import { loadPbxConfig, type PbxConfig } from '../../pbx/config/index.js';
 import { parseScenario } from '../../scenario/index.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
@@ -87,8 +86,8 @@ export function registerReplay(program: Command, io: CliIO, setExit: (code: numb
     });
 }
 
-/** The capture's SIP messages over UDP, parsed, with retransmissions marked. */
-function capturedSip(path: string): CapturedSip[] {
+/** The capture's SIP messages, parsed, with retransmissions marked. */
+function capturedSip(path: string): TracedSipMessage[] {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -102,14 +101,7 @@ function capturedSip(path: string): CapturedSip[] {
     if (e instanceof PcapFormatError) throw new UsageError(`${path}: ${e.message}`);
     throw e;
   }
-  const seen = new Set<string>();
-  const out: CapturedSip[] = [];
-  for (const d of udpDatagrams(file)) {
-    const r = parseMessage(d.data);
-    if (!r.ok) continue;
-    const key = `${d.src.address}:${d.src.port}>${d.dst.address}:${d.dst.port} ${Buffer.from(d.data).toString('latin1')}`;
-    out.push({ time: d.time, transport: 'UDP', src: d.src, dst: d.dst, message: r.message, retransmission: seen.has(key) });
-    seen.add(key);
-  }
-  return out;
+  const trace = new SipTrace(0);
+  for (const d of udpDatagrams(file)) trace.tap({ kind: 'datagram', ...d });
+  return trace.messages;
 }
