@@ -36,7 +36,7 @@ class Writer {
     return this;
   }
   raw(b: Uint8Array): this {
-    this.bytes.push(...b);
+    for (const x of b) this.bytes.push(x);
     return this;
   }
   pad4(): this {

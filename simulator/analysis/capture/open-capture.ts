@@ -6,7 +6,7 @@
  */
 import { type ByteWindow, FileWindow, MemoryWindow } from './byte-window.js';
 import { CaptureFormatError, ProblemLog, type CaptureFileFormat, type CaptureProblem, type CaptureRecord } from './capture-record.js';
-import { PCAP_FILE_HEADER, pcapRecords, readPcapHeader, type PcapHeader } from './pcap-file.js';
+import { isPcapMagic, PCAP_FILE_HEADER, pcapRecords, readPcapHeader, type PcapHeader } from './pcap-file.js';
 import { BLOCK_SECTION_HEADER, pcapngRecords, sectionByteOrder } from './pcapng-file.js';
 
 /** The records of one capture; iterate once. A file is closed when the iteration ends or at `close()`. */
@@ -75,7 +75,7 @@ function identify(window: ByteWindow): { format: CaptureFileFormat; pcapHeader?:
   if (window.ensure(0, PCAP_FILE_HEADER)) {
     const pcapHeader = readPcapHeader(window);
     if (pcapHeader !== undefined) return { format: 'pcap', pcapHeader };
-  } else if (readPcapHeader(window) !== undefined) {
+  } else if (isPcapMagic(window.view.getUint32(0, true))) {
     throw new CaptureFormatError(`this is classic pcap cut inside its 24-byte file header (${window.size} bytes)`, 0);
   }
   throw new CaptureFormatError(`this is not a capture: ${lookalike(window.bytes.subarray(0, 8))}`, 0);
