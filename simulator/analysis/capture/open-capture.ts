@@ -52,14 +52,21 @@ function reader(window: ByteWindow): CaptureReader {
       return log.count;
     },
     close: () => window.close(),
-    *[Symbol.iterator]() {
+    [Symbol.iterator](): Iterator<CaptureRecord> {
       if (started) throw new Error('a CaptureReader is read once; open the capture again');
       started = true;
-      try {
-        yield* records;
-      } finally {
-        window.close();
-      }
+      // A plain iterator over the format's generator: one generator level per record, not two.
+      return {
+        next: () => {
+          const r = records.next();
+          if (r.done === true) window.close();
+          return r;
+        },
+        return: () => {
+          window.close();
+          return records.return();
+        },
+      };
     },
   };
 }

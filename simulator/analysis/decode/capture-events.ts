@@ -4,6 +4,7 @@
  * events once; `skipped` and `problems` are complete when the iteration has ended.
  */
 import type { PacketEvent } from '../../engine/net/network.js';
+import type { CaptureRecord } from '../capture/capture-record.js';
 import { openCapture, readCapture, type CaptureReader } from '../capture/open-capture.js';
 import { PacketDecoder, type PacketDecoderOptions } from './packet-decoder.js';
 
@@ -19,20 +20,38 @@ export function readCaptureEvents(source: string | Uint8Array, options: PacketDe
   return {
     capture,
     decoder,
-    *[Symbol.iterator]() {
-      const out: PacketEvent[] = [];
-      const emit = (e: PacketEvent): void => {
-        out.push(e);
-      };
-      for (const record of capture) {
-        decoder.push(record, emit);
-        if (out.length > 0) {
-          yield* out;
-          out.length = 0;
+    [Symbol.iterator]: () => eventIterator(capture[Symbol.iterator](), decoder),
+  };
+}
+
+/** Records in, events out through a queue refilled one record at a time (no generator per event). */
+function eventIterator(records: Iterator<CaptureRecord>, decoder: PacketDecoder): Iterator<PacketEvent> {
+  const queue: PacketEvent[] = [];
+  let head = 0;
+  let finished = false;
+  const emit = (e: PacketEvent): void => {
+    queue.push(e);
+  };
+  return {
+    next(): IteratorResult<PacketEvent> {
+      while (head >= queue.length) {
+        if (finished) return { done: true, value: undefined };
+        queue.length = 0;
+        head = 0;
+        const r = records.next();
+        if (r.done === true) {
+          decoder.finish(emit);
+          finished = true;
+        } else {
+          decoder.push(r.value, emit);
         }
       }
-      decoder.finish(emit);
-      yield* out;
+      return { done: false, value: queue[head++]! };
+    },
+    return(): IteratorResult<PacketEvent> {
+      finished = true;
+      records.return?.();
+      return { done: true, value: undefined };
     },
   };
 }
