@@ -176,3 +176,11 @@ describe('openCapture', () => {
     expect(() => openCapture(path)).toThrow(/this is not a capture: it is text/);
   });
 });
+
+describe('implausible interface options', () => {
+  it('an if_tsresol finer than any clock is reported and read as microseconds', () => {
+    const c = readCapture(pcapngSection(true, [{ linkType: 1, tsresol: 0x7f }], [{ kind: 'epb', interfaceId: 0, units: 2_500_000n, data: enc('x') }]));
+    expect([...c].map((r) => r.time)).toEqual([2500]);
+    expect(c.problems).toEqual([{ offset: 28, message: 'if_tsresol 0x7f is implausible; microseconds assumed' }]);
+  });
+});

@@ -88,7 +88,7 @@ export function* pcapngRecords(window: ByteWindow, problems: ProblemLog): Genera
         if (major !== 1) problems.add(at, `section version ${major} is not 1; reading it as 1`);
       } else if (type === BLOCK_INTERFACE_DESCRIPTION) {
         if (length < 20) problems.add(at, `interface description of ${length} bytes is shorter than 20`);
-        else interfaces.push(describeInterface(view, p, length, le));
+        else interfaces.push(describeInterface(view, p, length, le, at, problems));
       } else {
         const simple = type === BLOCK_SIMPLE_PACKET;
         const fixed = simple ? 12 : 28;
@@ -120,7 +120,7 @@ export function* pcapngRecords(window: ByteWindow, problems: ProblemLog): Genera
   }
 }
 
-function describeInterface(view: DataView, p: number, length: number, le: boolean): Interface {
+function describeInterface(view: DataView, p: number, length: number, le: boolean, at: number, problems: ProblemLog): Interface {
   let perSecondExact = 1_000_000n;
   let offsetSeconds = 0;
   let o = p + 16;
@@ -131,7 +131,9 @@ function describeInterface(view: DataView, p: number, length: number, le: boolea
     if (code === 0 || o + 4 + size > end) break;
     if (code === IF_TSRESOL && size >= 1) {
       const v = view.getUint8(o + 4);
-      perSecondExact = v & 0x80 ? 1n << BigInt(v & 0x7f) : 10n ** BigInt(v);
+      // Finer than 2^-52 or 10^-15 s per unit is no clock; a damaged byte, read as microseconds.
+      if (v & 0x80 ? (v & 0x7f) <= 52 : v <= 15) perSecondExact = v & 0x80 ? 1n << BigInt(v & 0x7f) : 10n ** BigInt(v);
+      else problems.add(at, `if_tsresol 0x${v.toString(16)} is implausible; microseconds assumed`);
     } else if (code === IF_TSOFFSET && size >= 8) {
       offsetSeconds = Number(view.getBigInt64(o + 4, le));
     }

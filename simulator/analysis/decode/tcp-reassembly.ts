@@ -48,6 +48,8 @@ interface Connection {
 }
 
 const diff = (a: number, b: number): number => (a - b) | 0;
+/** Out-of-order segments held per direction, whatever their size (tiny ones would make insertion quadratic). */
+const MAX_WAITING_SEGMENTS = 4096;
 
 export class TcpReassembler {
   private readonly connections = new Map<string, Connection>();
@@ -142,7 +144,7 @@ export class TcpReassembler {
     while (i > 0 && diff(d.waiting[i - 1]!.seq, seq) > 0) i--;
     d.waiting.splice(i, 0, { seq, data: payload.slice() });
     d.waitingBytes += payload.length;
-    if (d.waitingBytes > this.maxBufferedBytes) this.skipGap(c, d, time, emit);
+    if (d.waitingBytes > this.maxBufferedBytes || d.waiting.length > MAX_WAITING_SEGMENTS) this.skipGap(c, d, time, emit);
   }
 
   /** Emits what is now in order: waiting segments that reach `next`, then the FIN if it is next. */
