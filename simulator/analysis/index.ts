@@ -1,4 +1,20 @@
-/** Capture analysis (issue 7 grows it): pcap reading, UDP datagrams in frames, RTP streams with tshark's statistics, RFC 4733 events, SIP calls, transactions and dialogs, SIP and RTP timing checks. */
+/** Capture analysis: capture files (pcap, pcapng) read as the network's packet events; RTP streams with tshark's statistics and RFC 4733 events; SIP calls, transactions, dialogs and links; SIP and RTP timing checks; the whole of `pbxlab analyze`. */
+export { CaptureFormatError, type CaptureFileFormat, type CaptureProblem, type CaptureRecord } from './capture/capture-record.js';
+export { openCapture, readCapture, type CaptureReader } from './capture/open-capture.js';
+export { type PcapHeader } from './capture/pcap-file.js';
+export { PacketDecoder, type DecodableFrame, type PacketDecoderOptions } from './decode/packet-decoder.js';
+export { readCaptureEvents, type CaptureEvents } from './decode/capture-events.js';
+export { type FragmentLimits } from './decode/fragment-reassembly.js';
+export { type TcpLimits } from './decode/tcp-reassembly.js';
+export {
+  LINKTYPE_NULL,
+  LINKTYPE_RAW,
+  LINKTYPE_LOOP,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
+} from './decode/link-layer.js';
 export { type CapturedDatagram } from './captured-datagram.js';
 export { type Finding } from './checks/finding.js';
 export { PcapFormatError, readPcap, type PcapFile, type PcapRecord, type PcapResolution, type PcapTruncation } from './pcap-reader.js';
