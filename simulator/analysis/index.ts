@@ -45,3 +45,4 @@ export { tryingLatencyFindings, TRYING_LIMIT_MS } from './checks/trying-latency.
 export { callTiming, callTimingFindings, type CallTiming, type CallTimingLimits } from './checks/call-timing.js';
 export { registrationRefreshFindings } from './checks/registration-refresh.js';
 export { holdDirectionFindings } from './checks/hold-direction.js';
+export { CaptureAnalyzer, type CaptureAnalysis, type CaptureAnalysisOptions } from './capture-analysis.js';

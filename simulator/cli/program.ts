@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerSipLint } from './commands/sip-lint.js';
 import { registerUac } from './commands/uac.js';
+import { registerAnalyze } from './commands/analyze.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerScenarioCommands } from './commands/scenarios.js';
@@ -30,6 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   registerUac(program, io, setExit);
   registerServe(program, io, setExit);
   registerScenarioCommands(program, io, setExit);
+  registerAnalyze(program, io, setExit);
   registerReplay(program, io, setExit);
   for (const cmd of [program, sip, ...sip.commands, ...program.commands]) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 

@@ -4,14 +4,15 @@
  * terminals the far end brought into the call become raw-message actors; the far end becomes the
  * scenario's PBX, configured by `--pbx`. The scenario is checked by the loader before it is written.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PcapFormatError, readPcap, SipTrace, udpDatagrams, type TracedSipMessage } from '../../analysis/index.js';
+import { SipTrace, type TracedSipMessage } from '../../analysis/index.js';
 import { planReplay, replayScenario, ReplayError, SipAnonymizer } from '../../analysis/replay/index.js';
 import { ConfigError } from '../../config/index.js';
 import { loadPbxConfig, type PbxConfig } from '../../pbx/config/index.js';
 import { parseScenario } from '../../scenario/index.js';
+import { captureInput } from '../capture-input.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 
 interface ReplayOptions {
@@ -88,20 +89,12 @@ export function registerReplay(program: Command, io: CliIO, setExit: (code: numb
 
 /** The capture's SIP messages, parsed, with retransmissions marked. */
 function capturedSip(path: string): TracedSipMessage[] {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`${path}: ${(e as Error).message}`);
-  }
-  let file;
-  try {
-    file = readPcap(bytes);
-  } catch (e) {
-    if (e instanceof PcapFormatError) throw new UsageError(`${path}: ${e.message}`);
-    throw e;
-  }
   const trace = new SipTrace(0);
-  for (const d of udpDatagrams(file)) trace.tap({ kind: 'datagram', ...d });
+  const input = captureInput(path);
+  try {
+    for (const e of input) trace.tap(e);
+  } finally {
+    input.capture.close();
+  }
   return trace.messages;
 }
