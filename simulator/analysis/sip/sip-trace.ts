@@ -92,6 +92,9 @@ export function tracedMessages(entries: readonly SipTraceEntry[]): TracedSipMess
   });
 }
 
+/** A request method or `SIP/2.0` starts with an upper-case letter; RTP, RTCP and STUN never do, so most datagrams stop at one byte. */
 function looksLikeSip(data: Uint8Array): boolean {
-  return SIP_START.test(Buffer.from(data.subarray(0, 256)).toString('latin1'));
+  const first = data[0];
+  if (first === undefined || first < 0x41 || first > 0x5a) return false;
+  return SIP_START.test(Buffer.from(data.buffer, data.byteOffset, Math.min(256, data.length)).toString('latin1'));
 }
