@@ -15,6 +15,7 @@ import { statusOf } from '../sip/transactions.js';
 import { findingAt, messageLabel } from './finding-at.js';
 import type { Finding } from './finding.js';
 import { ms, sipTimers, type SipTimerOptions, type SipTimers } from './sip-timer-options.js';
+import { pushTo } from '../push-to.js';
 
 export function retransmissionTimerFindings(transactions: readonly SipTransaction[], options: SipTimerOptions = {}): Finding[] {
   const timers = sipTimers(options);
@@ -41,7 +42,7 @@ export function retransmissionTimerFindings(transactions: readonly SipTransactio
         const s = statusOf(r) ?? 0;
         if (s < 200 || s >= 300) continue;
         const key = r.entry.text;
-        byCopy.set(key, [...(byCopy.get(key) ?? []), r]);
+        pushTo(byCopy, key, r);
       }
       for (const sent of byCopy.values()) out.push(...schedule('2xx-retransmissions', 'the 2xx timer', sent, timers, (i) => Math.min(timers.t1Ms * 2 ** i, timers.t2Ms)));
     }

@@ -12,6 +12,7 @@
 import type { Endpoint } from '../../engine/net/endpoint.js';
 import type { Direction } from '../../engine/media/sdp/direction.js';
 import type { SipCall } from './sip-call.js';
+import { pushTo } from '../push-to.js';
 
 export interface MediaAnnouncement {
   readonly address: string;
@@ -91,7 +92,7 @@ export function associateStreams<S extends StreamSpan>(calls: readonly SipCall[]
     const bySdp = latest(s.dst) ?? latest(s.src);
     const call = bySdp ?? guess(calls, s, start);
     if (call === undefined) return undefined;
-    byCall.set(call.callId, [...(byCall.get(call.callId) ?? []), s]);
+    pushTo(byCall, call.callId, s);
     return { callId: call.callId, by: bySdp !== undefined ? ('sdp' as const) : ('addresses' as const) };
   });
   return { byCall, placed };

@@ -9,6 +9,7 @@ import { callLinks, type CallLink, type CallLinkOptions } from './call-links.js'
 import { registrationOf, type Registration } from './registrations.js';
 import type { TracedSipMessage } from './sip-trace-entry.js';
 import { transactionsOf, type SipTransaction } from './transactions.js';
+import { pushTo } from '../push-to.js';
 
 export interface SipAnalysis {
   readonly transactions: readonly SipTransaction[];
@@ -35,10 +36,10 @@ export function analyzeSip(messages: readonly TracedSipMessage[], options: SipAn
   const byCallId = new Map<string, TracedSipMessage[]>();
   for (const t of messages) {
     const id = t.entry.callId;
-    if (id !== undefined) byCallId.set(id, [...(byCallId.get(id) ?? []), t]);
+    if (id !== undefined) pushTo(byCallId, id, t);
   }
   const txByCallId = new Map<string, SipTransaction[]>();
-  for (const tx of transactions) if (tx.callId !== undefined) txByCallId.set(tx.callId, [...(txByCallId.get(tx.callId) ?? []), tx]);
+  for (const tx of transactions) if (tx.callId !== undefined) pushTo(txByCallId, tx.callId, tx);
   const calls: SipCall[] = [];
   for (const [callId, list] of byCallId) {
     const call = buildCall(callId, list, txByCallId.get(callId) ?? [], { traceEnd, t1Ms });
