@@ -64,10 +64,11 @@ export class CaptureAnalyzer {
   readonly tap = (e: PacketEvent): void => {
     if (Number.isNaN(this.firstTime)) this.firstTime = e.time;
     this.lastTime = e.time;
-    this.trace.tap(e);
-    if (e.kind === 'datagram') this.rtp.add(e);
-    const messages = this.trace.messages;
-    for (; this.sdpSeen < messages.length; this.sdpSeen++) this.learnSdp(messages[this.sdpSeen]!.message);
+    if (e.kind !== 'datagram') return this.signalling(e);
+    // SIP starts with an upper-case letter (SipTrace checks it too): RTP goes by with one compare.
+    const first = e.data[0];
+    if (first !== undefined && first >= 0x41 && first <= 0x5a) this.signalling(e);
+    this.rtp.add(e);
   };
 
   finish(): CaptureAnalysis {
@@ -86,6 +87,12 @@ export class CaptureAnalyzer {
       ...checkRtpContinuity(a.streams),
     ].sort((x, y) => x.time - y.time);
     return { ...a, findings };
+  }
+
+  private signalling(e: PacketEvent): void {
+    this.trace.tap(e);
+    const messages = this.trace.messages;
+    for (; this.sdpSeen < messages.length; this.sdpSeen++) this.learnSdp(messages[this.sdpSeen]!.message);
   }
 
   private announcedFor(e: Endpoint): Announcement | undefined {

@@ -41,6 +41,9 @@ export const STATIC_CLOCK_RATES: Readonly<Record<number, number>> = Object.freez
 
 export const FIRST_DYNAMIC_PAYLOAD_TYPE = 96;
 
+/** The static table as an array, as it is read once per packet (the frozen record has sparse, slow keys). */
+const STATIC_RATES = Int32Array.from({ length: FIRST_DYNAMIC_PAYLOAD_TYPE }, (_, pt) => STATIC_CLOCK_RATES[pt] ?? 0);
+
 /** Comfort noise (RFC 3389 and its RFC 1890 predecessor): not a regular voice packet. */
 export function isComfortNoise(payloadType: number): boolean {
   return payloadType === 13 || payloadType === 19;
@@ -51,6 +54,6 @@ export function isComfortNoise(payloadType: number): boolean {
  * maps telephone-event to 0 or leaves it out), 0 when unknown.
  */
 export function clockRateOf(payloadType: number, dynamic: Readonly<Record<number, number>> = {}): number {
-  const table = payloadType < FIRST_DYNAMIC_PAYLOAD_TYPE ? STATIC_CLOCK_RATES : dynamic;
-  return table[payloadType] ?? 0;
+  if (payloadType < FIRST_DYNAMIC_PAYLOAD_TYPE) return STATIC_RATES[payloadType] ?? 0;
+  return dynamic[payloadType] ?? 0;
 }

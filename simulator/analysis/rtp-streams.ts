@@ -67,13 +67,20 @@ interface Entry extends RtpStreamKey {
 interface Flow {
   readonly bySsrc: Map<number, Entry>;
   lastSsrc: number;
+  /** The stream of `lastSsrc` (set with it): most packets need no look-up by SSRC. */
+  lastEntry: Entry | undefined;
   ssrcChanges: number;
 }
+
+/** Endpoint objects remembered for the flow look-up by identity, before that map starts over. */
+const IDENTITY_LIMIT = 4096;
 
 export class RtpStreamAnalyzer {
   /** Flows by source address, destination address, then ports (source x 65536 + destination). */
   private readonly flows = new Map<string, Map<string, Map<number, Flow>>>();
   private readonly entries: Entry[] = [];
+  private readonly byIdentity = new Map<Endpoint, Map<Endpoint, Flow>>();
+  private identities = 0;
   private readonly dynamicClockRates: Readonly<Record<number, number>>;
   private origin: number | undefined;
   private datagrams = 0;
@@ -96,11 +103,12 @@ export class RtpStreamAnalyzer {
     if (header === undefined) return;
     this.rtpPackets++;
     const flow = this.flowOf(packet.src, packet.dst);
-    let entry = flow.bySsrc.get(header.ssrc);
-    if (entry === undefined) entry = this.newEntry(flow, packet, header.ssrc);
-    if (flow.lastSsrc !== header.ssrc) {
+    let entry = flow.lastEntry;
+    if (flow.lastSsrc !== header.ssrc || entry === undefined) {
+      entry = flow.bySsrc.get(header.ssrc) ?? this.newEntry(flow, packet, header.ssrc);
       if (flow.lastSsrc !== -1) flow.ssrcChanges++;
       flow.lastSsrc = header.ssrc;
+      flow.lastEntry = entry;
     }
     entry.tracker.add(header, packet.time, packet.time - this.origin);
     const pt = header.payloadType;
@@ -123,14 +131,35 @@ export class RtpStreamAnalyzer {
     return this.entries.map((e) => e.ptime.report(e));
   }
 
+  /**
+   * A capture decoder hands out one object per address and port, so the flow is found by the
+   * endpoints' identity first; a live tap's fresh objects fall through to the maps by value, and
+   * the identity map starts over once it holds IDENTITY_LIMIT of them.
+   */
   private flowOf(src: Endpoint, dst: Endpoint): Flow {
+    let known = this.byIdentity.get(src);
+    const flow = known?.get(dst);
+    if (flow !== undefined) return flow;
+    if (this.identities >= IDENTITY_LIMIT) {
+      this.byIdentity.clear();
+      this.identities = 0;
+      known = undefined;
+    }
+    if (known === undefined) this.byIdentity.set(src, (known = new Map()));
+    const found = this.flowByValue(src, dst);
+    known.set(dst, found);
+    this.identities++;
+    return found;
+  }
+
+  private flowByValue(src: Endpoint, dst: Endpoint): Flow {
     let byDst = this.flows.get(src.address);
     if (byDst === undefined) this.flows.set(src.address, (byDst = new Map()));
     let byPorts = byDst.get(dst.address);
     if (byPorts === undefined) byDst.set(dst.address, (byPorts = new Map()));
     const ports = src.port * 0x10000 + dst.port;
     let flow = byPorts.get(ports);
-    if (flow === undefined) byPorts.set(ports, (flow = { bySsrc: new Map(), lastSsrc: -1, ssrcChanges: 0 }));
+    if (flow === undefined) byPorts.set(ports, (flow = { bySsrc: new Map(), lastSsrc: -1, lastEntry: undefined, ssrcChanges: 0 }));
     return flow;
   }
 

@@ -5,13 +5,14 @@
  * incomplete, timed out) and IPv6 extension headers and fragments are undone; TCP segments
  * become the stream events a network tap reports, through reordering, retransmission, gaps, a
  * capture that starts mid-connection, FIN and RST; what carries nothing usable is counted by
- * reason.
+ * reason; endpoints stay right past the endpoint cache's size; a capture's events are the same
+ * through `forEach` as through iteration.
  */
 import { describe, expect, it } from 'vitest';
-import { PacketDecoder, type PacketDecoderOptions } from '../../simulator/analysis/index.js';
+import { PacketDecoder, readCapture, readCaptureEvents, type PacketDecoderOptions } from '../../simulator/analysis/index.js';
 import { ipAddressBytes } from '../../simulator/engine/capture/index.js';
 import type { PacketEvent } from '../../simulator/engine/net/network.js';
-import { concat, enc, ethernet, extensionBody, fragmentHeaderBody, ipv4, ipv6, loopback, sll, sll2, tcp, udp } from '../support/capture-builder.js';
+import { concat, enc, ethernet, extensionBody, fragmentHeaderBody, ipv4, ipv6, loopback, pcapFile, sll, sll2, tcp, udp } from '../support/capture-builder.js';
 
 interface Frame {
   linkType?: number;
@@ -235,5 +236,49 @@ describe('TCP', () => {
   it('connection ids follow order of appearance; late ACKs and retransmitted FINs after the close add nothing; a new SYN on the same ports is a new connection', () => {
     const r = decode([...handshake, seg('c', ci + 1, FIN), seg('s', si + 1, FIN), seg('c', ci + 1, FIN), seg('c', ci + 2, ACK), seg('c', 99, SYN), seg('c', 100, PSH, 'again')]);
     expect(r.events).toEqual([['open', 0, 1, C, S], ['close', 3, 1, C], ['close', 4, 1, S], ['open', 7, 2, C, S], ['data', 8, 2, C, 'again']]);
+  });
+});
+
+describe('many endpoints, and readCaptureEvents', () => {
+  const addressOf = (i: number): string => `10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`;
+  const datagramFrom = (i: number): Uint8Array => ethernet(0x0800, ipv4({ src: addressOf(i), dst: '192.0.2.9', protocol: 17 }, udp(1024 + (i % 60000), 5004, enc(`n${i}`))));
+
+  it('gives every datagram its own source and destination across more address:port pairs than the endpoint cache holds', () => {
+    const n = 70_000;
+    const order = [...Array.from({ length: n }, (_, i) => i), 5, 65_000, 69_999, 0];
+    const r = decode(order.map((i) => ({ data: datagramFrom(i) })));
+    expect(r.events).toHaveLength(order.length);
+    const wrong = r.events.filter((e, k) => {
+      const i = order[k]!;
+      return JSON.stringify(e) !== JSON.stringify(['datagram', k, `${addressOf(i)}:${1024 + (i % 60000)}`, '192.0.2.9:5004', `n${i}`]);
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('forEach hands out the same events, in the same order, as iterating; read() the same records as iterating', () => {
+    const A = '192.0.2.1';
+    const B = '192.0.2.2';
+    const whole = udp(5060, 5060, enc(`INVITE sip:bob SIP/2.0\r\n\r\n${'x'.repeat(40)}`));
+    const frames = [
+      ethernet(0x0800, ipv4({ src: A, dst: B, protocol: 17 }, udp(4000, 4002, enc('rtp-ish')))),
+      ethernet(0x0800, ipv4({ src: A, dst: B, protocol: 17, id: 9, moreFragments: true }, whole.subarray(0, 32))),
+      ethernet(0x0806, new Uint8Array(28)),
+      ethernet(0x0800, ipv4({ src: A, dst: B, protocol: 17, id: 9, fragmentOffset: 32 }, whole.subarray(32))),
+      ethernet(0x0800, ipv4({ src: A, dst: B, protocol: 6 }, tcp(40000, 5060, 1, 0x02))),
+      ethernet(0x0800, ipv4({ src: A, dst: B, protocol: 6 }, tcp(40000, 5060, 2, 0x18, enc('OPTIONS sip:b SIP/2.0\r\n')))),
+    ];
+    const file = pcapFile({ linkType: 1 }, frames.map((data, i) => ({ seconds: 1_700_000_000 + i, fraction: 0, data })));
+    const iterated = [...readCaptureEvents(file)].map(show);
+    const tapped: unknown[] = [];
+    const viaForEach = readCaptureEvents(file);
+    viaForEach.forEach((e) => tapped.push(show(e)));
+    expect(iterated.length).toBeGreaterThanOrEqual(4);
+    expect(tapped).toEqual(iterated);
+    expect(viaForEach.decoder.skipped).toEqual({ ARP: 1 });
+
+    const reader = readCapture(file);
+    const read: unknown[] = [];
+    for (let r = reader.read(); r !== undefined; r = reader.read()) read.push([r.offset, r.time, r.data.length]);
+    expect(read).toEqual([...readCapture(file)].map((r) => [r.offset, r.time, r.data.length]));
   });
 });

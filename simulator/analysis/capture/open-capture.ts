@@ -5,12 +5,17 @@
  * never throws for the file's content: damage ends up in `problems`.
  */
 import { type ByteWindow, FileWindow, MemoryWindow } from './byte-window.js';
-import { CaptureFormatError, ProblemLog, type CaptureFileFormat, type CaptureProblem, type CaptureRecord } from './capture-record.js';
-import { isPcapMagic, PCAP_FILE_HEADER, pcapRecords, readPcapHeader, type PcapHeader } from './pcap-file.js';
-import { BLOCK_SECTION_HEADER, pcapngRecords, sectionByteOrder } from './pcapng-file.js';
+import { CaptureFormatError, ProblemLog, type CaptureFileFormat, type CaptureProblem, type CaptureRecord, type RecordSource } from './capture-record.js';
+import { isPcapMagic, PCAP_FILE_HEADER, PcapRecords, readPcapHeader, type PcapHeader } from './pcap-file.js';
+import { BLOCK_SECTION_HEADER, PcapngRecords, sectionByteOrder } from './pcapng-file.js';
 
 /** The records of one capture; iterate once. A file is closed when the iteration ends or at `close()`. */
 export interface CaptureReader extends Iterable<CaptureRecord> {
+  /**
+   * The next record, or undefined at the end: the iteration without an iterator result per
+   * record (for per-packet loops); use one or the other, not both.
+   */
+  read(): CaptureRecord | undefined;
   readonly format: CaptureFileFormat;
   /** Classic pcap only: the file header. */
   readonly pcapHeader?: PcapHeader;
@@ -43,7 +48,7 @@ function reader(window: ByteWindow): CaptureReader {
   }
   const log = new ProblemLog();
   let started = false;
-  const records = kind.pcapHeader !== undefined ? pcapRecords(window, kind.pcapHeader, log) : pcapngRecords(window, log);
+  const records: RecordSource = kind.pcapHeader !== undefined ? new PcapRecords(window, kind.pcapHeader, log) : new PcapngRecords(window, log);
   return {
     ...kind,
     size: window.size,
@@ -52,21 +57,11 @@ function reader(window: ByteWindow): CaptureReader {
       return log.count;
     },
     close: () => window.close(),
+    read: () => records.read(),
     [Symbol.iterator](): Iterator<CaptureRecord> {
       if (started) throw new Error('a CaptureReader is read once; open the capture again');
       started = true;
-      // A plain iterator over the format's generator: one generator level per record, not two.
-      return {
-        next: () => {
-          const r = records.next();
-          if (r.done === true) window.close();
-          return r;
-        },
-        return: () => {
-          window.close();
-          return records.return();
-        },
-      };
+      return records;
     },
   };
 }

@@ -7,7 +7,7 @@
  * the format has no marker to find the next record again.
  */
 import type { ByteWindow } from './byte-window.js';
-import type { CaptureRecord, ProblemLog } from './capture-record.js';
+import type { CaptureRecord, ProblemLog, RecordSource } from './capture-record.js';
 
 export const PCAP_FILE_HEADER = 24;
 const RECORD_HEADER = 16;
@@ -46,42 +46,77 @@ export function isPcapMagic(firstWordLittleEndian: number): boolean {
   return [MAGIC_US, MAGIC_NS, swap32(MAGIC_US), swap32(MAGIC_NS)].includes(firstWordLittleEndian);
 }
 
-/** The records after the file header, in file order. */
-export function* pcapRecords(window: ByteWindow, header: PcapHeader, problems: ProblemLog): Generator<CaptureRecord, void, undefined> {
-  const le = header.byteOrder === 'little';
-  const perMs = header.resolution === 'ns' ? 1_000_000 : 1000;
-  const limit = Math.max(header.snaplen, MAX_RECORD);
-  const linkType = header.linkType;
-  let at = PCAP_FILE_HEADER;
-  while (at < window.size) {
+/**
+ * The records after the file header, in file order: a plain iterator rather than a generator, as
+ * it runs once per packet. `read()` gives the next record without an iterator result around it;
+ * the window is closed when the records end or at `return()`.
+ */
+export class PcapRecords implements RecordSource {
+  private readonly le: boolean;
+  private readonly perMs: number;
+  private readonly limit: number;
+  private at = PCAP_FILE_HEADER;
+  private ended = false;
+
+  constructor(
+    private readonly window: ByteWindow,
+    private readonly header: PcapHeader,
+    private readonly problems: ProblemLog,
+  ) {
+    this.le = header.byteOrder === 'little';
+    this.perMs = header.resolution === 'ns' ? 1_000_000 : 1000;
+    this.limit = Math.max(header.snaplen, MAX_RECORD);
+  }
+
+  read(): CaptureRecord | undefined {
+    const window = this.window;
+    const at = this.at;
+    if (this.ended || at >= window.size) return this.end();
     if (!window.ensure(at, RECORD_HEADER)) {
-      problems.add(at, `record header cut short: ${window.size - at} of 16 bytes`);
-      return;
+      this.problems.add(at, `record header cut short: ${window.size - at} of 16 bytes`);
+      return this.end();
     }
     let p = at - window.start;
     const view = window.view;
+    const le = this.le;
     const seconds = view.getUint32(p, le);
     const fraction = view.getUint32(p + 4, le);
     const captured = view.getUint32(p + 8, le);
     const originalLength = view.getUint32(p + 12, le);
-    if (captured > limit) {
-      problems.add(at, `record length ${captured} is implausible (snaplen ${header.snaplen}); the rest of the file is not read`);
-      return;
+    if (captured > this.limit) {
+      this.problems.add(at, `record length ${captured} is implausible (snaplen ${this.header.snaplen}); the rest of the file is not read`);
+      return this.end();
     }
     if (!window.ensure(at, RECORD_HEADER + captured)) {
-      problems.add(at, `record data cut short: ${window.size - at - RECORD_HEADER} of ${captured} bytes`);
-      return;
+      this.problems.add(at, `record data cut short: ${window.size - at - RECORD_HEADER} of ${captured} bytes`);
+      return this.end();
     }
     p = at - window.start + RECORD_HEADER;
-    yield {
+    this.at = at + RECORD_HEADER + captured;
+    return {
       offset: at,
-      time: seconds * 1000 + fraction / perMs,
+      time: seconds * 1000 + fraction / this.perMs,
       interfaceId: 0,
-      linkType,
+      linkType: this.header.linkType,
       originalLength,
       data: window.bytes.subarray(p, p + captured),
     };
-    at += RECORD_HEADER + captured;
+  }
+
+  next(): IteratorResult<CaptureRecord> {
+    const value = this.read();
+    return value === undefined ? { done: true, value: undefined } : { done: false, value };
+  }
+
+  return(): IteratorResult<CaptureRecord> {
+    this.end();
+    return { done: true, value: undefined };
+  }
+
+  private end(): undefined {
+    this.ended = true;
+    this.window.close();
+    return undefined;
   }
 }
 

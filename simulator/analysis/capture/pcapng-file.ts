@@ -11,7 +11,7 @@
  * its own length is skipped with one.
  */
 import type { ByteWindow } from './byte-window.js';
-import type { CaptureRecord, ProblemLog } from './capture-record.js';
+import type { CaptureRecord, ProblemLog, RecordSource } from './capture-record.js';
 
 export const BLOCK_SECTION_HEADER = 0x0a0d0d0a;
 const BLOCK_INTERFACE_DESCRIPTION = 1;
@@ -46,39 +46,56 @@ export function sectionByteOrder(window: ByteWindow, at: number): boolean | unde
   return undefined;
 }
 
-/** Every packet of every section, in file order; the file starts with a Section Header Block. */
-export function* pcapngRecords(window: ByteWindow, problems: ProblemLog): Generator<CaptureRecord, void, undefined> {
-  let le = true;
-  let interfaces: Interface[] = [];
-  let lastTime = 0;
-  let at = 0;
-  while (at < window.size) {
-    if (!window.ensure(at, 12)) {
-      problems.add(at, `block header cut short: ${window.size - at} of 12 bytes`);
-      return;
-    }
-    let p = at - window.start;
-    const type = window.view.getUint32(p, le);
-    if (type === BLOCK_SECTION_HEADER) {
-      const order = sectionByteOrder(window, at);
-      if (order === undefined) {
-        problems.add(at, 'section header without a byte-order magic; the rest of the file is not read');
-        return;
+/**
+ * Every packet of every section, in file order; the file starts with a Section Header Block. A
+ * plain iterator rather than a generator, as it runs once per packet; the window is closed when
+ * the packets end or at `return()`.
+ */
+export class PcapngRecords implements RecordSource {
+  private le = true;
+  private interfaces: Interface[] = [];
+  private lastTime = 0;
+  private at = 0;
+  private ended = false;
+
+  constructor(
+    private readonly window: ByteWindow,
+    private readonly problems: ProblemLog,
+  ) {}
+
+  read(): CaptureRecord | undefined {
+    const window = this.window;
+    const problems = this.problems;
+    while (!this.ended && this.at < window.size) {
+      const at = this.at;
+      if (!window.ensure(at, 12)) {
+        problems.add(at, `block header cut short: ${window.size - at} of 12 bytes`);
+        return this.end();
       }
-      le = order;
-      interfaces = [];
-    }
-    const length = window.view.getUint32(p + 4, le);
-    if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) {
-      problems.add(at, `block length ${length} is impossible; the rest of the file is not read`);
-      return;
-    }
-    if (at + length > window.size) {
-      problems.add(at, `block cut short: ${window.size - at} of ${length} bytes`);
-      return;
-    }
-    const parsed = type === BLOCK_SECTION_HEADER || type === BLOCK_INTERFACE_DESCRIPTION || type === BLOCK_ENHANCED_PACKET || type === BLOCK_SIMPLE_PACKET || type === BLOCK_PACKET;
-    if (parsed) {
+      let p = at - window.start;
+      const type = window.view.getUint32(p, this.le);
+      if (type === BLOCK_SECTION_HEADER) {
+        const order = sectionByteOrder(window, at);
+        if (order === undefined) {
+          problems.add(at, 'section header without a byte-order magic; the rest of the file is not read');
+          return this.end();
+        }
+        this.le = order;
+        this.interfaces = [];
+      }
+      const le = this.le;
+      const length = window.view.getUint32(p + 4, le);
+      if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) {
+        problems.add(at, `block length ${length} is impossible; the rest of the file is not read`);
+        return this.end();
+      }
+      if (at + length > window.size) {
+        problems.add(at, `block cut short: ${window.size - at} of ${length} bytes`);
+        return this.end();
+      }
+      this.at = at + length;
+      const parsed = type === BLOCK_SECTION_HEADER || type === BLOCK_INTERFACE_DESCRIPTION || type === BLOCK_ENHANCED_PACKET || type === BLOCK_SIMPLE_PACKET || type === BLOCK_PACKET;
+      if (!parsed) continue;
       window.ensure(at, length);
       p = at - window.start;
       const view = window.view;
@@ -86,37 +103,57 @@ export function* pcapngRecords(window: ByteWindow, problems: ProblemLog): Genera
       if (type === BLOCK_SECTION_HEADER) {
         const major = length >= 16 ? view.getUint16(p + 12, le) : 0;
         if (major !== 1) problems.add(at, `section version ${major} is not 1; reading it as 1`);
-      } else if (type === BLOCK_INTERFACE_DESCRIPTION) {
-        if (length < 20) problems.add(at, `interface description of ${length} bytes is shorter than 20`);
-        else interfaces.push(describeInterface(view, p, length, le, at, problems));
-      } else {
-        const simple = type === BLOCK_SIMPLE_PACKET;
-        const fixed = simple ? 12 : 28;
-        const interfaceId = simple ? 0 : type === BLOCK_PACKET ? view.getUint16(p + 8, le) : view.getUint32(p + 8, le);
-        const iface = interfaces[interfaceId];
-        if (iface === undefined) {
-          problems.add(at, `packet on interface ${interfaceId}, which the section has not described; skipped`);
-        } else if (length < fixed + 4) {
-          problems.add(at, `packet block of ${length} bytes is shorter than its fixed part; skipped`);
-        } else {
-          const originalLength = view.getUint32(p + (simple ? 8 : 24), le);
-          let captured: number;
-          if (simple) {
-            captured = Math.min(originalLength, length - 16);
-            if (iface.snaplen > 0) captured = Math.min(captured, iface.snaplen);
-          } else {
-            captured = view.getUint32(p + 20, le);
-          }
-          if (fixed + captured + 4 > length) {
-            problems.add(at, `captured length ${captured} overruns the ${length}-byte block; skipped`);
-          } else {
-            if (!simple) lastTime = timeOf(iface, view.getUint32(p + 12, le), view.getUint32(p + 16, le));
-            yield { offset: at, time: lastTime, interfaceId, linkType: iface.linkType, originalLength, data: window.bytes.subarray(p + fixed, p + fixed + captured) };
-          }
-        }
+        continue;
       }
+      if (type === BLOCK_INTERFACE_DESCRIPTION) {
+        if (length < 20) problems.add(at, `interface description of ${length} bytes is shorter than 20`);
+        else this.interfaces.push(describeInterface(view, p, length, le, at, problems));
+        continue;
+      }
+      const simple = type === BLOCK_SIMPLE_PACKET;
+      const fixed = simple ? 12 : 28;
+      const interfaceId = simple ? 0 : type === BLOCK_PACKET ? view.getUint16(p + 8, le) : view.getUint32(p + 8, le);
+      const iface = this.interfaces[interfaceId];
+      if (iface === undefined) {
+        problems.add(at, `packet on interface ${interfaceId}, which the section has not described; skipped`);
+        continue;
+      }
+      if (length < fixed + 4) {
+        problems.add(at, `packet block of ${length} bytes is shorter than its fixed part; skipped`);
+        continue;
+      }
+      const originalLength = view.getUint32(p + (simple ? 8 : 24), le);
+      let captured: number;
+      if (simple) {
+        captured = Math.min(originalLength, length - 16);
+        if (iface.snaplen > 0) captured = Math.min(captured, iface.snaplen);
+      } else {
+        captured = view.getUint32(p + 20, le);
+      }
+      if (fixed + captured + 4 > length) {
+        problems.add(at, `captured length ${captured} overruns the ${length}-byte block; skipped`);
+        continue;
+      }
+      if (!simple) this.lastTime = timeOf(iface, view.getUint32(p + 12, le), view.getUint32(p + 16, le));
+      return { offset: at, time: this.lastTime, interfaceId, linkType: iface.linkType, originalLength, data: window.bytes.subarray(p + fixed, p + fixed + captured) };
     }
-    at += length;
+    return this.end();
+  }
+
+  next(): IteratorResult<CaptureRecord> {
+    const value = this.read();
+    return value === undefined ? { done: true, value: undefined } : { done: false, value };
+  }
+
+  return(): IteratorResult<CaptureRecord> {
+    this.end();
+    return { done: true, value: undefined };
+  }
+
+  private end(): undefined {
+    this.ended = true;
+    this.window.close();
+    return undefined;
   }
 }
 

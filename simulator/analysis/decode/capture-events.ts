@@ -11,6 +11,11 @@ import { PacketDecoder, type PacketDecoderOptions } from './packet-decoder.js';
 export interface CaptureEvents extends Iterable<PacketEvent> {
   readonly capture: CaptureReader;
   readonly decoder: PacketDecoder;
+  /**
+   * Every event to `tap`, in order, without an iterator between: the fast way through a big
+   * capture. Read the events this way or by iterating, once.
+   */
+  forEach(tap: (event: PacketEvent) => void): void;
 }
 
 /** Throws `CaptureFormatError` at once when the source is not a capture. */
@@ -21,6 +26,10 @@ export function readCaptureEvents(source: string | Uint8Array, options: PacketDe
     capture,
     decoder,
     [Symbol.iterator]: () => eventIterator(capture[Symbol.iterator](), decoder),
+    forEach(tap: (event: PacketEvent) => void): void {
+      for (let r = capture.read(); r !== undefined; r = capture.read()) decoder.push(r, tap);
+      decoder.finish(tap);
+    },
   };
 }
 

@@ -18,7 +18,6 @@ const DLT_RAW_BSD = [12, 14];
 
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
-const VLAN_TAGS = new Set([0x8100, 0x88a8, 0x9100]);
 const ETHERTYPE_NAMES = new Map([
   [0x0806, 'ARP'],
   [0x8035, 'RARP'],
@@ -76,7 +75,8 @@ export function findNetworkLayer(data: Uint8Array, linkType: number, out: Networ
 }
 
 function etherType(data: Uint8Array, type: number, at: number, out: NetworkLayer): void {
-  while (VLAN_TAGS.has(type)) {
+  // 802.1Q, 802.1ad and the older QinQ 0x9100.
+  while (type === 0x8100 || type === 0x88a8 || type === 0x9100) {
     if (data.length < at + 4) return fail(out, 'VLAN tag cut short');
     type = u16(data, at + 2);
     at += 4;

@@ -98,7 +98,8 @@ export class PacketDecoder {
       if (end - start < 8) return this.skip('UDP header cut short');
       const length = (b[start + 4]! << 8) | b[start + 5]!;
       if (length !== 0 && length < 8) return this.skip('UDP length shorter than its header');
-      const [src, dst] = this.endpointsOf(addresses, (b[start]! << 8) | b[start + 1]!, (b[start + 2]! << 8) | b[start + 3]!);
+      const src = this.endpointOf(addresses, this.ip.src, (b[start]! << 8) | b[start + 1]!);
+      const dst = this.endpointOf(addresses, this.ip.dst, (b[start + 2]! << 8) | b[start + 3]!);
       const payloadEnd = length === 0 ? end : Math.min(end, start + length);
       emit({ kind: 'datagram', time, src, dst, data: b.subarray(start + 8, payloadEnd) });
       return;
@@ -108,7 +109,8 @@ export class PacketDecoder {
       const headerLength = (b[start + 12]! >> 4) * 4;
       if (headerLength < 20 || start + headerLength > end) return this.skip('TCP header length impossible');
       if (cut) return this.skip('TCP segment cut by snaplen');
-      const [src, dst] = this.endpointsOf(addresses, (b[start]! << 8) | b[start + 1]!, (b[start + 2]! << 8) | b[start + 3]!);
+      const src = this.endpointOf(addresses, this.ip.src, (b[start]! << 8) | b[start + 1]!);
+      const dst = this.endpointOf(addresses, this.ip.dst, (b[start + 2]! << 8) | b[start + 3]!);
       const seq = ((b[start + 4]! << 24) | (b[start + 5]! << 16) | (b[start + 6]! << 8) | b[start + 7]!) >>> 0;
       this.tcp.segment(time, src, dst, seq, b[start + 13]!, b.subarray(start + headerLength, end), emit);
       return;
@@ -116,10 +118,9 @@ export class PacketDecoder {
     this.skip(PROTOCOL_NAMES.get(protocol) ?? `IP protocol ${protocol}`);
   }
 
-  private endpointsOf(b: Uint8Array, srcPort: number, dstPort: number): [Endpoint, Endpoint] {
-    const ip = this.ip;
-    if (ip.version === 4) return [this.endpoints.ipv4(b, ip.src, srcPort), this.endpoints.ipv4(b, ip.dst, dstPort)];
-    return [this.endpoints.ipv6(b, ip.src, srcPort), this.endpoints.ipv6(b, ip.dst, dstPort)];
+  /** The endpoint of the address at `b[at]` (this.ip's version) and `port`. */
+  private endpointOf(b: Uint8Array, at: number, port: number): Endpoint {
+    return this.ip.version === 4 ? this.endpoints.ipv4(b, at, port) : this.endpoints.ipv6(b, at, port);
   }
 
   private skip(reason: string): void {

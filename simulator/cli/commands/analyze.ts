@@ -35,7 +35,7 @@ export function registerAnalyze(program: Command, io: CliIO, setExit: (code: num
       const input = captureInput(capture);
       const analyzer = new CaptureAnalyzer(options.call === undefined ? {} : { callId: options.call });
       try {
-        for (const e of input) analyzer.tap(e);
+        input.forEach(analyzer.tap);
       } finally {
         input.capture.close();
       }
