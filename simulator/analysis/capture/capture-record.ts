@@ -19,13 +19,6 @@ export interface CaptureRecord {
   readonly data: Uint8Array;
 }
 
-/** A format's records in file order, read once; it closes its window when they end or at `return()`. */
-export interface RecordSource extends Iterator<CaptureRecord> {
-  /** The next record, or undefined at the end: `next()` without the iterator result object. */
-  read(): CaptureRecord | undefined;
-  return(): IteratorResult<CaptureRecord>;
-}
-
 /** Something wrong after the file header: the reader keeps every readable record and says what it skipped. */
 export interface CaptureProblem {
   readonly offset: number;

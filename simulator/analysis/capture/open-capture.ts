@@ -5,7 +5,8 @@
  * never throws for the file's content: damage ends up in `problems`.
  */
 import { type ByteWindow, FileWindow, MemoryWindow } from './byte-window.js';
-import { CaptureFormatError, ProblemLog, type CaptureFileFormat, type CaptureProblem, type CaptureRecord, type RecordSource } from './capture-record.js';
+import { CaptureFormatError, ProblemLog, type CaptureFileFormat, type CaptureProblem, type CaptureRecord } from './capture-record.js';
+import type { RecordSource } from './record-source.js';
 import { isPcapMagic, PCAP_FILE_HEADER, PcapRecords, readPcapHeader, type PcapHeader } from './pcap-file.js';
 import { BLOCK_SECTION_HEADER, PcapngRecords, sectionByteOrder } from './pcapng-file.js';
 

@@ -7,7 +7,8 @@
  * the format has no marker to find the next record again.
  */
 import type { ByteWindow } from './byte-window.js';
-import type { CaptureRecord, ProblemLog, RecordSource } from './capture-record.js';
+import type { CaptureRecord, ProblemLog } from './capture-record.js';
+import { RecordSource } from './record-source.js';
 
 export const PCAP_FILE_HEADER = 24;
 const RECORD_HEADER = 16;
@@ -51,18 +52,18 @@ export function isPcapMagic(firstWordLittleEndian: number): boolean {
  * it runs once per packet. `read()` gives the next record without an iterator result around it;
  * the window is closed when the records end or at `return()`.
  */
-export class PcapRecords implements RecordSource {
+export class PcapRecords extends RecordSource {
   private readonly le: boolean;
   private readonly perMs: number;
   private readonly limit: number;
   private at = PCAP_FILE_HEADER;
-  private ended = false;
 
   constructor(
-    private readonly window: ByteWindow,
+    window: ByteWindow,
     private readonly header: PcapHeader,
     private readonly problems: ProblemLog,
   ) {
+    super(window);
     this.le = header.byteOrder === 'little';
     this.perMs = header.resolution === 'ns' ? 1_000_000 : 1000;
     this.limit = Math.max(header.snaplen, MAX_RECORD);
@@ -101,22 +102,6 @@ export class PcapRecords implements RecordSource {
       originalLength,
       data: window.bytes.subarray(p, p + captured),
     };
-  }
-
-  next(): IteratorResult<CaptureRecord> {
-    const value = this.read();
-    return value === undefined ? { done: true, value: undefined } : { done: false, value };
-  }
-
-  return(): IteratorResult<CaptureRecord> {
-    this.end();
-    return { done: true, value: undefined };
-  }
-
-  private end(): undefined {
-    this.ended = true;
-    this.window.close();
-    return undefined;
   }
 }
 

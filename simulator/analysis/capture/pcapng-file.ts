@@ -11,7 +11,8 @@
  * its own length is skipped with one.
  */
 import type { ByteWindow } from './byte-window.js';
-import type { CaptureRecord, ProblemLog, RecordSource } from './capture-record.js';
+import type { CaptureRecord, ProblemLog } from './capture-record.js';
+import { RecordSource } from './record-source.js';
 
 export const BLOCK_SECTION_HEADER = 0x0a0d0d0a;
 const BLOCK_INTERFACE_DESCRIPTION = 1;
@@ -51,17 +52,18 @@ export function sectionByteOrder(window: ByteWindow, at: number): boolean | unde
  * plain iterator rather than a generator, as it runs once per packet; the window is closed when
  * the packets end or at `return()`.
  */
-export class PcapngRecords implements RecordSource {
+export class PcapngRecords extends RecordSource {
   private le = true;
   private interfaces: Interface[] = [];
   private lastTime = 0;
   private at = 0;
-  private ended = false;
 
   constructor(
-    private readonly window: ByteWindow,
+    window: ByteWindow,
     private readonly problems: ProblemLog,
-  ) {}
+  ) {
+    super(window);
+  }
 
   read(): CaptureRecord | undefined {
     const window = this.window;
@@ -138,22 +140,6 @@ export class PcapngRecords implements RecordSource {
       return { offset: at, time: this.lastTime, interfaceId, linkType: iface.linkType, originalLength, data: window.bytes.subarray(p + fixed, p + fixed + captured) };
     }
     return this.end();
-  }
-
-  next(): IteratorResult<CaptureRecord> {
-    const value = this.read();
-    return value === undefined ? { done: true, value: undefined } : { done: false, value };
-  }
-
-  return(): IteratorResult<CaptureRecord> {
-    this.end();
-    return { done: true, value: undefined };
-  }
-
-  private end(): undefined {
-    this.ended = true;
-    this.window.close();
-    return undefined;
   }
 }
 
