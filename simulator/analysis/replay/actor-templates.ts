@@ -1,7 +1,7 @@
 /**
  * One replayed party's captured messages turned into raw-actor steps: what it sent becomes a
  * `send` template, what it received a `receive` matcher. The values that change from run to run
- * become variables (scenarios/README.md, "Raw actors"):
+ * become variables (the raw actors of scenarios/README.md, "Steps"):
  *
  * - its own Call-ID, tags and branches: `${call_id}`, `${tag}`, `${branch}` (RFC 3261 8.1.1);
  * - addresses and ports: `${local_ip}`, `${pbx_ip}`, `${NAME.ip}` ... in headers, URIs and SDP;
