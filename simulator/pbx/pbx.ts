@@ -19,6 +19,7 @@ import { CallRouter, type CallerRef, type Routing } from './call-router.js';
 import { callRecords } from './call-records.js';
 import type { CdrJournal } from './cdr/index.js';
 import type { ExtensionConfig, PbxConfig, ServiceCode } from './config/index.js';
+import { PbxEventBus } from './core/events.js';
 import { Dialplan } from './dialplan.js';
 import { confirmService } from './service-confirmation.js';
 import { LocationService, PbxCredentials, Registrar, type TerminalEntry } from './registrar/index.js';
@@ -41,6 +42,8 @@ export interface PbxOptions {
   log?: (line: string) => void;
   /** `off`: calls negotiate SDP but send no RTP (long scenarios in virtual time). */
   media?: MediaFidelity;
+  /** Keep every event in `events.recorded` (scenario runs read them in checks). */
+  keepEvents?: boolean;
 }
 
 export class Pbx {
@@ -52,6 +55,8 @@ export class Pbx {
   readonly router: CallRouter;
   readonly calls = new Set<PbxCall>();
   readonly domain: string;
+  /** What happens in the PBX, as typed data (core/events.ts). */
+  readonly events: PbxEventBus;
   private readonly ports: RtpPortAllocator;
   private readonly mediaAddress: string;
   private calls_ = 0;
@@ -61,6 +66,7 @@ export class Pbx {
 
   constructor(private readonly options: PbxOptions) {
     const { config, clock, rng } = options;
+    this.events = new PbxEventBus(() => clock.now(), options.keepEvents ?? false);
     const first = options.transport.listening[0];
     if (first === undefined) throw new Error('the PBX transport listens nowhere');
     this.domain = first.endpoint.address.includes(':') ? `[${first.endpoint.address}]` : first.endpoint.address;

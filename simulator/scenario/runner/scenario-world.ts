@@ -152,6 +152,7 @@ export class ScenarioWorld {
       cdr: new CdrJournal(this.cdrSink),
       log: (line) => this.log.push(line),
       media: this.scenario.world.media,
+      keepEvents: true,
     });
   }
 }
