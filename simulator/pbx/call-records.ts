@@ -10,14 +10,14 @@ import type { TerminalEntry } from './registrar/index.js';
 export function callRecords(call: PbxCall, caller: TerminalEntry, end: PbxCallEnd, clock: Pick<Clock, 'now' | 'epochMs'>): { call: CallRecord; legs: LegRecord[] } {
   const at = (ms: number): CdrInstant => ({ ms, iso: new Date(clock.epochMs() - clock.now() + ms).toISOString() });
   const now = clock.now();
-  const id = call.inbound.request.callId ?? `call-${call.startedAt}`;
+  const id = call.inbound?.request.callId ?? `call-${call.startedAt}`;
   const answer = call.answeredAt === undefined ? undefined : at(call.answeredAt);
   const inbound = legRecord({
     legId: `${id}/in`,
     callId: id,
     direction: 'inbound',
     sipCallId: id,
-    localUri: call.inbound.request.uri.text,
+    localUri: call.inbound?.request.uri.text ?? `sip:${call.callee}`,
     remoteUri: call.caller.uri,
     user: caller.user,
     extension: caller.extension.number,
@@ -57,6 +57,7 @@ export function callRecords(call: PbxCall, caller: TerminalEntry, end: PbxCallEn
       disposition: end.disposition,
       legs: legs.map((l) => l.legId),
       links: { ...call.links },
+      ...(end.notes !== undefined && { notes: { ...end.notes } }),
     }),
     legs,
   };

@@ -8,8 +8,11 @@
  * no answer. Forwarding chains are followed up to a few hops; a loop gets 482 (RFC 3261 8.2.2.2).
  */
 import type { SeededRandom } from '../engine/rng/index.js';
-import type { Reachable, RingTarget } from './call/ring-target.js';
+import type { RouteTargetProvider } from './core/application.js';
+import type { ExtensionStateService } from './core/extension-state.js';
+import type { Reachable, RingTarget } from './core/ring-target.js';
 import type { ExtensionConfig, PbxConfig, RingGroupConfig, ServiceCode } from './config/index.js';
+import type { CallerRef } from './core/application.js';
 import type { Dialplan } from './dialplan.js';
 import { ringRounds } from './hunt/ring-rounds.js';
 import type { LocationService } from './registrar/index.js';
@@ -22,7 +25,8 @@ export const INTERCOM_HEADER: readonly [string, string] = ['Call-Info', '<sip:in
 export type Routing =
   | { readonly kind: 'ring'; readonly target: RingTarget; readonly forwardedFrom?: string }
   | { readonly kind: 'reject'; readonly status: number; readonly why: string }
-  | { readonly kind: 'service'; readonly code: ServiceCode; readonly rest: string };
+  | { readonly kind: 'service'; readonly code: ServiceCode; readonly rest: string }
+  | { readonly kind: 'application'; readonly provider: RouteTargetProvider; readonly number: string; readonly forwardedFrom?: string };
 
 export interface RouteOptions {
   /** An intercom call: answered automatically where the callee allows intercom, else 403. */
@@ -31,25 +35,21 @@ export interface RouteOptions {
   noAnswerMs?: number;
 }
 
-/** What the router needs to know of the PBX's live state. */
-export interface ExtensionState {
+/** What the router needs to know of the PBX's live calls. */
+export interface LiveCalls {
   /** The extension has an answered call now. */
   inCall(number: string): boolean;
-  /** DND as configured, or as toggled with the service code. */
-  dnd(extension: ExtensionConfig): boolean;
 }
 
-export interface CallerRef {
-  readonly number: string;
-  readonly user?: string;
-}
+export type { CallerRef } from './core/application.js';
 
 export class CallRouter {
   constructor(
     private readonly config: PbxConfig,
     private readonly dialplan: Dialplan,
     private readonly location: LocationService,
-    private readonly state: ExtensionState,
+    private readonly calls: LiveCalls,
+    private readonly state: ExtensionStateService,
     private readonly rng: SeededRandom,
   ) {}
 
@@ -63,13 +63,15 @@ export class CallRouter {
     const route = this.dialplan.route(dialled);
     const forwarded = (to: string): Routing => {
       const next = this.follow(to, caller, options, [...visited, dialled]);
-      return next.kind === 'ring' ? { ...next, forwardedFrom: next.forwardedFrom ?? dialled } : next;
+      return next.kind === 'ring' || next.kind === 'application' ? { ...next, forwardedFrom: next.forwardedFrom ?? dialled } : next;
     };
     switch (route.kind) {
       case 'unknown':
         return { kind: 'reject', status: 404, why: 'unknown number' };
       case 'service':
         return route;
+      case 'application':
+        return { kind: 'application', provider: route.provider, number: route.number };
       case 'ring-group':
         return { kind: 'ring', target: this.groupTarget(route.group, caller, options) };
       case 'extension':
@@ -85,9 +87,10 @@ export class CallRouter {
         return { kind: 'ring', target: { number: extension.number, rounds: [both], noAnswerMs: this.noAnswerMs(options) } };
       }
     }
-    const forward = extension.forward;
+    const settings = this.state.get(extension.number);
+    const forward = settings?.forward ?? extension.forward;
     if (forward.unconditional !== undefined && !options.intercom) return forwarded(forward.unconditional);
-    const busy = this.state.dnd(extension) ? 'do not disturb' : this.state.inCall(extension.number) && !extension.features.callWaiting ? 'in a call, call waiting off' : undefined;
+    const busy = this.dnd(extension) ? 'do not disturb' : this.calls.inCall(extension.number) && !(settings?.callWaiting ?? extension.features.callWaiting) ? 'in a call, call waiting off' : undefined;
     if (busy !== undefined) return forward.busy !== undefined && !options.intercom ? forwarded(forward.busy) : { kind: 'reject', status: 486, why: busy };
     if (options.intercom === true && !extension.features.intercom) return { kind: 'reject', status: 403, why: `extension ${extension.number} does not allow intercom` };
     return {
@@ -119,10 +122,14 @@ export class CallRouter {
     const members = group.strategy === 'random' ? this.rng.shuffle(group.members) : group.members;
     const firsts = members.map((number) => {
       const extension = this.dialplan.extension(number);
-      return extension === undefined || this.state.dnd(extension) ? [] : (this.rounds(extension, caller)[0] ?? []);
+      return extension === undefined || this.dnd(extension) ? [] : (this.rounds(extension, caller)[0] ?? []);
     });
     const rounds = group.strategy === 'ring-all' ? [firsts.flat()] : firsts.filter((r) => r.length > 0);
     return { number: group.number, rounds, noAnswerMs: options.noAnswerMs ?? (group.noAnswerSeconds ?? this.config.timers.noAnswerSeconds) * 1000 };
+  }
+
+  private dnd(extension: ExtensionConfig): boolean {
+    return this.state.get(extension.number)?.dnd ?? extension.features.dnd;
   }
 
   private noAnswerMs(options: RouteOptions): number {

@@ -1,10 +1,12 @@
 /**
- * The simulated PBX (DESIGN.md: a back-to-back user agent): one user agent on the PBX's listeners
- * that challenges every request that starts a call or changes state (RFC 3261 22, SPEC.md
- * "Registration and terminals"), the registrar and location service, the dialplan, and a PbxCall
- * per call, each leg with media anchored here. Finished calls go to the CDR journal, and every
- * registration and call is reported as one log line. Runs on any clock and network: virtual time
- * in tests and scenarios, real sockets under `pbxlab serve`.
+ * The simulated PBX (ARCHITECTURE.md; a back-to-back user agent): one user agent on the PBX's
+ * listeners that challenges every request that starts a call or changes state (RFC 3261 22,
+ * SPEC.md "Registration and terminals"), the registrar and location service, the dialplan, the
+ * call-control core (`core/`), the extension state service, and the route targets: extensions and
+ * ring groups (an ordinary call, `call/pbx-call.ts`), service codes (`services/`) and the
+ * applications (`applications/`). What happens is published as typed events; the CDR journal and
+ * the log lines are consumers. Runs on any clock and network: virtual time in tests and scenarios,
+ * real sockets under `pbxlab serve`.
  */
 import type { Clock } from '../engine/clock/index.js';
 import { CallMedia, type MediaFidelity } from '../engine/media/call/index.js';
@@ -13,16 +15,21 @@ import type { Network } from '../engine/net/index.js';
 import type { SeededRandom } from '../engine/rng/index.js';
 import type { SipTransport } from '../engine/sip/transport/index.js';
 import { UserAgent, type CallerIdentity, type IncomingInvite, type IncomingRequest, type ReplacesTarget } from '../engine/ua/index.js';
-import type { Party } from './call/party.js';
-import { PbxCall, type PbxCallContext, type PbxCallEnd } from './call/pbx-call.js';
+import { APPLICATIONS } from './applications/index.js';
+import { PbxCall, type PbxCallCaller, type PbxCallContext, type PbxCallEnd } from './call/pbx-call.js';
 import { CallRouter, type CallerRef, type Routing } from './call-router.js';
 import { callRecords } from './call-records.js';
 import type { CdrJournal } from './cdr/index.js';
-import type { ExtensionConfig, PbxConfig, ServiceCode } from './config/index.js';
+import type { PbxConfig } from './config/index.js';
+import type { ApplicationCallEnd, ApplicationContext, ConnectOptions, InboundCall } from './core/application.js';
+import { CallControl } from './core/call-control.js';
 import { PbxEventBus } from './core/events.js';
+import { ExtensionStateService } from './core/extension-state.js';
+import type { SipLegParty } from './core/sip-leg-party.js';
 import { Dialplan } from './dialplan.js';
-import { confirmService } from './service-confirmation.js';
-import { LocationService, PbxCredentials, Registrar, type TerminalEntry } from './registrar/index.js';
+import { eventLogLine } from './event-log.js';
+import { LocationService, PbxCredentials, Registrar } from './registrar/index.js';
+import { serviceHandler, type ServiceContext } from './services/index.js';
 
 /** Requests a terminal must authenticate (issue 5: an unauthenticated one never reaches a callee). */
 const CHALLENGED = ['INVITE', 'REGISTER', 'SUBSCRIBE', 'MESSAGE', 'REFER'];
@@ -38,7 +45,7 @@ export interface PbxOptions {
   mediaAddress?: string;
   rtpPorts?: PortRange;
   cdr?: CdrJournal;
-  /** One line per registration change and per call. */
+  /** One line per event (registrations, calls, transfers, state changes): a consumer of `events`. */
   log?: (line: string) => void;
   /** `off`: calls negotiate SDP but send no RTP (long scenarios in virtual time). */
   media?: MediaFidelity;
@@ -57,16 +64,25 @@ export class Pbx {
   readonly domain: string;
   /** What happens in the PBX, as typed data (core/events.ts). */
   readonly events: PbxEventBus;
+  readonly control: CallControl;
+  readonly extensions: ExtensionStateService;
   private readonly ports: RtpPortAllocator;
   private readonly mediaAddress: string;
-  private calls_ = 0;
+  private media_ = 0;
   private readonly callContext: PbxCallContext;
-  /** DND as switched with the service code, over the configured setting. */
-  private readonly dndToggled = new Map<string, boolean>();
+  private readonly applicationContext: ApplicationContext;
+  private readonly serviceContext: ServiceContext;
 
   constructor(private readonly options: PbxOptions) {
     const { config, clock, rng } = options;
     this.events = new PbxEventBus(() => clock.now(), options.keepEvents ?? false);
+    if (options.log !== undefined) {
+      const log = options.log;
+      this.events.on('event', (e) => {
+        const line = eventLogLine(e);
+        if (line !== undefined) log(line);
+      });
+    }
     const first = options.transport.listening[0];
     if (first === undefined) throw new Error('the PBX transport listens nowhere');
     this.domain = first.endpoint.address.includes(':') ? `[${first.endpoint.address}]` : first.endpoint.address;
@@ -78,10 +94,12 @@ export class Pbx {
       registration: config.registration,
       credentials: this.credentials,
       location: this.location,
-      onEvent: (e) => this.log(`${e.kind} ${e.user} (ext ${e.extension}) ${e.contact} via ${e.flow}${e.expires !== undefined ? ` expires ${e.expires}s` : ''}`),
+      onEvent: (e) =>
+        this.events.publish('registration-changed', { kind: e.kind, user: e.user, extension: e.extension, contact: `${e.contact} via ${e.flow}`, ...(e.expires !== undefined && { expires: e.expires }) }),
     });
-    this.dialplan = new Dialplan(config);
-    this.router = new CallRouter(config, this.dialplan, this.location, { inCall: (n) => [...this.calls].some((c) => c.involves(n)), dnd: (e) => this.dnd(e) }, rng.fork('router'));
+    this.extensions = new ExtensionStateService(config, this.events);
+    this.dialplan = new Dialplan(config, APPLICATIONS.map((a) => a.provider));
+    this.router = new CallRouter(config, this.dialplan, this.location, { inCall: (n) => [...this.calls].some((c) => c.involves(n)) }, this.extensions, rng.fork('router'));
     this.ua = new UserAgent({
       transport: options.transport,
       rng: rng.fork('ua'),
@@ -95,18 +113,35 @@ export class Pbx {
         onRequest: (request) => this.receiveRequest(request),
       },
     });
-    this.callContext = {
+    this.control = new CallControl({
       ua: this.ua,
       clock,
       domain: this.domain,
       ringRoundMs: config.timers.ringRoundSeconds * 1000,
       media: () => this.media(),
+      events: this.events,
+      mediaFrames: (options.media ?? 'packets') === 'packets',
+    });
+    this.callContext = {
+      control: this.control,
       router: this.router,
       transferRecallMs: config.timers.transferRecallSeconds * 1000,
       serviceCodes: config.serviceCodes,
       ...(config.tones.inband && { inbandTones: { region: config.tones.region, busyMs: config.tones.busySeconds * 1000 } }),
       findDialog: (r) => this.findDialog(r),
+      handOver: (call, routing) => this.handOver(call, routing),
     };
+    this.applicationContext = {
+      control: this.control,
+      events: this.events,
+      clock,
+      rng: rng.fork('applications'),
+      config,
+      extensions: this.extensions,
+      pbxIdentity: { uri: `sip:pbx@${this.domain}`, displayName: 'PBX' },
+      connect: (party, dialled, caller, connectOptions) => this.connect(party, dialled, caller, connectOptions),
+    };
+    this.serviceContext = { config, clock, router: this.router, extensions: this.extensions, calls: this.calls };
   }
 
   /** Stops answering; calls in progress are hung up by their own timers or peers. */
@@ -118,7 +153,7 @@ export class Pbx {
   }
 
   private media(): CallMedia {
-    return new CallMedia({ clock: this.options.clock, rng: this.options.rng.fork(`media-${++this.calls_}`), ports: this.ports, address: this.mediaAddress, ear: false, fidelity: this.options.media ?? 'packets' });
+    return new CallMedia({ clock: this.options.clock, rng: this.options.rng.fork(`media-${++this.media_}`), ports: this.ports, address: this.mediaAddress, ear: false, fidelity: this.options.media ?? 'packets' });
   }
 
   private receiveRequest(request: IncomingRequest): void {
@@ -135,76 +170,54 @@ export class Pbx {
     const uri = invite.request.uri;
     const dialled = uri.kind === 'sip' ? (uri.user ?? '') : '';
     const caller = { number: terminal.extension.number, user: terminal.user };
-    const identity = { uri: `sip:${caller.number}@${this.domain}`, displayName: terminal.extension.name };
-    const what = `call ${caller.number} -> ${dialled}`;
+    const identity = { uri: `sip:${caller.number}@${this.domain}`, displayName: this.extensions.get(caller.number)?.displayName ?? terminal.extension.name };
     let routing = this.router.route(dialled, caller);
     if (routing.kind === 'service') {
-      const service = this.service(invite, routing.code, routing.rest, caller, identity);
-      if (service === undefined) return;
-      routing = service;
+      const handler = serviceHandler(routing.code.feature);
+      const next = handler?.handle(this.serviceContext, { invite, code: routing.code, rest: routing.rest, caller, identity });
+      if (handler === undefined) routing = { kind: 'reject', status: 404, why: `service ${routing.code.feature} is not available on this PBX` };
+      else if (next === undefined) return;
+      else routing = next;
     }
-    if (routing.kind === 'reject') {
-      this.log(`${what}: ${routing.status} ${routing.why}`);
-      return void invite.reject(routing.status);
+    this.route(invite, routing, dialled, caller, identity);
+  }
+
+  /** Sends a call (an INVITE, or a party another application answered) where `routing` says. */
+  private route(from: PbxCallCaller, routing: Routing, dialled: string, caller: CallerRef, identity: CallerIdentity, options: ConnectOptions = {}): void {
+    if (routing.kind === 'reject' || routing.kind === 'service') {
+      const status = routing.kind === 'reject' ? routing.status : 403;
+      const why = routing.kind === 'reject' ? routing.why : `${routing.code.code} is dialled during a call`;
+      this.events.publish('call-rejected', { caller: caller.number, dialled, status, why });
+      if ('reject' in from) return void from.reject(status);
+      return options.onFailed?.(from, { disposition: status === 486 ? 'busy' : 'failed', status });
     }
-    if (routing.kind !== 'ring') return;
-    const call = new PbxCall(this.callContext, invite, identity, caller, dialled);
+    const call = new PbxCall(this.callContext, from, identity, caller, dialled, { ...(options.onReturn !== undefined && { onReturn: options.onReturn }) });
     this.calls.add(call);
-    call.on('answered', (by) => this.log(`${what}: answered by ${by}`));
-    call.on('event', (e) => this.log(`${what}: ${e}`));
-    call.on('ended', (end) => this.ended(call, terminal, end));
-    this.log(`call ${caller.number} (${caller.user}) -> ${dialled}${routing.forwardedFrom !== undefined ? ` (forwarded by ${routing.forwardedFrom} to ${routing.target.number})` : ''}`);
-    if (routing.forwardedFrom !== undefined) call.links.forwardedTo = routing.target.number;
+    call.on('ended', (end) => this.ended(call, end, options));
+    if (routing.forwardedFrom !== undefined) call.links.forwardedTo = routing.kind === 'ring' ? routing.target.number : routing.number;
+    if (routing.kind === 'application') return this.handOver(call, routing);
     call.start(routing.target);
   }
 
-  /**
-   * A service code dialled as a call: pickup of a ringing call (own extension's or a pickup-group
-   * member's, or a named extension's), intercom to an extension, DND on/off. Returns the routing
-   * of an intercom call; handles the others itself and returns undefined.
-   */
-  private service(invite: IncomingInvite, code: ServiceCode, rest: string, caller: CallerRef, identity: CallerIdentity): Routing | undefined {
-    const what = `call ${caller.number} -> ${code.code}${rest}`;
-    switch (code.feature) {
-      case 'intercom':
-        return this.router.route(rest, caller, { intercom: true });
-      case 'group-pickup':
-      case 'directed-pickup': {
-        const call = this.ringingCallFor(code.feature === 'directed-pickup' ? [rest] : this.pickupScope(caller.number));
-        if (call === undefined || !call.pickUp(invite, caller, identity)) {
-          this.log(`${what}: 480 nothing to pick up`);
-          invite.reject(480);
-        }
-        return undefined;
-      }
-      case 'dnd-toggle': {
-        const extension = this.dialplan.extension(caller.number)!;
-        const on = !this.dnd(extension);
-        this.dndToggled.set(caller.number, on);
-        this.log(`${what}: do not disturb ${on ? 'on' : 'off'} for ${caller.number}`);
-        confirmService(invite, this.options.clock);
-        return undefined;
-      }
-      case 'attended-transfer':
-      case 'join':
-        return { kind: 'reject', status: 403, why: `${code.code} is dialled during a call` };
-      default:
-        return { kind: 'reject', status: 404, why: `service ${code.feature} is not available on this PBX` };
-    }
+  /** A call reaches a number an application provides: the application takes the caller over. */
+  private handOver(call: PbxCall, routing: Extract<Routing, { kind: 'application' }>): void {
+    const inbound: InboundCall = {
+      number: routing.number,
+      caller: call.callerRef,
+      identity: call.caller,
+      ...(call.inbound !== undefined && { invite: call.inbound }),
+      answer: () => call.answerAsPbx(),
+      finish: (end) => call.finish(end),
+    };
+    routing.provider.start(this.applicationContext, inbound);
   }
 
-  /** The extensions whose ringing calls `number` may pick up: its own, then its pickup groups'. */
-  private pickupScope(number: string): string[] {
-    return [number, ...this.options.config.pickupGroups.filter((g) => g.members.includes(number)).flatMap((g) => g.members)];
+  /** An application connects a party it answered to a number, as if the party had dialled it. */
+  private connect(party: SipLegParty, dialled: string, caller: CallerRef, options: ConnectOptions = {}): void {
+    this.route(party, this.router.route(dialled, caller), dialled, caller, party.identity, options);
   }
 
-  /** The oldest call ringing one of `numbers`. */
-  private ringingCallFor(numbers: readonly string[]): PbxCall | undefined {
-    for (const number of numbers) for (const call of this.calls) if (call.ringingNumber === number) return call;
-    return undefined;
-  }
-
-  private findDialog(replaces: ReplacesTarget): { call: PbxCall; party: Party } | undefined {
+  private findDialog(replaces: ReplacesTarget): { call: PbxCall; party: SipLegParty } | undefined {
     for (const call of this.calls) {
       const party = call.partyOn(replaces);
       if (party !== undefined) return { call, party };
@@ -212,20 +225,15 @@ export class Pbx {
     return undefined;
   }
 
-  private dnd(extension: ExtensionConfig): boolean {
-    return this.dndToggled.get(extension.number) ?? extension.features.dnd;
-  }
-
-  private ended(call: PbxCall, caller: TerminalEntry, end: PbxCallEnd): void {
+  private ended(call: PbxCall, end: PbxCallEnd, options: ConnectOptions): void {
     this.calls.delete(call);
-    this.log(`call ${caller.extension.number} -> ${call.callee}: ended ${end.disposition} (${end.status})${end.hangupBy !== undefined ? `, hung up by the ${end.hangupBy}` : ''}`);
-    if (this.options.cdr === undefined) return;
-    const { call: record, legs } = callRecords(call, caller, end, this.options.clock);
+    options.onEnd?.(end);
+    // A call an application started for a party it answered is part of that application's call record.
+    if (this.options.cdr === undefined || call.inbound === undefined) return;
+    const terminal = this.credentials.terminal(call.callerRef.user ?? '');
+    if (terminal === undefined) return;
+    const { call: record, legs } = callRecords(call, terminal, end as ApplicationCallEnd, this.options.clock);
     for (const leg of legs) this.options.cdr.writeLeg(leg);
     this.options.cdr.writeCall(record);
-  }
-
-  private log(line: string): void {
-    this.options.log?.(line);
   }
 }

@@ -13,6 +13,7 @@ import { RtpPortAllocator } from '../../simulator/engine/media/rtp/index.js';
 import type { IncomingInvite } from '../../simulator/engine/ua/index.js';
 import { signallingOnly } from '../../simulator/endpoints/load/index.js';
 import { PbxCall } from '../../simulator/pbx/call/pbx-call.js';
+import { CallControl, PbxEventBus } from '../../simulator/pbx/index.js';
 import type { CallRouter } from '../../simulator/pbx/call-router.js';
 import { ringRounds, type WebcallMode } from '../../simulator/pbx/hunt/ring-rounds.js';
 import { uaWorld } from '../support/ua-world.js';
@@ -93,7 +94,8 @@ describe('PbxCall: multi-terminal ordering', () => {
             ).map((round) => round.map((user) => ({ user, extension: { number: '1002', name: 'Bob' }, contact: `sip:${user}@10.0.0.${Number(user.slice(1)) + 3}`, flow: { transport: 'UDP' as const, endpoint: { address: `10.0.0.${Number(user.slice(1)) + 3}`, port: 5060 } } })));
             // Ringing only: no forwarding, transfer or service code reaches the router here.
             const router = { route: () => ({ kind: 'reject', status: 404, why: 'unused' }) } as unknown as CallRouter;
-            const context = { ua: pbx, clock: w.clock, domain: '10.0.0.1', ringRoundMs: RING_ROUND_MS, media, router, transferRecallMs: 0, serviceCodes: [], findDialog: () => undefined };
+            const control = new CallControl({ ua: pbx, clock: w.clock, domain: '10.0.0.1', ringRoundMs: RING_ROUND_MS, media, events: new PbxEventBus(() => w.clock.now()), mediaFrames: false });
+            const context = { control, router, transferRecallMs: 0, serviceCodes: [], findDialog: () => undefined };
             call = new PbxCall(context, invite, { uri: 'sip:1001@10.0.0.1', displayName: 'Alice' }, { number: '1001' }, '1002');
             call.start({ number: '1002', rounds, noAnswerMs: 10 * RING_ROUND_MS });
           },

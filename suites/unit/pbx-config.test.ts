@@ -59,6 +59,7 @@ describe('PBX configuration: loading', () => {
       name: 'Alice',
       password: 'alice-secret',
       classOfService: 'international',
+      language: 'en',
       webcallMode: 'multi-terminal',
       features: { callWaiting: true, dnd: false, intercom: false, voicemail: true },
       forward: {},
@@ -83,7 +84,7 @@ describe('PBX configuration: loading', () => {
     expect(carla.terminals[1]).toMatchObject({ user: '2003-home', secure: true, published: true, password: undefined });
     expect(diego.webcallMode).toBe('exclusive');
     expect(diego.terminals[1]).toMatchObject({ user: '2004-web', webcall: true, order: 1 });
-    expect(alice.forward).toEqual({ busy: 'voicemail' });
+    expect(alice.forward).toEqual({ busy: '600' });
     expect(reception.forward).toEqual({ unconditional: '+551133334444' });
     expect(config.ringGroups).toEqual([{ number: '600', name: 'Sales', strategy: 'sequential', members: ['2002', '2004'], noAnswerSeconds: 20 }]);
     expect(config.pickupGroups).toEqual([{ name: 'office', members: ['2002', '2003', '2004'] }]);

@@ -20,19 +20,22 @@ import type { Timer } from '../../engine/clock/index.js';
 import type { CallDigit, CallMedia } from '../../engine/media/call/index.js';
 import { silenceSource } from '../../engine/media/pcm/index.js';
 import { callProgressSource, musicOnHoldSource, type ToneRegion } from '../../engine/media/tone/index.js';
-import { parseReferTo, parseReplaces, type CallerIdentity, type IncomingInvite, type IncomingRequest, type ReplacesTarget, type SessionEnd, type SipBody } from '../../engine/ua/index.js';
+import { parseReferTo, parseReplaces, type CallerIdentity, type IncomingInvite, type IncomingRequest, type ReplacesTarget, type SipBody } from '../../engine/ua/index.js';
 import type { CallRouter, CallerRef, Routing } from '../call-router.js';
 import type { CallLinks } from '../cdr/index.js';
 import type { ServiceCode } from '../config/index.js';
-import { Alerting, type AlertingContext, type AlertingFailure, type OutboundLegSummary } from './alerting.js';
-import { AudioMixer } from './audio-mixer.js';
-import { Party, type PartyOwner } from './party.js';
-import type { Disposition, RingTarget } from './ring-target.js';
+import type { Alerting, AlertingFailure, OutboundLegSummary } from '../core/alerting.js';
+import type { CallControl } from '../core/call-control.js';
+import type { CallOwner, CoreCall } from '../core/core-call.js';
+import type { CallParty, PartyEnd } from '../core/party.js';
+import type { Disposition, RingTarget } from '../core/ring-target.js';
+import { SipLegParty } from '../core/sip-leg-party.js';
 
 /** In-call codes are typed within this much of each other. */
 const INTER_DIGIT_MS = 3000;
 
-export interface PbxCallContext extends AlertingContext {
+export interface PbxCallContext {
+  control: CallControl;
   router: CallRouter;
   /** A blind transfer the target does not answer comes back to the transferor after this. */
   transferRecallMs: number;
@@ -41,7 +44,9 @@ export interface PbxCallContext extends AlertingContext {
   /** Ringback and busy tones as early media from the PBX (else the phones make their own). */
   inbandTones?: { region: ToneRegion; busyMs: number };
   /** The party of another call on the dialog a Replaces names. */
-  findDialog(replaces: ReplacesTarget): { call: PbxCall; party: Party } | undefined;
+  findDialog(replaces: ReplacesTarget): { call: PbxCall; party: SipLegParty } | undefined;
+  /** A forward reached a number an application provides: the caller goes there instead. */
+  handOver?(call: PbxCall, routing: Extract<Routing, { kind: 'application' }>): void;
 }
 
 export interface PbxCallEnd {
@@ -50,30 +55,38 @@ export interface PbxCallEnd {
   readonly status: number;
   /** Who hung up an answered call. */
   readonly hangupBy?: 'caller' | 'callee';
+  /** Facts an application adds to the record. */
+  readonly notes?: Readonly<Record<string, string | number>>;
 }
 
 export type PbxCallEvents = {
   ringing: (user: string) => void;
   answered: (user: string) => void;
-  /** The call moved: a transfer, a forward, a pickup, a join. */
-  event: (what: string) => void;
   ended: (end: PbxCallEnd) => void;
 };
 
+/** Where the caller comes from: its INVITE, not answered yet, or a party another application answered. */
+export type PbxCallCaller = IncomingInvite | SipLegParty;
+
+export interface PbxCallOptions {
+  /** The callee hung up while the caller is still there: the caller goes back (an IVR's rating). */
+  onReturn?: (party: SipLegParty) => void;
+}
+
 /** A side conversation of one party while the others wait on hold (the `*1` consultation). */
 interface Consultation {
-  readonly by: Party;
-  readonly mixer: AudioMixer;
+  readonly by: CallParty;
+  readonly call: CoreCall;
   alerting?: Alerting;
-  party?: Party;
+  party?: CallParty;
 }
 
 /** Where the answer of an alerting goes. */
 type AlertingFor = { kind: 'inbound' } | { kind: 'main'; recall?: string } | { kind: 'consultation' };
 
-export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
-  private readonly mixer = new AudioMixer();
-  private readonly parties = new Set<Party>();
+export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
+  /** The conversation: the caller and whoever it talks to. */
+  readonly main: CoreCall;
   private readonly alertings: Alerting[] = [];
   /** What each alerting's answer is for; a consultation's becomes the main call's when its party hangs up. */
   private readonly purpose = new Map<Alerting, AlertingFor>();
@@ -81,13 +94,17 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
   private transferor: string | undefined;
   private current: { alerting: Alerting; for: AlertingFor } | undefined;
   private consultation: Consultation | undefined;
-  private callerParty: Party | undefined;
+  private callerParty: SipLegParty | undefined;
   private earlyAnswer: SipBody | undefined;
   /** The ringing leg whose early media the caller hears. */
   private early: CallMedia | undefined;
   private result: PbxCallEnd | undefined;
   private hangupBy: 'caller' | 'callee' | undefined;
-  private readonly dtmf = new Map<Party, { digits: string; timer?: Timer }>();
+  /** An application took the caller over; it says when the call ends (`finish`). */
+  private handedOver = false;
+  private readonly dtmf = new Map<CallParty, { digits: string; held: string; timer?: Timer }>();
+  /** The caller's INVITE, when the call started from one. */
+  readonly inbound: IncomingInvite | undefined;
   readonly links: CallLinks = {};
   readonly startedAt: number;
   answeredAt: number | undefined;
@@ -95,15 +112,28 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
 
   constructor(
     private readonly ctx: PbxCallContext,
-    readonly inbound: IncomingInvite,
+    from: PbxCallCaller,
     readonly caller: CallerIdentity,
-    private readonly callerRef: CallerRef,
+    readonly callerRef: CallerRef,
     /** The number dialled. */
     readonly callee: string,
+    private readonly options: PbxCallOptions = {},
   ) {
     super();
-    this.startedAt = ctx.clock.now();
-    inbound.on('canceled', () => this.giveUp({ disposition: 'cancelled', status: 487 }));
+    this.startedAt = ctx.control.clock.now();
+    this.main = ctx.control.call(this);
+    if (from instanceof SipLegParty) {
+      this.inbound = undefined;
+      this.callerParty = from;
+      ctx.control.move(from, this.main, this.tone('ringback'));
+    } else {
+      this.inbound = from;
+      from.on('canceled', () => this.giveUp({ disposition: 'cancelled', status: 487 }));
+    }
+  }
+
+  get id(): string {
+    return this.main.id;
   }
 
   get outcome(): PbxCallEnd | undefined {
@@ -112,7 +142,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
 
   /** Whether `number` has a party in this call now. */
   involves(number: string): boolean {
-    return [...this.parties, this.consultation?.party].some((p) => p?.number === number && p.active);
+    return [...this.main.parties, this.consultation?.party].some((p) => p?.number === number && p.active);
   }
 
   /** The number being rung for the caller, while the call has not been answered. */
@@ -125,27 +155,49 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
   }
 
   start(target: RingTarget): void {
+    this.ctx.control.events.publish('call-started', { call: this.id, caller: this.callerRef.number, dialled: this.callee, target: target.number });
     this.alert(target, { kind: 'inbound' }, this.caller);
   }
 
   /** Another terminal answers this ringing call (SPEC.md: pickup by an own terminal or a pickup-group member). */
   pickUp(invite: IncomingInvite, picker: CallerRef, identity: CallerIdentity): boolean {
     if (this.current?.for.kind !== 'inbound' || this.result !== undefined) return false;
-    const media = invite.descriptions as CallMedia;
-    const session = invite.accept();
-    if (session === undefined) return false;
+    const party = this.ctx.control.answer(invite, { identity, number: picker.number, ...(picker.user !== undefined && { user: picker.user }) });
+    if (party === undefined) return false;
     this.current.alerting.cancel();
     this.current = undefined;
-    this.emit('event', `picked up by ${picker.number}`);
-    this.answered(new Party(session, media, identity, picker.number, picker.user));
+    this.transferred('pickup', picker.number);
+    this.answered(party);
     return true;
   }
 
+  /**
+   * The PBX answers the caller itself, for an application that takes the call over (a forward or
+   * a dialled number reached an IVR): the caller's party leaves this call for the application's.
+   */
+  answerAsPbx(): SipLegParty | undefined {
+    if (this.result !== undefined) return undefined;
+    this.current?.alerting.cancel();
+    this.current = undefined;
+    this.handedOver = true;
+    if (this.callerParty === undefined && this.inbound !== undefined) {
+      const media = this.inbound.descriptions as CallMedia;
+      if (this.main.hasEarly(media)) this.main.removeEarly(media);
+      if (this.early !== undefined) this.main.removeEarly(this.early);
+      this.callerParty = this.ctx.control.answer(this.inbound, { identity: this.caller, number: this.callerRef.number, ...(this.callerRef.user !== undefined && { user: this.callerRef.user }) }, this.earlyAnswer);
+    }
+    if (this.callerParty === undefined) return undefined;
+    this.answeredAt ??= this.ctx.control.clock.now();
+    this.main.remove(this.callerParty);
+    return this.callerParty;
+  }
+
   /** The party on the dialog `replaces` names, if it is one of this call's. */
-  partyOn(replaces: ReplacesTarget): Party | undefined {
-    for (const party of [...this.parties, this.consultation?.party]) {
-      const id = party?.session.dialog.id;
-      if (id === undefined || id.callId !== replaces.callId || !party!.active) continue;
+  partyOn(replaces: ReplacesTarget): SipLegParty | undefined {
+    for (const party of [...this.main.parties, this.consultation?.party]) {
+      if (!(party instanceof SipLegParty) || !party.active) continue;
+      const id = party.session.dialog.id;
+      if (id.callId !== replaces.callId) continue;
       if ((id.localTag === replaces.toTag && id.remoteTag === replaces.fromTag) || (id.localTag === replaces.fromTag && id.remoteTag === replaces.toTag)) return party;
     }
     return undefined;
@@ -154,34 +206,39 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
   // --- alerting ----------------------------------------------------------------------------
 
   private alert(target: RingTarget, forWhom: AlertingFor, caller: CallerIdentity): Alerting {
-    const alerting = new Alerting(this.ctx, caller, target);
-    this.alertings.push(alerting);
-    this.purpose.set(alerting, forWhom);
-    if (forWhom.kind !== 'consultation') this.current = { alerting, for: forWhom };
-    const purpose = (): AlertingFor => this.purpose.get(alerting) ?? forWhom;
-    alerting.on('ringing', (user) => {
-      if (purpose().kind === 'inbound') this.ringing(user);
+    let purpose = (): AlertingFor => forWhom;
+    return this.ctx.control.originate(target, caller, (alerting) => {
+      this.alertings.push(alerting);
+      this.purpose.set(alerting, forWhom);
+      if (forWhom.kind !== 'consultation') this.current = { alerting, for: forWhom };
+      purpose = () => this.purpose.get(alerting) ?? forWhom;
+      alerting.on('ringing', (user) => {
+        this.ctx.control.events.publish('call-alerting', { call: this.id, number: target.number, user });
+        if (purpose().kind === 'inbound') this.ringing(user);
+      });
+      alerting.on('early', (media) => {
+        if (purpose().kind === 'inbound') this.earlyMedia(media);
+      });
+      alerting.on('answered', (party) => this.alertingAnswered(alerting, purpose(), party));
+      alerting.on('forward', (to, reason) => {
+        this.transferred('forward', to, `${target.number} (${reason})`);
+        this.links.forwardedTo = to;
+        const routing = this.ctx.router.route(to, this.callerRef);
+        if (routing.kind === 'application' && purpose().kind === 'inbound' && this.ctx.handOver !== undefined) {
+          this.current = undefined;
+          return this.ctx.handOver(this, routing);
+        }
+        if (routing.kind !== 'ring') return this.alertingFailed(alerting, purpose(), { disposition: routing.kind === 'reject' && routing.status === 486 ? 'busy' : 'failed', status: routing.kind === 'reject' ? routing.status : 404 });
+        const next = this.alert(routing.target, purpose(), caller);
+        if (this.consultation?.alerting === alerting) this.consultation.alerting = next;
+      });
+      alerting.on('failed', (failure) => this.alertingFailed(alerting, purpose(), failure));
     });
-    alerting.on('early', (media) => {
-      if (purpose().kind === 'inbound') this.earlyMedia(media);
-    });
-    alerting.on('answered', (party) => this.alertingAnswered(alerting, purpose(), party));
-    alerting.on('forward', (to, reason) => {
-      this.emit('event', `forwarded ${target.number} -> ${to} (${reason})`);
-      this.links.forwardedTo = to;
-      const routing = this.ctx.router.route(to, this.callerRef);
-      if (routing.kind !== 'ring') return this.alertingFailed(alerting, purpose(), { disposition: routing.kind === 'reject' && routing.status === 486 ? 'busy' : 'failed', status: routing.kind === 'reject' ? routing.status : 404 });
-      const next = this.alert(routing.target, purpose(), caller);
-      if (this.consultation?.alerting === alerting) this.consultation.alerting = next;
-    });
-    alerting.on('failed', (failure) => this.alertingFailed(alerting, purpose(), failure));
-    alerting.start();
-    return alerting;
   }
 
   private ringing(user: string): void {
     this.emit('ringing', user);
-    if (this.early !== undefined) return;
+    if (this.early !== undefined || this.inbound === undefined) return;
     const tones = this.ctx.inbandTones;
     const media = this.inbound.descriptions as CallMedia | undefined;
     if (tones === undefined || media === undefined || this.inbound.offer === undefined) {
@@ -191,52 +248,55 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     // Ringback as early media: the 180 carries the answer, the 200 will carry it again.
     this.earlyAnswer ??= media.answer(this.inbound.offer);
     this.inbound.progress(180, { body: this.earlyAnswer });
-    this.mixer.add(media, callProgressSource('ringback', tones.region));
+    this.main.addEarly(media, callProgressSource('ringback', tones.region));
   }
 
   /** A terminal's early media reaches the caller: a 183 with the inbound leg's answer, and the two joined in the mix. */
   private earlyMedia(media: CallMedia): void {
+    if (this.inbound === undefined) return;
     const inbound = this.inbound.descriptions as CallMedia | undefined;
     if (inbound === undefined || this.inbound.offer === undefined || this.early !== undefined) return;
     this.earlyAnswer ??= inbound.answer(this.inbound.offer);
     this.inbound.progress(183, { body: this.earlyAnswer });
     this.early = media;
-    this.mixer.add(inbound);
-    this.mixer.add(media);
+    this.main.addEarly(inbound);
+    this.main.addEarly(media);
   }
 
-  private alertingAnswered(alerting: Alerting, forWhom: AlertingFor, party: Party): void {
+  private alertingAnswered(alerting: Alerting, forWhom: AlertingFor, party: SipLegParty): void {
     if (forWhom.kind === 'consultation') {
       const c = this.consultation;
       if (c === undefined || c.alerting !== alerting) return party.hangUp();
       c.alerting = undefined;
       c.party = party;
-      party.attach(this);
-      c.mixer.add(party.media);
-      c.mixer.add(c.by.media);
+      this.ctx.control.move(party, c.call);
       return;
     }
     this.current = undefined;
     if (forWhom.kind === 'inbound') return this.answered(party);
-    this.emit('event', forWhom.recall !== undefined ? `recalled ${party.number ?? party.user}` : `transferred to ${party.number ?? party.user}`);
+    this.transferred(forWhom.recall !== undefined ? 'recall' : 'blind', party.number ?? party.user ?? '');
     this.join(party);
     this.settle();
   }
 
-  /** The first answer: the inbound leg is answered and joined with `party`. */
-  private answered(party: Party): void {
-    const media = this.inbound.descriptions as CallMedia;
-    const session = this.inbound.accept(this.earlyAnswer !== undefined ? { body: this.earlyAnswer } : {});
-    if (session === undefined) {
-      party.hangUp();
-      return this.finish({ disposition: 'failed', status: 500 });
+  /** The first answer: the caller (answered now, or already) is joined with `party`. */
+  private answered(party: SipLegParty): void {
+    if (this.inbound !== undefined) {
+      const media = this.inbound.descriptions as CallMedia;
+      if (this.main.hasEarly(media)) this.main.removeEarly(media);
+      const caller = this.ctx.control.answer(this.inbound, { identity: this.caller, number: this.callerRef.number, ...(this.callerRef.user !== undefined && { user: this.callerRef.user }) }, this.earlyAnswer);
+      if (caller === undefined) {
+        party.hangUp();
+        return this.finish({ disposition: 'failed', status: 500 });
+      }
+      this.callerParty = caller;
     }
-    this.answeredAt = this.ctx.clock.now();
+    this.answeredAt = this.ctx.control.clock.now();
     this.answeredUser = party.user;
-    this.callerParty = new Party(session, media, this.caller, this.callerRef.number, this.callerRef.user);
-    if (this.early !== undefined && this.early !== party.media) this.mixer.remove(this.early);
+    if (this.early !== undefined && this.early !== party.media) this.main.removeEarly(this.early);
     this.emit('answered', party.user ?? party.number ?? '');
-    this.join(this.callerParty);
+    this.ctx.control.events.publish('call-answered', { call: this.id, by: party.user ?? party.number ?? '' });
+    this.join(this.callerParty!);
     this.join(party);
   }
 
@@ -246,18 +306,18 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
       const c = this.consultation;
       if (c?.alerting !== alerting) return;
       this.consultation = undefined;
-      c.mixer.close();
       this.join(c.by);
+      this.ctx.control.end(c.call);
       return this.settle();
     }
     this.current = undefined;
-    const waiting = [...this.parties][0];
+    const waiting = this.main.parties[0];
     if (forWhom.recall === undefined && waiting !== undefined) {
       const transferor = this.transferor;
       const routing = transferor === undefined ? undefined : this.ctx.router.route(transferor, this.callerRef, { noAnswerMs: this.ctx.transferRecallMs });
       if (routing?.kind === 'ring') {
-        this.emit('event', `transfer to ${alerting.target.number} unanswered, recalling ${transferor}`);
-        this.mixer.setAlone(waiting.media, this.tone('ringback'));
+        this.transferred('recall', transferor!, alerting.target.number);
+        this.main.setAlone(waiting, this.tone('ringback'));
         this.alert(routing.target, { kind: 'main', recall: transferor! }, waiting.identity);
         return;
       }
@@ -266,45 +326,51 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
   }
 
   private giveUp(failure: AlertingFailure): void {
-    if (this.result !== undefined || this.answeredAt !== undefined) return;
+    if (this.result !== undefined || this.answeredAt !== undefined || this.handedOver) return;
     this.current?.alerting.cancel();
     this.current = undefined;
+    if (this.inbound === undefined) return this.returnCaller(failure);
     const media = this.inbound.descriptions as CallMedia | undefined;
     const tones = this.ctx.inbandTones;
-    if (failure.disposition === 'busy' && tones !== undefined && media !== undefined && this.mixer.has(media) && !this.inbound.answered) {
+    if (failure.disposition === 'busy' && tones !== undefined && media !== undefined && this.main.hasEarly(media) && !this.inbound.answered) {
       // The caller hears the busy tone in the early media before the 486.
-      this.mixer.setAlone(media, callProgressSource('busy', tones.region));
-      this.ctx.clock.setTimer(tones.busyMs, () => this.reject(failure));
+      this.main.setEarlyAlone(media, callProgressSource('busy', tones.region));
+      this.ctx.control.clock.setTimer(tones.busyMs, () => this.reject(failure));
       return;
     }
     this.reject(failure);
   }
 
   private reject(failure: AlertingFailure): void {
-    this.mixer.close();
-    if (!this.inbound.answered) this.inbound.reject(failure.status);
+    if (this.inbound !== undefined && !this.inbound.answered) this.inbound.reject(failure.status);
+    this.finish(failure);
+  }
+
+  /** A caller handed over by an application was not connected: it goes back if the application wants it. */
+  private returnCaller(failure: AlertingFailure): void {
+    const party = this.callerParty;
+    if (party !== undefined && party.active && this.options.onReturn !== undefined) {
+      this.main.remove(party);
+      this.finish(failure);
+      return this.options.onReturn(party);
+    }
     this.finish(failure);
   }
 
   // --- parties -----------------------------------------------------------------------------
 
-  private join(party: Party): void {
-    party.leaving = false;
-    party.attach(this);
-    this.parties.add(party);
-    this.mixer.add(party.media, this.tone('silence'));
+  private join(party: CallParty): void {
+    this.ctx.control.move(party, this.main);
   }
 
   /** Takes `party` out of this call without hanging it up (it joins another call). */
-  private takeOut(party: Party): void {
-    party.release();
-    this.parties.delete(party);
-    this.mixer.remove(party.media);
-    this.consultation?.mixer.remove(party.media);
+  private takeOut(party: CallParty): void {
+    this.main.remove(party);
+    this.consultation?.call.remove(party);
     if (this.consultation?.party === party) this.consultation.party = undefined;
   }
 
-  ended(party: Party, _reason: SessionEnd): void {
+  partyLeft(_call: CoreCall, party: CallParty, _reason: PartyEnd): void {
     this.hangupBy ??= party === this.callerParty ? 'caller' : 'callee';
     this.clearDigits(party);
     const c = this.consultation;
@@ -312,22 +378,22 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
       // The consulting party hung up: the parties on hold are joined with the one it consulted (attended transfer).
       this.consultation = undefined;
       this.takeOut(party);
-      c.mixer.close();
       if (c.party !== undefined) {
-        this.emit('event', `transferred to ${c.party.number ?? c.party.user}`);
+        this.transferred('attended', c.party.number ?? c.party.user ?? '', party.number ?? party.user);
         this.join(c.party);
       } else if (c.alerting !== undefined) {
         this.current = { alerting: c.alerting, for: { kind: 'main' } };
         this.purpose.set(c.alerting, { kind: 'main' });
-        for (const p of this.parties) this.mixer.setAlone(p.media, this.tone('ringback'));
+        for (const p of this.main.parties) this.main.setAlone(p, this.tone('ringback'));
       }
+      this.ctx.control.end(c.call);
       return this.settle();
     }
     if (c !== undefined && party === c.party) {
       this.takeOut(party);
       this.consultation = undefined;
-      c.mixer.close();
       this.join(c.by);
+      this.ctx.control.end(c.call);
       return this.settle();
     }
     this.takeOut(party);
@@ -336,25 +402,30 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
 
   /** Ends the call when nobody is left to talk to and nobody is being rung. */
   private settle(): void {
-    if (this.result !== undefined || this.answeredAt === undefined) return;
+    if (this.result !== undefined || this.answeredAt === undefined || this.handedOver) return;
     const waiting = this.current !== undefined || this.consultation !== undefined;
-    const remaining = [...this.parties].filter((p) => p.active);
+    const remaining = this.main.active;
     if (waiting && remaining.length > 0) return;
     if (remaining.length >= 2) return;
-    for (const p of remaining) p.hangUp();
-    this.parties.clear();
+    const caller = this.callerParty;
+    if (remaining.length === 1 && remaining[0] === caller && caller !== undefined && this.options.onReturn !== undefined) {
+      this.main.remove(caller);
+      this.current?.alerting.cancel();
+      this.finish({ disposition: 'answered', status: 200, ...(this.hangupBy !== undefined && { hangupBy: this.hangupBy }) });
+      return this.options.onReturn(caller);
+    }
     this.current?.alerting.cancel();
-    this.mixer.close();
     this.finish({ disposition: 'answered', status: 200, ...(this.hangupBy !== undefined && { hangupBy: this.hangupBy }) });
   }
 
   // --- transfers ---------------------------------------------------------------------------
 
-  refer(party: Party, refer: IncomingRequest): void {
+  refer(_call: CoreCall, party: CallParty, refer: IncomingRequest): void {
+    if (!(party instanceof SipLegParty)) return void refer.respond(603);
     const target = parseReferTo(refer.request.headers.get('refer-to'));
     if (target === undefined) return void refer.respond(400, { reason: 'Bad Refer-To' });
     const notify = party.session.acceptRefer(refer);
-    const others = [...this.parties].filter((p) => p !== party && p.active);
+    const others = this.main.active.filter((p) => p !== party);
     if (others.length === 0 || this.consultation !== undefined) return notify(603, 'Decline');
     if (target.replaces !== undefined) return this.attendedTransfer(party, target.replaces, notify);
     const number = target.uri.user ?? '';
@@ -367,12 +438,12 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     this.takeOut(party);
     this.transferor = party.number;
     this.links.transferredTo = number;
-    this.emit('event', `blind transfer by ${party.number ?? party.user} to ${number}`);
-    for (const p of this.parties) this.mixer.setAlone(p.media, this.tone('ringback'));
+    this.transferred('blind', number, party.number ?? party.user);
+    for (const p of this.main.parties) this.main.setAlone(p, this.tone('ringback'));
     this.alert(routing.target, { kind: 'main' }, transferee.identity);
   }
 
-  private attendedTransfer(party: Party, replacesValue: string, notify: (status: number, reason?: string) => void): void {
+  private attendedTransfer(party: CallParty, replacesValue: string, notify: (status: number, reason?: string) => void): void {
     const replaces = parseReplaces(replacesValue);
     const found = replaces === undefined ? undefined : this.ctx.findDialog(replaces);
     if (found === undefined || found.call === this) return notify(481, 'Call/Transaction Does Not Exist');
@@ -383,21 +454,21 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     party.leaving = true;
     this.takeOut(party);
     this.links.transferredTo = target.number ?? target.user ?? '';
-    this.emit('event', `attended transfer by ${party.number ?? party.user} to ${target.number ?? target.user}`);
+    this.transferred('attended', this.links.transferredTo, party.number ?? party.user);
     this.join(target);
     found.call.transferredAway(found.party, this.links.transferredTo);
   }
 
   /** The one other party of a two-party call. */
-  partnerOf(party: Party): Party | undefined {
+  partnerOf(party: CallParty): CallParty | undefined {
     if (this.consultation?.by === party) return this.consultation.party;
     if (this.consultation?.party === party) return this.consultation.by;
-    const others = [...this.parties].filter((p) => p !== party && p.active);
+    const others = this.main.active.filter((p) => p !== party);
     return others.length === 1 ? others[0] : undefined;
   }
 
   /** This call's other party went to another call: hang up `transferor`'s leg, and the call is over. */
-  private transferredAway(transferor: Party, to: string): void {
+  private transferredAway(transferor: CallParty, to: string): void {
     this.links.transferredTo ??= to;
     transferor.hangUp();
     this.takeOut(transferor);
@@ -406,41 +477,51 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
 
   // --- in-call service codes ---------------------------------------------------------------
 
-  digit(party: Party, digit: CallDigit): void {
-    const state = this.dtmf.get(party) ?? { digits: '' };
+  /**
+   * Digits that could be the start of an in-call code are held; the rest are not consumed, so
+   * the core relays them to the other party (an IVR behind the PBX hears the caller's digits).
+   */
+  digit(_call: CoreCall, party: CallParty, digit: CallDigit): boolean {
+    const state = this.dtmf.get(party) ?? { digits: '', held: '' };
     this.dtmf.set(party, state);
     state.timer?.cancel();
     state.digits += digit.digit;
-    state.timer = this.ctx.clock.setTimer(INTER_DIGIT_MS, () => this.clearDigits(party));
+    state.timer = this.ctx.control.clock.setTimer(INTER_DIGIT_MS, () => this.clearDigits(party));
     const codes = this.ctx.serviceCodes;
     const join = codes.find((c) => c.feature === 'join');
     if (join !== undefined && state.digits.endsWith(join.code) && this.consultation?.by === party) {
       this.clearDigits(party);
-      return this.joinConsultation();
+      this.joinConsultation();
+      return true;
     }
     const transfer = codes.find((c) => c.feature === 'attended-transfer');
     const at = transfer === undefined ? -1 : state.digits.lastIndexOf(transfer.code);
-    if (transfer === undefined || at < 0 || this.consultation !== undefined) return;
-    const number = state.digits.slice(at + transfer.code.length);
-    const routing = this.ctx.router.route(number, { number: party.number ?? '', ...(party.user !== undefined && { user: party.user }) });
-    if (routing.kind !== 'ring') return;
-    this.clearDigits(party);
-    this.consult(party, routing.target);
+    if (transfer !== undefined && at >= 0 && this.consultation === undefined) {
+      const number = state.digits.slice(at + transfer.code.length);
+      const routing = this.ctx.router.route(number, { number: party.number ?? '', ...(party.user !== undefined && { user: party.user }) });
+      if (routing.kind === 'ring') {
+        this.clearDigits(party);
+        this.consult(party, routing.target);
+      }
+      return true;
+    }
+    const inCall = codes.filter((c) => c.feature === 'join' || c.feature === 'attended-transfer');
+    const tail = state.digits.slice(state.digits.lastIndexOf('*') < 0 ? state.digits.length : state.digits.lastIndexOf('*'));
+    if (tail !== '' && inCall.some((c) => c.code.startsWith(tail))) return true;
+    return false;
   }
 
-  private clearDigits(party: Party): void {
+  private clearDigits(party: CallParty): void {
     this.dtmf.get(party)?.timer?.cancel();
     this.dtmf.delete(party);
   }
 
   /** `*1` + number: the others wait with music on hold while `party` talks to the number. */
-  private consult(party: Party, target: RingTarget): void {
-    this.emit('event', `consultation by ${party.number ?? party.user} with ${target.number}`);
-    this.mixer.remove(party.media);
-    for (const p of this.parties) if (p !== party) this.mixer.setAlone(p.media, musicOnHoldSource());
-    const mixer = new AudioMixer();
-    mixer.add(party.media, this.tone('ringback'));
-    this.consultation = { by: party, mixer };
+  private consult(party: CallParty, target: RingTarget): void {
+    this.transferred('consultation', target.number, party.number ?? party.user);
+    for (const p of this.main.parties) if (p !== party) this.main.setAlone(p, musicOnHoldSource());
+    const call = this.ctx.control.split(this.main, party, this, this.tone('ringback'));
+    this.consultation = { by: party, call };
     this.consultation.alerting = this.alert(target, { kind: 'consultation' }, party.identity);
   }
 
@@ -450,24 +531,32 @@ export class PbxCall extends Emitter<PbxCallEvents> implements PartyOwner {
     if (c === undefined) return;
     this.consultation = undefined;
     c.alerting?.cancel();
-    c.mixer.close();
-    this.emit('event', `joined ${[c.by, c.party].map((p) => p?.number ?? p?.user).filter(Boolean).join(' and ')}`);
+    this.transferred('join', [c.by, c.party].map((p) => p?.number ?? p?.user).filter(Boolean).join(' and '));
     this.join(c.by);
     if (c.party !== undefined) this.join(c.party);
+    this.ctx.control.end(c.call);
   }
 
   // --- common ------------------------------------------------------------------------------
+
+  private transferred(how: 'blind' | 'attended' | 'pickup' | 'forward' | 'recall' | 'join' | 'consultation', to: string, by?: string): void {
+    this.ctx.control.events.publish('call-transferred', { call: this.id, how, to, ...(by !== undefined && { by }) });
+  }
 
   private tone(kind: 'ringback' | 'silence'): () => Int16Array {
     const tones = this.ctx.inbandTones;
     return kind === 'ringback' ? callProgressSource('ringback', tones?.region ?? 'brazil') : silenceSource();
   }
 
-  private finish(end: PbxCallEnd): void {
+  /** The call is over for the caller's record; what is left of it ends with it. */
+  finish(end: PbxCallEnd): void {
     if (this.result !== undefined) return;
     this.result = end;
     for (const s of this.dtmf.values()) s.timer?.cancel();
     this.dtmf.clear();
+    if (this.consultation !== undefined) this.ctx.control.end(this.consultation.call);
+    this.ctx.control.end(this.main);
+    this.ctx.control.events.publish('call-ended', { call: this.id, caller: this.callerRef.number, dialled: this.callee, disposition: end.disposition, status: end.status, ...(end.hangupBy !== undefined && { hangupBy: end.hangupBy }) });
     this.emit('ended', end);
   }
 }

@@ -48,6 +48,8 @@ export interface CallRecord {
   disposition: CallDisposition;
   legs: string[];
   links: CallLinks;
+  /** Facts an application adds (an IVR's satisfaction rating per block: `rating.reception: 5`). */
+  notes?: Record<string, string | number>;
 }
 
 export type LegDirection = 'inbound' | 'outbound';
@@ -134,6 +136,7 @@ export function callRecord(input: CallRecordInput): CallRecord {
     disposition,
     legs: input.legs ?? [],
     links: input.links ?? {},
+    ...(input.notes !== undefined && Object.keys(input.notes).length > 0 && { notes: input.notes }),
   };
 }
 

@@ -26,6 +26,7 @@ export const callRecordSchema = z.strictObject({
     forwardedTo: z.string().optional(),
     replaces: z.string().optional(),
   }),
+  notes: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 
 export const legRecordSchema = z.strictObject({

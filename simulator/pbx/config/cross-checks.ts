@@ -8,6 +8,7 @@
  * read the values defensively: a part that failed validation may still hold its raw input.
  */
 import { didYouMean } from '../../config/did-you-mean.js';
+import { APPLICATIONS } from '../applications/index.js';
 import { EXTERNAL_NUMBER, isSipUri, VOICEMAIL_TARGET } from './dial-strings.js';
 import { MAX_TERMINALS } from './extension-schema.js';
 import { NUMBERING_PROFILES, SERVICE_FEATURES, resolveServiceCodes, type NumberingProfileName, type ServiceCode, type ServiceFeature } from './numbering-profiles.js';
@@ -22,9 +23,9 @@ const int = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const ordinal = (n: number): string => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
 const prefixes = (a: string, b: string): boolean => a.startsWith(b) || b.startsWith(a);
 
-/** What owns a number of the dialplan: an extension or a ring group. */
+/** What owns a number of the dialplan: an extension, a ring group, or an application (`IVR reception`). */
 interface NumberOwner {
-  kind: 'extension' | 'ring group';
+  kind: string;
   name: string;
   path: PropertyKey[];
 }
@@ -40,6 +41,8 @@ export function checkPbxConfig(raw: unknown, report: Report): void {
   checkServiceCodes(config, owners, report);
   checkTimers(config, report);
   checkListen(config, report);
+  const known = new Set(owners.keys());
+  for (const application of APPLICATIONS) application.check?.(config, known, report);
 }
 
 function numberOwners(config: Fields, extensions: Fields[], report: Report): Map<string, NumberOwner> {
@@ -56,6 +59,9 @@ function numberOwners(config: Fields, extensions: Fields[], report: Report): Map
   list(config.ringGroups)
     .map(rec)
     .forEach((g, i) => claim(g.number, { kind: 'ring group', name: str(g.name) ?? String(g.number), path: ['ringGroups', i, 'number'] }));
+  for (const application of APPLICATIONS) {
+    for (const owned of application.ownedNumbers(config)) claim(owned.number, { kind: application.provider.kind, name: owned.name, path: owned.path });
+  }
   return owners;
 }
 
@@ -103,7 +109,9 @@ function checkForwards(config: Fields, extensions: Fields[], owners: Map<string,
     for (const [target, path] of targets) {
       if (typeof target !== 'string' || target === '') continue;
       if (target === extension.number) report(path, `forwards extension ${target} to itself`);
-      else if (!(owners.has(target) || target === VOICEMAIL_TARGET || EXTERNAL_NUMBER.test(target) || isSipUri(target))) {
+      else if (target === VOICEMAIL_TARGET && !APPLICATIONS.some((a) => a.provider.kind === VOICEMAIL_TARGET)) {
+        report(path, `\`${VOICEMAIL_TARGET}\` is not available as a forward target: this PBX has no voicemail application yet`);
+      } else if (!(owners.has(target) || target === VOICEMAIL_TARGET || EXTERNAL_NUMBER.test(target) || isSipUri(target))) {
         report(
           path,
           `\`${target}\` is not an extension, a ring group, \`${VOICEMAIL_TARGET}\`, an external number (7-20 digits, or + and 8-15) or a SIP URI${didYouMean(target, [...owners.keys(), VOICEMAIL_TARGET])}`,

@@ -15,6 +15,8 @@ export const MAX_TERMINALS = 8;
 
 export const CLASSES_OF_SERVICE = ['restricted', 'local', 'national', 'international', 'privileged'] as const;
 export const WEBCALL_MODES = ['exclusive', 'multi-terminal'] as const;
+/** The 7 guest languages of the prompts (fixtures/audio/prompts). */
+export const LANGUAGES = ['pt', 'en', 'es', 'ja', 'de', 'it', 'fr'] as const;
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -58,6 +60,8 @@ export const extensionSchema = z
     name: z.string().min(1),
     password: z.string().min(1).optional(),
     classOfService: z.enum(CLASSES_OF_SERVICE).default('international'),
+    /** The language of the prompts this extension hears (voicemail, IVR, conference). */
+    language: z.enum(LANGUAGES).default('en'),
     webcallMode: z.enum(WEBCALL_MODES).default('multi-terminal'),
     terminals: z.array(terminalSchema).min(1).optional(),
     features: extensionFeaturesSchema.prefault({}),

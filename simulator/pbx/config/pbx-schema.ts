@@ -14,6 +14,7 @@
  * is what the dialplan reads; in the file it maps a feature to its code, or to `false`.
  */
 import { z } from 'zod';
+import { applicationConfigShape } from '../applications/index.js';
 import { checkPbxConfig } from './cross-checks.js';
 import { serviceCodeSchema } from './dial-strings.js';
 import { extensionSchema } from './extension-schema.js';
@@ -83,6 +84,7 @@ const pbxConfigObject = z.strictObject({
   ringGroups: z.array(ringGroupSchema).default([]),
   pickupGroups: z.array(pickupGroupSchema).default([]),
   managerAssistant: z.array(managerAssistantSchema).default([]),
+  ...applicationConfigShape,
 });
 
 export const pbxConfigSchema = pbxConfigObject

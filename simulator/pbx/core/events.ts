@@ -14,7 +14,8 @@ export interface CoreEventMap {
   'call-alerting': { call: string; number: string; user: string };
   'call-answered': { call: string; by: string };
   'call-transferred': { call: string; how: 'blind' | 'attended' | 'pickup' | 'forward' | 'recall' | 'join' | 'consultation'; by?: string; to: string };
-  'call-ended': { call: string; disposition: string; status: number; hangupBy?: string };
+  'call-rejected': { caller: string; dialled: string; status: number; why: string };
+  'call-ended': { call: string; caller: string; dialled: string; disposition: string; status: number; hangupBy?: string };
   'party-joined': { call: string; party: string; kind: string; number?: string };
   'party-left': { call: string; party: string; kind: string; number?: string };
   'extension-state-changed': { extension: string; field: string; value: unknown; by: string };

@@ -12,7 +12,7 @@ import { Emitter } from '../../engine/emitter.js';
 import type { CallMedia } from '../../engine/media/call/index.js';
 import { parseUri } from '../../engine/sip/syntax/uri.js';
 import { bodyOf, type CallerIdentity, type InviteOutcome, type OutgoingInvite, type Session, type UserAgent } from '../../engine/ua/index.js';
-import { Party } from './party.js';
+import { SipLegParty } from './sip-leg-party.js';
 import type { Disposition, Reachable, RingTarget } from './ring-target.js';
 
 export interface AlertingContext {
@@ -24,6 +24,8 @@ export interface AlertingContext {
   ringRoundMs: number;
   /** The PBX side of a new leg's media. */
   media: () => CallMedia;
+  /** A new party's id. */
+  partyId: () => string;
 }
 
 export type ForwardReason = 'busy' | 'no-answer' | 'deflected';
@@ -38,7 +40,7 @@ export type AlertingEvents = {
   ringing: (user: string) => void;
   /** A terminal's 18x carried SDP: its early media (an announcement, its own ringback) is on `media`. */
   early: (media: CallMedia) => void;
-  answered: (party: Party) => void;
+  answered: (party: SipLegParty) => void;
   /** The target forwards the call: ring `to` instead. */
   forward: (to: string, reason: ForwardReason) => void;
   failed: (failure: AlertingFailure) => void;
@@ -176,7 +178,7 @@ export class Alerting extends Emitter<AlertingEvents> {
     }
     this.stop(leg);
     const extension = leg.reach.extension;
-    this.emit('answered', new Party(session, leg.media, { uri: `sip:${extension.number}@${this.ctx.domain}`, displayName: extension.name }, extension.number, leg.reach.user));
+    this.emit('answered', new SipLegParty(this.ctx.partyId(), session, leg.media, { uri: `sip:${extension.number}@${this.ctx.domain}`, displayName: extension.name }, extension.number, leg.reach.user));
   }
 
   /** A terminal answered 3xx (deflection, SPEC.md "Basic calls"): the call goes to its Contact's user. */

@@ -11,14 +11,24 @@
  * A party with nobody else in the mix hears the mixer's `alone` source: ringback while the PBX
  * rings someone for it, music on hold while it waits for a consultation, silence otherwise.
  */
-import type { CallMedia } from '../../engine/media/call/index.js';
 import { mixPcm, silenceSource, type PcmSource } from '../../engine/media/pcm/index.js';
 import { musicOnHoldSource } from '../../engine/media/tone/index.js';
 
 const DEFAULT_MAX_FRAMES = 5;
 
+/**
+ * What the mixer needs of a party's media: the frames it sends, a way to give it what it hears,
+ * and whether it holds the PBX. A SIP leg's CallMedia is one; an application's media endpoint
+ * (prompt player, digit collector, recorder) is another.
+ */
+export interface AudioPort {
+  on(event: 'audio', listener: (pcm: Int16Array) => void): () => void;
+  play(source: PcmSource): void;
+  readonly negotiated: { readonly remoteHold: boolean } | undefined;
+}
+
 interface Member {
-  readonly media: CallMedia;
+  readonly media: AudioPort;
   /** Frames from each other member, waiting to be heard by this one. */
   readonly from: Map<Member, Int16Array[]>;
   readonly off: () => void;
@@ -27,7 +37,7 @@ interface Member {
 }
 
 export class AudioMixer {
-  private readonly members = new Map<CallMedia, Member>();
+  private readonly members = new Map<AudioPort, Member>();
 
   constructor(private readonly maxFrames = DEFAULT_MAX_FRAMES) {}
 
@@ -35,12 +45,12 @@ export class AudioMixer {
     return this.members.size;
   }
 
-  has(media: CallMedia): boolean {
+  has(media: AudioPort): boolean {
     return this.members.has(media);
   }
 
   /** Adds a party; until someone else joins it hears `alone` (silence by default). */
-  add(media: CallMedia, alone: PcmSource = silenceSource()): void {
+  add(media: AudioPort, alone: PcmSource = silenceSource()): void {
     if (this.members.has(media)) return this.setAlone(media, alone);
     const member: Member = {
       media,
@@ -66,13 +76,13 @@ export class AudioMixer {
   }
 
   /** What a party hears while it is the only one in the mix. */
-  setAlone(media: CallMedia, alone: PcmSource): void {
+  setAlone(media: AudioPort, alone: PcmSource): void {
     const member = this.members.get(media);
     if (member !== undefined) member.alone = alone;
   }
 
   /** Takes a party out; it goes on playing silence until told otherwise. */
-  remove(media: CallMedia): void {
+  remove(media: AudioPort): void {
     const member = this.members.get(media);
     if (member === undefined) return;
     member.off();

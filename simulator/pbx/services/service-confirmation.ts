@@ -3,10 +3,10 @@
  * short confirmation tone (the continuous 425 Hz dial tone of ITU-T E.180) and hangs up, as PBXs
  * do for feature codes dialled from a phone.
  */
-import type { Clock } from '../engine/clock/index.js';
-import type { CallMedia } from '../engine/media/call/index.js';
-import { callProgressSource } from '../engine/media/tone/index.js';
-import type { IncomingInvite } from '../engine/ua/index.js';
+import type { Clock } from '../../engine/clock/index.js';
+import type { CallMedia } from '../../engine/media/call/index.js';
+import { callProgressSource } from '../../engine/media/tone/index.js';
+import type { IncomingInvite } from '../../engine/ua/index.js';
 
 const CONFIRMATION_MS = 1000;
 

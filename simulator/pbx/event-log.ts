@@ -1,0 +1,44 @@
+/**
+ * The PBX's log lines (`pbxlab serve` prints them): one consumer of the typed events
+ * (core/events.ts), one line per registration change, call, transfer and state change.
+ */
+import type { PbxEvent } from './core/events.js';
+
+export function eventLogLine(e: PbxEvent): string | undefined {
+  switch (e.type) {
+    case 'registration-changed':
+      return `${e.kind} ${e.user} (ext ${e.extension}) ${e.contact}${e.expires !== undefined ? ` expires ${e.expires}s` : ''}`;
+    case 'call-started':
+      return `call ${e.caller} -> ${e.dialled}${e.target !== e.dialled ? ` (rings ${e.target})` : ''} [${e.call}]`;
+    case 'call-answered':
+      return `call ${e.call}: answered by ${e.by}`;
+    case 'call-transferred':
+      return `call ${e.call}: ${transferText(e)}`;
+    case 'call-rejected':
+      return `call ${e.caller} -> ${e.dialled}: ${e.status} ${e.why}`;
+    case 'call-ended':
+      return `call ${e.caller} -> ${e.dialled}: ended ${e.disposition} (${e.status})${e.hangupBy !== undefined ? `, hung up by the ${e.hangupBy}` : ''}`;
+    case 'extension-state-changed':
+      return e.field === 'dnd' ? `do not disturb ${e.value === true ? 'on' : 'off'} for ${e.extension} (${e.by})` : `extension ${e.extension}: ${e.field} = ${JSON.stringify(e.value)} (${e.by})`;
+    default:
+      return undefined;
+  }
+}
+
+function transferText(e: Extract<PbxEvent, { type: 'call-transferred' }>): string {
+  const by = e.by !== undefined ? ` by ${e.by}` : '';
+  switch (e.how) {
+    case 'recall':
+      return e.by !== undefined ? `transfer to ${e.by} unanswered, recalling ${e.to}` : `recalled ${e.to}`;
+    case 'forward':
+      return `forwarded ${e.by ?? ''} -> ${e.to}`;
+    case 'pickup':
+      return `picked up by ${e.to}`;
+    case 'consultation':
+      return `consultation${by} with ${e.to}`;
+    case 'join':
+      return `joined ${e.to}`;
+    default:
+      return `${e.how} transfer${by} to ${e.to}`;
+  }
+}
