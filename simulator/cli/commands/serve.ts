@@ -3,7 +3,8 @@
  * `--listen`), for real phones and peers. Logs each registration and call in one line on stderr,
  * appends CDRs to `--cdr` (JSON lines, fsync'd per record), writes every packet it sends and
  * receives to `--capture` (pcap or pcapng by the file's extension, each packet written as it
- * passes), and stops cleanly on SIGINT/SIGTERM.
+ * passes), appends every PBX event to `--events` (JSON lines, pbx/event-file.ts), and stops
+ * cleanly on SIGINT/SIGTERM.
  */
 import type { Command } from 'commander';
 import { Capture, FileSink } from '../../engine/capture/index.js';
@@ -14,7 +15,8 @@ import { SipTransport } from '../../engine/sip/transport/index.js';
 import { ConfigError } from '../../config/index.js';
 import { openCdrJournal } from '../../pbx/cdr/index.js';
 import { loadPbxConfig, type PbxConfig } from '../../pbx/config/index.js';
-import { Pbx } from '../../pbx/index.js';
+import { Pbx, type PbxEvent } from '../../pbx/index.js';
+import { EventFile } from '../../pbx/event-file.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { portRange } from '../media-options.js';
 import { collect, positiveNumber, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
@@ -26,6 +28,7 @@ interface ServeOptions {
   rtpPorts: string;
   seed?: number;
   capture?: string;
+  events?: string;
 }
 
 export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -38,6 +41,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
     .option('--rtp-ports <first-last>', 'RTP port range for the PBX side of calls', '10000-10999')
     .option('--seed <n>', 'seed for tags, nonces and generated passwords', positiveNumber('--seed', true))
     .option('--capture <file>', 'write every SIP and RTP packet to this pcap (.pcapng: pcapng) file')
+    .option('--events <file>', 'append every PBX event (registrations, calls, IVR choices...) here, one JSON line each')
     .action(async (options: ServeOptions) => {
       let config: PbxConfig;
       try {
@@ -60,6 +64,16 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         throw new UsageError(`cannot listen: ${(e as Error).message}`);
       }
       const cdr = openCdrJournal(options.cdr);
+      let events: EventFile | undefined;
+      try {
+        events = options.events === undefined ? undefined : new EventFile(options.events, () => clock.epochMs());
+      } catch (e) {
+        cdr.close();
+        capture?.stop();
+        await transport.close();
+        await network.close();
+        throw new UsageError(`--events ${options.events}: ${(e as Error).message}`);
+      }
       const pbx = new Pbx({
         config,
         transport,
@@ -70,11 +84,25 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         cdr,
         log: (line) => io.stderr(`pbxlab serve: ${line}\n`),
       });
+      if (events !== undefined) {
+        const file = events;
+        // A failed write (disk full) must not break the call that published the event: it is reported once and the file given up.
+        const write = (e: PbxEvent): void => {
+          try {
+            file.write(e);
+          } catch (error) {
+            pbx.events.off('event', write);
+            io.stderr(`pbxlab serve: --events ${file.path}: ${(error as Error).message}; no more events are written\n`);
+          }
+        };
+        pbx.events.on('event', write);
+      }
       io.stderr(`pbxlab serve: ${config.extensions.length} extensions; listening on ${transport.listening.map((l) => `${l.transport.toLowerCase()}:${l.endpoint.address}:${l.endpoint.port}`).join(' ')}\n`);
       const why = await untilDoneOrSignal(() => undefined);
       io.stderr(`pbxlab serve: ${why}, stopping (${pbx.calls.size} calls in progress)\n`);
       pbx.close();
       cdr.close();
+      events?.close();
       await transport.close();
       await network.close();
       capture?.stop();
