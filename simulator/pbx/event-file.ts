@@ -13,8 +13,9 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from '
 import { dirname } from 'node:path';
 import type { PbxEvent } from './core/events.js';
 
+/** The line of one event; `at` rounded to the microsecond (the real clock's has float noise). */
 export function eventLine(event: PbxEvent, epochMs: number): string {
-  return `${JSON.stringify({ time: new Date(epochMs).toISOString(), ...event })}\n`;
+  return `${JSON.stringify({ time: new Date(epochMs).toISOString(), ...event, at: Math.round(event.at * 1000) / 1000 })}\n`;
 }
 
 export class EventFile {

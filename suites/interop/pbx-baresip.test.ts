@@ -18,21 +18,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../../simulator/engine/clock/index.js';
 import { ACTOR_FREQUENCIES, MUSIC_ON_HOLD_HZ, tonesPresent } from '../../simulator/engine/media/tone/index.js';
-import { RealNetwork } from '../../simulator/engine/net/index.js';
-import { SeededRandom } from '../../simulator/engine/rng/index.js';
-import { parseTransportSpec, SipTransport } from '../../simulator/engine/sip/transport/index.js';
-import { UserAgent } from '../../simulator/engine/ua/index.js';
-import { Phone, phoneAgentOptions, type PhoneCall, type PhoneOptions } from '../../simulator/endpoints/phone/index.js';
 import { Baresip } from './baresip.js';
+import { baresipHearsOver, onlyCall, phoneHears, RATE, simulatedPhone as simulatedPhoneAt, sleep, until, type SimulatedPhone } from './pbx-phones.js';
 import { requirePeer, scratchDir, startPbxlab, type Background } from './peers.js';
 
 const TEST_MS = 90_000;
 const PBX_PORT = 15400;
 const PBX = `127.0.0.1:${PBX_PORT}`;
-/** baresip's audio: 8 kHz samples per second of its recording. */
-const RATE = 8000;
 const BARESIP_HZ = 2200;
 const ALICE_HZ = 1800;
 const BOB_HZ = 1900;
@@ -55,19 +48,6 @@ afterEach(async () => {
   cleanup = [];
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it holds, failing after `timeoutMs` with `what` (a bounded wait, not a timing assertion). */
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(50);
-  }
-}
-
-const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && [...a].sort((x, y) => x - y).every((x, i) => x === [...b].sort((p, q) => p - q)[i]);
-
 async function startPbx(): Promise<Background> {
   const dir = scratchDir('pbx-baresip');
   const config = join(dir, 'pbx.yaml');
@@ -77,45 +57,9 @@ async function startPbx(): Promise<Background> {
   return pbx;
 }
 
-interface SimulatedPhone {
-  phone: Phone;
-  /** Resolves once the PBX has accepted its registration. */
-  registered: Promise<void>;
-}
-
-/** A simulated phone in this process, on real loopback sockets, registering to the PBX over UDP. */
-async function simulatedPhone(user: string, password: string, toneHz: number, sipPort: number, rtp: [number, number]): Promise<SimulatedPhone> {
-  const clock = new RealClock();
-  const network = new RealNetwork({ clock });
-  const transport = await SipTransport.start({ network, listen: [parseTransportSpec(`udp:127.0.0.1:${sipPort}`)] });
-  const options: Partial<PhoneOptions> = {
-    register: { registrar: `sip:${PBX}`, user, password, expires: 600 },
-    outboundProxy: PBX,
-    rtpPorts: { first: rtp[0], last: rtp[1] },
-  };
-  const rng = SeededRandom.fromSeed(`pbx-baresip-${user}`);
-  const ua = new UserAgent({ transport, rng: rng.fork('ua'), ...phoneAgentOptions(options), aor: `sip:${user}@127.0.0.1` });
-  let registered!: () => void;
-  let failed!: (e: Error) => void;
-  const done = new Promise<void>((resolve, reject) => ((registered = resolve), (failed = reject)));
-  const phone = new Phone({ ua, rng: rng.fork('phone'), network, address: '127.0.0.1', toneHz, clock, options });
-  phone.on('registered', () => registered());
-  phone.on('registration-failed', (why) => failed(new Error(`${user} did not register: ${why}`)));
-  cleanup.push(async () => {
-    phone.close();
-    // Let the un-REGISTER and BYEs leave before the sockets close.
-    await sleep(300);
-    await transport.close();
-    await network.close();
-  });
-  return { phone, registered: withTimeout(done, 10_000, `${user} registered`) };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what}`)), ms)));
-  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
-}
+/** A simulated phone registering to this file's PBX. */
+const simulatedPhone = (user: string, password: string, toneHz: number, sipPort: number, rtp: [number, number]): Promise<SimulatedPhone> =>
+  simulatedPhoneAt(PBX, user, password, toneHz, sipPort, rtp, (close) => cleanup.push(close));
 
 /** baresip as extension 1001, registering over `transport` and sending everything through the PBX. */
 async function baresip(transport: SipTransportKind): Promise<Baresip> {
@@ -127,21 +71,6 @@ async function baresip(transport: SipTransportKind): Promise<Baresip> {
   return b;
 }
 
-/** The tones in baresip's recording from sample `from` to the end (the last frames left out: they may be half written). */
-function baresipHears(b: Baresip, from = 0): number[] {
-  const samples = b.heardAudio();
-  const end = samples.length - RATE / 10;
-  if (end - from < RATE / 2) throw new Error(`baresip has recorded only ${Math.max(0, end - from)} samples since sample ${from}`);
-  return tonesPresent(samples.subarray(from, end), ACTOR_FREQUENCIES);
-}
-
-/** Lets about `seconds` more of audio reach baresip's recording, then says which tones it holds since `from`. */
-async function baresipHearsOver(b: Baresip, seconds: number, from?: number): Promise<number[]> {
-  const start = from ?? b.heardAudio().length;
-  await sleep(seconds * 1000);
-  return baresipHears(b, start);
-}
-
 /**
  * What baresip hears over the next `seconds` while it holds the call: no RTP reaches its decoder
  * then, so its recording hardly grows, and a recording that did not grow is silence too.
@@ -151,18 +80,6 @@ async function baresipHearsWhileHolding(b: Baresip, seconds: number): Promise<nu
   await sleep(seconds * 1000);
   const samples = b.heardAudio();
   return samples.length - start < RATE / 10 ? [] : tonesPresent(samples.subarray(start), ACTOR_FREQUENCIES);
-}
-
-/** Waits until the phone's ear (its last second of audio) holds exactly `expected`; then returns what it hears. */
-async function phoneHears(call: PhoneCall, expected: readonly number[], what: string): Promise<number[]> {
-  await until(`${what} hears ${expected.join(', ') || 'nothing'} (hears ${call.hears().join(', ') || 'nothing'})`, () => same(call.hears(), expected), 8000).catch(() => undefined);
-  return [...call.hears()].sort((a, b) => a - b);
-}
-
-function onlyCall(phone: Phone, what: string): PhoneCall {
-  const call = phone.calls[0];
-  if (call === undefined || phone.calls.length !== 1) throw new Error(`${what}: expected one call, has ${phone.calls.length}`);
-  return call;
 }
 
 describe.sequential('baresip at pbxlab serve', () => {

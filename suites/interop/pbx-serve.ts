@@ -26,6 +26,10 @@ export interface ServeOptions {
   timeoutMs: number;
   /** serve's `--capture` file. */
   capture?: string;
+  /** serve's `--events` file (JSON lines, `readEvents`). */
+  events?: string;
+  /** YAML lines appended to pbx.yaml after the extensions (an `ivr:` section...). */
+  moreConfig?: readonly string[];
 }
 
 export interface Serve {
@@ -42,9 +46,10 @@ export async function startServe(options: ServeOptions): Promise<Serve & { reado
   const config = join(options.dir, 'pbx.yaml');
   const cdrPath = join(options.dir, 'cdr.jsonl');
   const extensions = options.extensions.map((e) => `  - { number: "${e.number}", name: ${e.name}, password: ${e.password} }`);
-  writeFileSync(config, [`listen: [udp:127.0.0.1:${options.port}]`, 'digestAlgorithms: [MD5]', 'extensions:', ...extensions, ''].join('\n'));
+  writeFileSync(config, [`listen: [udp:127.0.0.1:${options.port}]`, 'digestAlgorithms: [MD5]', 'extensions:', ...extensions, ...(options.moreConfig ?? []), ''].join('\n'));
   const capture = options.capture === undefined ? [] : ['--capture', options.capture];
-  const serve = await startPbxlab(['serve', '--config', config, '--cdr', cdrPath, '--rtp-ports', options.rtpPorts, '--seed', '5', ...capture], options.timeoutMs);
+  const events = options.events === undefined ? [] : ['--events', options.events];
+  const serve = await startPbxlab(['serve', '--config', config, '--cdr', cdrPath, '--rtp-ports', options.rtpPorts, '--seed', '5', ...capture, ...events], options.timeoutMs);
   return { cdrPath, configPath: config, stop: () => serve.stop() };
 }
 
@@ -58,6 +63,29 @@ export function readCdr(path: string): CdrJournalContents {
     bytes = Buffer.alloc(0);
   }
   return readCdrJournal(bytes, path);
+}
+
+/** One line of serve's `--events` file: the PBX event's type, its PBX time and wall-clock time, and its fields. */
+export interface ServeEvent {
+  type: string;
+  at: number;
+  time: string;
+  [field: string]: unknown;
+}
+
+/** The events serve wrote to its `--events` file, in order (none when it wrote no file). */
+export function readEvents(path: string): ServeEvent[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as ServeEvent);
 }
 
 /** serve's log lines about calls (`call 1001 (1001) -> 1002`, `call 1001 -> 1002: answered by 1002`, ...). */

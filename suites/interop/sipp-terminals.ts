@@ -9,6 +9,8 @@ import { REPO, run } from './peers.js';
 export const REGISTER_XML = `${REPO}/fixtures/sipp/register-digest.xml`;
 export const UAS_XML = `${REPO}/fixtures/sipp/uas-answer.xml`;
 export const UAC_XML = `${REPO}/fixtures/sipp/uac-digest.xml`;
+/** The same caller offering telephone-event 101 and pressing 2 (RFC 4733) once answered, hanging up after `-d` ms. */
+export const UAC_DTMF_XML = `${REPO}/fixtures/sipp/uac-digest-dtmf.xml`;
 
 /** SIPp on 127.0.0.1 with message traces in its working folder; `-mp` keeps its media sockets in our RTP range. */
 export const sippArgs = (scenario: string, local: number, media: number, more: readonly string[]): string[] => [
@@ -20,11 +22,25 @@ export function register(dir: string, pbx: number, local: number, media: number,
   return run('sipp', [`127.0.0.1:${pbx}`, ...sippArgs(REGISTER_XML, local, media, ['-s', user, '-au', user, '-ap', password, '-m', '1', '-timeout', '15'])], { cwd: dir, timeoutMs: 30_000 });
 }
 
-/** A SIPp uac as `user` calling `callee` through the PBX; the digest URI is the Request-URI (SIPp defaults it to the server address). */
-export function call(dir: string, pbx: number, local: number, media: number, user: string, password: string, callee: string): ReturnType<typeof run> {
+/**
+ * A SIPp uac as `user` calling `callee` through the PBX; the digest URI is the Request-URI (SIPp
+ * defaults it to the server address). `scenario` (default uac-digest.xml) and `more` SIPp options.
+ */
+export function call(dir: string, pbx: number, local: number, media: number, user: string, password: string, callee: string, scenario = UAC_XML, more: readonly string[] = []): ReturnType<typeof run> {
   return run(
     'sipp',
-    [`127.0.0.1:${pbx}`, ...sippArgs(UAC_XML, local, media, ['-s', callee, '-au', user, '-ap', password, '-auth_uri', `${callee}@127.0.0.1:${pbx}`, '-m', '1', '-timeout', '20'])],
+    [`127.0.0.1:${pbx}`, ...sippArgs(scenario, local, media, ['-s', callee, '-au', user, '-ap', password, '-auth_uri', `${callee}@127.0.0.1:${pbx}`, '-m', '1', '-timeout', '20', ...more])],
     { cwd: dir, timeoutMs: 40_000 },
   );
+}
+
+/** SIPp's count of successful and failed calls, the cumulative column of the final screen it prints on stdout. */
+export function sippCalls(stdout: string): { successful: number; failed: number } {
+  const count = (label: string): number => {
+    const rows = [...stdout.matchAll(new RegExp(`${label}\\s*\\|\\s*(\\d+)\\s*\\|\\s*(\\d+)`, 'g'))];
+    const last = rows.at(-1);
+    if (last === undefined) throw new Error(`no "${label}" line in SIPp's output:\n${stdout}`);
+    return Number(last[2]);
+  };
+  return { successful: count('Successful call'), failed: count('Failed call') };
 }
