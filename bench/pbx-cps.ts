@@ -29,10 +29,11 @@
  * the PBX's RTP 17100-17899, SIPp's media 17900-17999, all on 127.0.0.1. Prints the highest clean
  * rate of each and the ratios, and writes reports/bench/pbx-cps.json.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PBXLAB, ROOT, highestCleanRate, ratio, run, sleep, started, waitForOutput, writeReport, type Ran, type Step } from './steps.js';
+import { calleeDone as calleeDoneWithin, endedAnswered, firstError, judge as judgeWith, sideOf, sipp, startServe as startServeOn, stopServe, type SippSide } from './sipp-steps.js';
+import { ROOT, highestCleanRate, ratio, run, sleep, started, writeReport, type Ran, type Step } from './steps.js';
 
 const SECONDS = Number(process.env.BENCH_PBX_SECONDS ?? 3);
 const RATES = (process.env.BENCH_PBX_RATES ?? '100,200,300,400,500,600,800,1000,1500,2000,3000,4000,5000,6500,8000').split(',').map(Number);
@@ -63,93 +64,10 @@ function ports(): [number, number, number] {
   return [base, base + 1, base + 2];
 }
 
-/** SIPp on 127.0.0.1 with its final statistics in `csv` (semicolon-separated, one row per dump). */
-const sipp = (scenario: string, local: number, media: number, csv: string, more: readonly string[]): string[] => [
-  '-sf', scenario, '-i', '127.0.0.1', '-p', String(local), '-mp', String(media), '-nostdin', '-trace_stat', '-stf', csv, '-fd', '1', ...more,
-];
-
-interface SippSide {
-  name: string;
-  code: number | null;
-  /** Calls per second it placed (0 for a callee, which places none). */
-  achievedRate: number;
-  successful: number;
-  failed: number;
-  unexpected: number;
-  retransmissions: number;
-}
-
-/** The last row of a SIPp statistics file, cumulative counters. */
-function sideOf(name: string, ran: Ran, csv: string): SippSide {
-  let row: Record<string, number> = {};
-  try {
-    const lines = readFileSync(csv, 'latin1').trim().split('\n');
-    const header = lines[0]!.split(';');
-    const last = lines.at(-1)!.split(';');
-    row = Object.fromEntries(header.map((h, i) => [h, Number(last[i])]));
-  } catch {
-    // No statistics: the process never got going; its exit code says so.
-  }
-  const n = (key: string): number => (Number.isFinite(row[`${key}(C)`]) ? row[`${key}(C)`]! : 0);
-  return {
-    name,
-    code: ran.code,
-    achievedRate: n('OutgoingCall') > 0 ? n('CallRate') : 0,
-    successful: n('SuccessfulCall'),
-    failed: n('FailedCall'),
-    unexpected: n('FailedUnexpectedMessage') + n('OutOfCallMsgs'),
-    retransmissions: n('Retransmissions') + n('DeadCallMsgs'),
-  };
-}
-
-function judge(rate: number, calls: number, sides: SippSide[], extra: { ok: boolean; what: string } = { ok: true, what: '' }): Step {
-  const retransmissions = sides.reduce((s, x) => s + x.retransmissions, 0);
-  const clean =
-    extra.ok &&
-    sides.every((s) => s.code === 0 && s.failed === 0 && s.successful === calls && s.unexpected === 0 && (s.achievedRate === 0 || s.achievedRate >= 0.9 * rate)) &&
-    retransmissions <= (calls * RETRANS_PCT) / 100;
-  const detail = [
-    ...sides.map((s) => `${s.name}: exit ${s.code},${s.achievedRate > 0 ? ` ${s.achievedRate}/s,` : ''} ${s.successful}/${calls} ok, ${s.failed} failed, ${s.unexpected} unexpected, ${s.retransmissions} retrans`),
-    ...(extra.what === '' ? [] : [extra.what]),
-  ].join('; ');
-  return { rate, clean, detail };
-}
-
-/** Lets a callee finish its last calls, then stops it. */
-async function calleeDone(callee: ReturnType<typeof started>): Promise<Ran> {
-  await Promise.race([callee.done, sleep(CALLEE_GRACE_MS)]);
-  return callee.stop();
-}
-
-/** `pbxlab serve` with 1001 and 1002 (MD5 challenges), resolved once it listens. */
-async function startServe(dir: string, port: number): Promise<ReturnType<typeof started> | undefined> {
-  const config = join(dir, 'pbx.yaml');
-  writeFileSync(
-    config,
-    [
-      `listen: [udp:127.0.0.1:${port}]`,
-      'digestAlgorithms: [MD5]',
-      'extensions:',
-      `  - { number: "${CALLER.user}", name: Alice, password: ${CALLER.password} }`,
-      `  - { number: "${CALLEE.user}", name: Bob, password: ${CALLEE.password} }`,
-      '',
-    ].join('\n'),
-  );
-  const serve = started(process.execPath, [PBXLAB, 'serve', '--config', config, '--cdr', join(dir, 'cdr.jsonl'), '--rtp-ports', PBX_RTP, '--seed', '1'], dir, STEP_LIMIT_MS);
-  if (await waitForOutput(serve, 'listening on', 15_000)) return serve;
-  await serve.stop();
-  return undefined;
-}
-
-/** Stops serve (SIGTERM: exit 0 when it was still running) and keeps its log in the step's folder. */
-async function stopServe(serve: ReturnType<typeof started>, dir: string): Promise<Ran> {
-  const ran = await serve.stop();
-  writeFileSync(join(dir, 'serve.log'), ran.out);
-  return ran;
-}
-
-/** The first line of a crash report (`NetError: no free RTP port pair ...`). */
-const firstError = (log: string): string => log.split('\n').find((l) => /^\w*Error\b/.test(l)) ?? 'no error line';
+const judge = (rate: number, calls: number, sides: SippSide[], extra?: { ok: boolean; what: string }): Step => judgeWith(rate, calls, sides, RETRANS_PCT, extra);
+const calleeDone = (callee: ReturnType<typeof started>): Promise<Ran> => calleeDoneWithin(callee, CALLEE_GRACE_MS);
+const startServe = (dir: string, port: number): ReturnType<typeof startServeOn> =>
+  startServeOn({ dir, port, rtpPorts: PBX_RTP, limitMs: STEP_LIMIT_MS, extensions: [{ number: CALLER.user, name: 'Alice', password: CALLER.password }, { number: CALLEE.user, name: 'Bob', password: CALLEE.password }] });
 
 const callsAt = (rate: number): number => Math.max(50, Math.round(rate * SECONDS));
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'pbxlab-pbx-cps-'));
@@ -174,7 +92,7 @@ async function callsThroughPbx(rate: number): Promise<Step> {
     );
     const answered = await calleeDone(uas);
     const pbxlab = await stopServe(serve, dir);
-    const ended = pbxlab.out.split('\n').filter((l) => /: call \d+ -> \d+: ended answered \(200\)/.test(l)).length;
+    const ended = endedAnswered(pbxlab.out);
     return judge(rate, calls, [sideOf('uac', uac, join(dir, 'uac.csv')), sideOf('uas', answered, join(dir, 'uas.csv'))], {
       ok: ended === calls && pbxlab.code === 0,
       what: `serve: ${ended} calls ended answered${pbxlab.code === 0 ? '' : `, DIED (exit ${pbxlab.code}): ${firstError(pbxlab.out)}`}`,
