@@ -52,13 +52,15 @@ export function sideOf(name: string, ran: Ran, csv: string): SippSide {
 /**
  * A step is clean when every SIPp exited 0 with `calls` successful calls, none failed, no
  * unexpected message, the caller at 90% of `rate` or more, retransmissions (summed) at most
- * `retransPct` percent of the calls, and `extra` (what serve says) holds.
+ * `retransPct` percent of the calls, and `extra` (what serve says) holds. `paced`: the caller's
+ * cumulative rate to expect instead of `rate`, for calls that last (SIPp divides by the time
+ * until the last call ended, not the time it spent placing them).
  */
-export function judge(rate: number, calls: number, sides: SippSide[], retransPct: number, extra: { ok: boolean; what: string } = { ok: true, what: '' }): Step {
+export function judge(rate: number, calls: number, sides: SippSide[], retransPct: number, extra: { ok: boolean; what: string } = { ok: true, what: '' }, paced = rate): Step {
   const retransmissions = sides.reduce((s, x) => s + x.retransmissions, 0);
   const clean =
     extra.ok &&
-    sides.every((s) => s.code === 0 && s.failed === 0 && s.successful === calls && s.unexpected === 0 && (s.achievedRate === 0 || s.achievedRate >= 0.9 * rate)) &&
+    sides.every((s) => s.code === 0 && s.failed === 0 && s.successful === calls && s.unexpected === 0 && (s.achievedRate === 0 || s.achievedRate >= 0.9 * paced)) &&
     retransmissions <= (calls * retransPct) / 100;
   const detail = [
     ...sides.map((s) => `${s.name}: exit ${s.code},${s.achievedRate > 0 ? ` ${s.achievedRate}/s,` : ''} ${s.successful}/${calls} ok, ${s.failed} failed, ${s.unexpected} unexpected, ${s.retransmissions} retrans`),
