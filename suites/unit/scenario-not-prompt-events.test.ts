@@ -74,7 +74,7 @@ describe('events check', () => {
   bus.publish('call-alerting', { call: 'c1', number: '1002', user: '1002' });
   bus.publish('call-answered', { call: 'c1', by: '1002' });
   bus.publish('call-started', { call: 'c2', caller: '1003', dialled: '600', target: '600' });
-  bus.publish('call-ended', { call: 'c1', disposition: 'answered', status: 200, hangupBy: '1001' });
+  bus.publish('call-ended', { call: 'c1', caller: '1001', dialled: '1002', disposition: 'answered', status: 200, hangupBy: 'caller' });
 
   const check = (maps: string): ScenarioCheck => scenario('  - wait: 1s', ` }\nchecks:\n  - events: ${maps}\nx-: {`).checks[0]!;
   const run = (c: ScenarioCheck) => runCheck(c, { trace: [], sip: analyzeSip([], { traceEnd: 0 }), rtp: [], calls: [], events: bus.recorded, endedAt: 0 });
@@ -100,6 +100,6 @@ describe('events check', () => {
       'no event matches the 1st map { type: "ivr-option", block: "reception", option: "2" }',
       'no ivr-option event was published (5 events in all)',
     ]);
-    expect(run(check('[ { type: call-ended, disposition: busy } ]')).detail).toContain('call-ended events seen:\n  1s call-ended call=c1 disposition=answered status=200 hangupBy=1001');
+    expect(run(check('[ { type: call-ended, disposition: busy } ]')).detail).toContain('call-ended events seen:\n  1s call-ended call=c1 caller=1001 dialled=1002 disposition=answered status=200 hangupBy=caller');
   });
 });
