@@ -202,6 +202,7 @@ export class Pbx {
   /** A call reaches a number an application provides: the application takes the caller over. */
   private handOver(call: PbxCall, routing: Extract<Routing, { kind: 'application' }>): void {
     const inbound: InboundCall = {
+      call: call.id,
       number: routing.number,
       caller: call.callerRef,
       identity: call.caller,

@@ -3,6 +3,7 @@
  * 10.0.9.1 (UDP and TCP 5060) from a YAML configuration, CDRs in memory, its log lines kept, and
  * phones that register with digest and send their actor tone.
  */
+import { PromptLibrary } from '../../simulator/engine/media/prompt/index.js';
 import type { PortRange } from '../../simulator/engine/media/rtp/index.js';
 import { parseTransportSpec, SipTransport } from '../../simulator/engine/sip/transport/index.js';
 import { Phone, phoneAgentOptions, type PhoneOptions } from '../../simulator/endpoints/phone/index.js';
@@ -26,13 +27,23 @@ export interface PbxWorld {
   close(): Promise<void>;
 }
 
-export async function pbxWorld(seed: number, config: string, rtpPorts?: PortRange): Promise<PbxWorld> {
-  const w = uaWorld(seed, { latencyMs: 10 });
+export interface PbxWorldOptions {
+  /** Keep the PBX's events in `pbx.events.recorded`. */
+  keepEvents?: boolean;
+  /** Calendar time at virtual time 0 (time profiles). */
+  startEpochMs?: number;
+  media?: 'packets' | 'off';
+  /** The phones recognise the bundled prompts (`PhoneCall.hearsPrompt()`). */
+  prompts?: boolean;
+}
+
+export async function pbxWorld(seed: number, config: string, rtpPorts?: PortRange, worldOptions: PbxWorldOptions = {}): Promise<PbxWorld> {
+  const w = uaWorld(seed, { latencyMs: 10 }, worldOptions.startEpochMs);
   w.net.addHost('pbx', [PBX_ADDRESS]);
   const transport = await SipTransport.start({ network: w.net, listen: [parseTransportSpec(`udp:${PBX_ADDRESS}:5060`), parseTransportSpec(`tcp:${PBX_ADDRESS}:5060`)] });
   const sink = new MemoryCdrSink();
   const log: string[] = [];
-  const pbx = new Pbx({ config: parsePbxConfig(config, 'pbx.yaml'), transport, network: w.net, clock: w.clock, rng: w.rng.fork('pbx'), cdr: new CdrJournal(sink), log: (l) => log.push(l), ...(rtpPorts !== undefined && { rtpPorts }) });
+  const pbx = new Pbx({ config: parsePbxConfig(config, 'pbx.yaml'), transport, network: w.net, clock: w.clock, rng: w.rng.fork('pbx'), cdr: new CdrJournal(sink), log: (l) => log.push(l), ...(rtpPorts !== undefined && { rtpPorts }), ...(worldOptions.keepEvents === true && { keepEvents: true }), ...(worldOptions.media !== undefined && { media: worldOptions.media }) });
   const phones: Phone[] = [];
   const run = async (ms: number): Promise<void> => {
     await w.clock.runUntilAsync(w.clock.now() + ms);
@@ -46,7 +57,7 @@ export async function pbxWorld(seed: number, config: string, rtpPorts?: PortRang
     async phone(user, password, toneHz, options = {}) {
       const merged: Partial<PhoneOptions> = { register: { registrar: `sip:${PBX_ADDRESS}`, user, password, expires: 600 }, outboundProxy: `${PBX_ADDRESS}:5060`, ...options };
       const ua = await w.agent(user, { ...phoneAgentOptions(merged), aor: `sip:${user}@${PBX_ADDRESS}` });
-      const phone = new Phone({ ua, rng: w.rng.fork(user), network: w.net, address: ua.transport.listening[0]!.endpoint.address, toneHz, options: merged });
+      const phone = new Phone({ ua, rng: w.rng.fork(user), network: w.net, address: ua.transport.listening[0]!.endpoint.address, toneHz, options: merged, ...(worldOptions.prompts === true && { prompts: PromptLibrary.bundled() }) });
       phones.push(phone);
       return phone;
     },

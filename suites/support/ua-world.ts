@@ -19,8 +19,8 @@ export interface UaWorld {
   close(): Promise<void>;
 }
 
-export function uaWorld(seed: number | string = 1, link: Partial<LinkConditions> = { latencyMs: 10 }): UaWorld {
-  const clock = new VirtualClock();
+export function uaWorld(seed: number | string = 1, link: Partial<LinkConditions> = { latencyMs: 10 }, startEpochMs?: number): UaWorld {
+  const clock = new VirtualClock(startEpochMs === undefined ? {} : { startEpochMs });
   const rng = SeededRandom.fromSeed(seed);
   const net = new SimNetwork({ clock, rng: rng.fork('net'), defaults: link });
   const agents: UserAgent[] = [];

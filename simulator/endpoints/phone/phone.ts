@@ -9,6 +9,7 @@
  */
 import type { Clock, Timer } from '../../engine/clock/index.js';
 import { Emitter } from '../../engine/emitter.js';
+import type { PromptLibrary } from '../../engine/media/prompt/index.js';
 import { RtpPortAllocator } from '../../engine/media/rtp/index.js';
 import type { Network } from '../../engine/net/index.js';
 import type { SeededRandom } from '../../engine/rng/index.js';
@@ -56,6 +57,8 @@ export interface PhoneInit {
   rtpPorts?: PhoneOptions['rtpPorts'];
   profile?: PhoneProfile | PhoneProfileName;
   options?: Partial<PhoneOptions>;
+  /** Prompts each call listens for in what it receives (`PhoneCall.hearsPrompt()`); default none. */
+  prompts?: PromptLibrary;
 }
 
 export class Phone extends Emitter<PhoneEvents> {
@@ -88,6 +91,7 @@ export class Phone extends Emitter<PhoneEvents> {
       clock: this.clock,
       options: this.options,
       toneHz: this.toneHz,
+      ...(init.prompts !== undefined && { prompts: init.prompts }),
       holdOthers: (call) => this.holdOthers(call),
       referred: (call, refer) => this.referred(call, refer),
       changed: (call, state) => this.changed(call, state),

@@ -5,10 +5,11 @@
  * not change.
  */
 import type { ApplicationModule } from './application-module.js';
+import { ivrConfigShape, ivrModule } from './ivr/index.js';
 
-export const APPLICATIONS: readonly ApplicationModule[] = [];
+export const APPLICATIONS: readonly ApplicationModule[] = [ivrModule];
 
 /** The configuration keys the applications add to the PBX file, with their schemas. */
-export const applicationConfigShape = {};
+export const applicationConfigShape = { ...ivrConfigShape };
 
 export type { ApplicationModule } from './application-module.js';

@@ -373,6 +373,11 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   partyLeft(_call: CoreCall, party: CallParty, _reason: PartyEnd): void {
     this.hangupBy ??= party === this.callerParty ? 'caller' : 'callee';
     this.clearDigits(party);
+    if (party === this.callerParty && this.inbound === undefined && this.answeredAt === undefined) {
+      // A caller an application connected hung up while the target rang: stop ringing.
+      this.takeOut(party);
+      return this.giveUp({ disposition: 'cancelled', status: 487 });
+    }
     const c = this.consultation;
     if (c !== undefined && party === c.by) {
       // The consulting party hung up: the parties on hold are joined with the one it consulted (attended transfer).

@@ -36,6 +36,8 @@ export interface ApplicationCallEnd {
 
 /** A call reaching an application: the caller's INVITE not answered yet, or an answered party. */
 export interface InboundCall {
+  /** The id of the PBX call the caller came in on (`call-started`, `call-ended` name it so). */
+  readonly call: string;
   /** The number of the target (the IVR's number). */
   readonly number: string;
   readonly caller: CallerRef;
