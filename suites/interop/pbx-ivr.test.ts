@@ -47,11 +47,38 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** The events of the one call the caller placed (its `call` id from `call-started`), by type. */
-function callEvents(events: readonly ServeEvent[]): ServeEvent[] {
-  const started = events.filter((e) => e.type === 'call-started' && e.dialled === '500');
-  expect(started, `one call to 500 in serve's events:\n${events.map((e) => JSON.stringify(e)).join('\n')}`).toHaveLength(1);
-  return events.filter((e) => e.call === started[0]!.call);
+/**
+ * What serve's events say about the one call to 500: the IVR's call (from `ivr-entered` to its
+ * `call-ended`, dialled 500) and the call the IVR connected it to (the `call-started` after the
+ * IVR's `ivr-left`), with their events in order.
+ */
+function ivrCall(events: readonly ServeEvent[]): { ivr: ServeEvent[]; connected: ServeEvent[] } {
+  const all = events.map((e) => JSON.stringify(e)).join('\n');
+  const entered = events.filter((e) => e.type === 'ivr-entered');
+  expect(entered, `one call entered the IVR:\n${all}`).toHaveLength(1);
+  const ivr = events.filter((e) => e.call === entered[0]!.call);
+  const left = ivr.find((e) => e.type === 'ivr-left');
+  expect(left, `the IVR's call left the IVR:\n${all}`).toBeDefined();
+  const started = events.slice(events.indexOf(left!)).find((e) => e.type === 'call-started');
+  expect(started, `a call started after the IVR's ivr-left:\n${all}`).toBeDefined();
+  return { ivr, connected: events.filter((e) => e.call === started!.call) };
+}
+
+/** The IVR took digit 2 as its option 2 and connected the caller to 1002, who answered; the caller hung up. */
+function expectConnectedByOption2(events: readonly ServeEvent[]): void {
+  const { ivr, connected } = ivrCall(events);
+  expect(ivr.filter((e) => e.type.startsWith('ivr-')).map((e) => [e.type, e.digit ?? e.option ?? e.to])).toEqual([
+    ['ivr-entered', undefined],
+    ['ivr-digit', '2'],
+    ['ivr-option', '2'],
+    ['ivr-left', '1002'],
+  ]);
+  expect(ivr.find((e) => e.type === 'ivr-left')).toMatchObject({ how: 'connected', to: '1002' });
+  expect(connected.filter((e) => e.type.startsWith('call-')).map((e) => e.type)).toEqual(['call-started', 'call-alerting', 'call-answered', 'call-ended']);
+  expect(connected.find((e) => e.type === 'call-started')).toMatchObject({ caller: '1001', dialled: '1002' });
+  expect(connected.find((e) => e.type === 'call-answered')).toMatchObject({ by: '1002' });
+  expect(connected.at(-1)).toMatchObject({ type: 'call-ended', disposition: 'answered', hangupBy: 'caller' });
+  expect(ivr.at(-1)).toMatchObject({ type: 'call-ended', caller: '1001', dialled: '500', disposition: 'answered', hangupBy: 'caller' });
 }
 
 describe.sequential('IVR 500 of pbxlab serve', () => {
@@ -91,12 +118,7 @@ describe.sequential('IVR 500 of pbxlab serve', () => {
     expect(uasRequests.map((l) => l.split(' ')[0])).toEqual(['INVITE', 'ACK', 'BYE']);
 
     await serve.stop();
-    const events = callEvents(readEvents(eventsPath));
-    const types = events.map((e) => e.type);
-    expect(events.find((e) => e.type === 'ivr-option'), types.join(', ')).toMatchObject({ option: '2' });
-    expect(events.find((e) => e.type === 'call-answered' && e.by === '1002'), types.join(', ')).toBeDefined();
-    expect(types.indexOf('ivr-option')).toBeLessThan(types.findIndex((t, i) => t === 'call-answered' && events[i]!.by === '1002'));
-    expect(events.at(-1)).toMatchObject({ type: 'call-ended', caller: '1001', dialled: '500', disposition: 'answered', hangupBy: 'caller' });
+    expectConnectedByOption2(readEvents(eventsPath));
   });
 
   it('baresip (1001) calls 500 and presses 2: connected to a simulated phone (1002), each hears the other', { timeout: TEST_MS }, async () => {
@@ -117,7 +139,7 @@ describe.sequential('IVR 500 of pbxlab serve', () => {
     await b.registered();
     b.command('dial', `sip:500@${pbx}`);
     await b.event('CALL_ESTABLISHED');
-    await until('the IVR answered (call-answered in serve --events)', () => readEvents(eventsPath).some((e) => e.type === 'call-answered'));
+    await until('the IVR answered (ivr-entered in serve --events)', () => readEvents(eventsPath).some((e) => e.type === 'ivr-entered'));
     const pressed = await b.request('sndcode', '2');
     expect(pressed.ok, pressed.data).toBe(true);
     await until('bob is connected', () => bob.phone.calls[0]?.state === 'connected', 15_000);
@@ -130,9 +152,7 @@ describe.sequential('IVR 500 of pbxlab serve', () => {
     b.command('hangup');
     await b.event('CALL_CLOSED', 10_000, closed);
     await until('bob hung up', () => bobCall.state === 'ended');
-    await until('serve wrote the end of the call', () => readEvents(eventsPath).some((e) => e.type === 'call-ended'));
-    const events = callEvents(readEvents(eventsPath));
-    expect(events.find((e) => e.type === 'ivr-option')).toMatchObject({ option: '2' });
-    expect(events.at(-1)).toMatchObject({ type: 'call-ended', caller: '1001', dialled: '500', disposition: 'answered', hangupBy: 'caller' });
+    await until('serve wrote the end of the IVR call', () => readEvents(eventsPath).some((e) => e.type === 'call-ended' && e.dialled === '500'));
+    expectConnectedByOption2(readEvents(eventsPath));
   });
 });
