@@ -10,9 +10,11 @@
  *   `packets`), the caller talks BENCH_IVR_TALK_SECONDS (default 4) and hangs up. Measured: wall-clock
  *   calls per second over the run, and heap per active call (heap after a GC when all calls are
  *   connected, less the heap before, over the calls connected then; run node with --expose-gc).
- *   The reference, in the same run: the same calls dialled straight to 1002 (no IVR, no digit).
- *   Calls: BENCH_IVR_CALLS_OFF (default 1000, 200/s virtual) and BENCH_IVR_CALLS_PACKETS (default
- *   200, 50/s virtual), so that every call is connected at once.
+ *   The heap counts the whole world of the process: the PBX, and the caller's and callee's user
+ *   agents and media. The reference, in the same run: the same calls dialled straight to 1002 (no
+ *   IVR, no digit). Calls: BENCH_IVR_CALLS_OFF (default 1000) and BENCH_IVR_CALLS_PACKETS (default
+ *   200), all placed in the first 2 s of virtual time and lasting 1 s + the talk time from their
+ *   answer, so that every call is connected when the heap is sampled.
  * (b) On loopback UDP against `pbxlab serve`: a SIPp caller authenticated as 1001
  *   (fixtures/sipp/uac-digest-dtmf.xml) calls 500 and presses 2 (SIPp's dtmf_2833_2.pcap); a SIPp
  *   uas that registered as 1002 answers (fixtures/sipp/uas-answer.xml); the caller hangs up after
@@ -47,9 +49,10 @@ import { ROOT, highestCleanRate, ratio, run, sleep, started, writeReport, type S
 
 const TALK_MS = Number(process.env.BENCH_IVR_TALK_SECONDS ?? 4) * 1000;
 const CALLS = { off: Number(process.env.BENCH_IVR_CALLS_OFF ?? 1000), packets: Number(process.env.BENCH_IVR_CALLS_PACKETS ?? 200) };
-const VIRTUAL_RATE = { off: 200, packets: 50 };
+/** Every call is placed within the first PLACING_MS of virtual time, so that all are connected at once when the heap is sampled. */
+const PLACING_MS = 2000;
 const SECONDS = Number(process.env.BENCH_IVR_SECONDS ?? 3);
-const RATES = (process.env.BENCH_IVR_RATES ?? '25,50,100,150,200,300,400,600,800,1000').split(',').map(Number);
+const RATES = (process.env.BENCH_IVR_RATES ?? '25,50,75,100,150,200,300,400,600,800').split(',').map(Number);
 const SIPP_TALK_MS = Number(process.env.BENCH_IVR_SIPP_TALK_MS ?? 1000);
 const DEADLINE_MINUTES = Number(process.env.BENCH_IVR_MAX_MINUTES ?? 10);
 const MAX_STEPS = 12;
@@ -90,7 +93,7 @@ const PORTS = { first: 10000, last: 65000 };
 
 async function virtualRun(how: 'ivr' | 'direct', media: MediaFidelity): Promise<VirtualResult> {
   const calls = CALLS[media];
-  const rate = VIRTUAL_RATE[media];
+  const rate = calls / (PLACING_MS / 1000);
   const clock = new VirtualClock();
   const rng = SeededRandom.fromSeed(`bench-ivr-${how}-${media}`);
   const net = new SimNetwork({ clock, rng: rng.fork('net'), defaults: { latencyMs: 2 } });
@@ -125,8 +128,8 @@ async function virtualRun(how: 'ivr' | 'direct', media: MediaFidelity): Promise<
     destination: pbxAt,
     rate,
     calls,
-    // The talk time starts when 1002 answers: the IVR's answer, the digit and the connection come first.
-    holdMs: TALK_MS + (how === 'ivr' ? 1000 : 0),
+    // From the answer (the IVR's, or 1002's on a direct call) to the BYE: the digit and the connection, then the talk.
+    holdMs: TALK_MS + 1000,
     media: caller.media,
     ...(how === 'ivr' && { dtmf: { digits: '2', mode: media === 'packets' ? 'rfc4733' : 'info' } }),
     onDone: () => (done = true),
@@ -134,7 +137,7 @@ async function virtualRun(how: 'ivr' | 'direct', media: MediaFidelity): Promise<
   const wallStart = performance.now();
   const virtualStart = clock.now();
   // Every call placed and connected to 1002: sample the heap.
-  await clock.runUntilAsync(clock.now() + (calls / rate) * 1000 + 800);
+  await clock.runUntilAsync(clock.now() + PLACING_MS + 800);
   const sampleWall = performance.now();
   const counts = answering.summary();
   const active = counts.answered - counts.completed - counts.failed;
