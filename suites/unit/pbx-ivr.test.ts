@@ -434,3 +434,20 @@ ivr:
     ]);
   });
 });
+
+describe('IVR with media off', () => {
+  it('a prompt still takes its length: the timeout comes at the same time as with media', async () => {
+    const ended: number[] = [];
+    for (const media of ['packets', 'off'] as const) {
+      const { x, phones } = await office(916, ['1001'], { media });
+      const call = phones['1001']!.dial('500');
+      await x.run(ms('welcome') + 5000 + ms('ivr-timeout') + 1000);
+      expect(call.state).toBe('ended');
+      ended.push(x.pbx.events.recorded.find((e) => e.type === 'ivr-timeout')!.at);
+      await x.close();
+      world = undefined;
+    }
+    expect(ended[1]).toBe(ended[0]);
+    expect(ended[0]).toBeGreaterThan(ms('welcome') + 5000);
+  });
+});
