@@ -301,6 +301,16 @@ describe('IVR rating and language', () => {
     expect(call.state).toBe('ended');
     expect(ivr(x).slice(-3)).toEqual(['ivr-left support connected 1002', 'ivr-rating support 4', 'ivr-left support hangup']);
     expect(x.cdrs().calls).toMatchObject([{ caller: { number: '1004' }, callee: '500', disposition: 'answered', notes: { 'rating.support': 4 } }]);
+    // `pbxlab serve` prints the IVR's steps.
+    expect(x.log.filter((l) => l.includes('IVR'))).toEqual([
+      'call c1: IVR reception',
+      'call c1: IVR reception option 3',
+      'call c1: IVR support',
+      'call c1: IVR support option 21',
+      'call c1: IVR support left (connected to 1002)',
+      'call c1: IVR support rating 4',
+      'call c1: IVR support left (hangup)',
+    ]);
   });
 
   it('rating enabled on another block than the one that connected: never asked', async () => {
