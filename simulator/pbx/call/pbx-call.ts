@@ -154,8 +154,16 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     return this.alertings.flatMap((a) => a.legSummaries());
   }
 
-  start(target: RingTarget): void {
-    this.ctx.control.events.publish('call-started', { call: this.id, caller: this.callerRef.number, dialled: this.callee, target: target.number });
+  /** Rings `target` for the caller; `forwardedBy` is the number dialled when it forwarded there. */
+  start(target: RingTarget, forwardedBy?: string): void {
+    this.ctx.control.events.publish('call-started', {
+      call: this.id,
+      caller: this.callerRef.number,
+      ...(this.callerRef.user !== undefined && { user: this.callerRef.user }),
+      dialled: this.callee,
+      target: target.number,
+      ...(forwardedBy !== undefined && { forwardedBy }),
+    });
     this.alert(target, { kind: 'inbound' }, this.caller);
   }
 
@@ -295,7 +303,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     this.answeredUser = party.user;
     if (this.early !== undefined && this.early !== party.media) this.main.removeEarly(this.early);
     this.emit('answered', party.user ?? party.number ?? '');
-    this.ctx.control.events.publish('call-answered', { call: this.id, by: party.user ?? party.number ?? '' });
+    this.ctx.control.events.publish('call-answered', { call: this.id, caller: this.callerRef.number, dialled: this.callee, by: party.user ?? party.number ?? '' });
     this.join(this.callerParty!);
     this.join(party);
   }
