@@ -147,5 +147,6 @@ export class PromptRecognizer {
     this.window.fill(NO_VOTE);
     this.votes.fill(0);
     this.cast = 0;
+    this.at = 0;
   }
 }
