@@ -1,16 +1,19 @@
 /**
  * Loads a scenario file: YAML syntax, the schema (schema.ts), the PBX configuration it includes,
  * and the checks only the whole file can make (an undefined actor, a verb the actor cannot do, an
- * unreachable step, a variable used before anything captures it ...). Every problem is reported
- * at its file:line:column in one `ConfigError`, and nothing runs (DESIGN.md "Scenarios (YAML)").
+ * unreachable step, a variable used before anything captures it, a prompt that is not bundled, a
+ * bad `/regex/` in an `events` check ...). Every problem is reported at its file:line:column in
+ * one `ConfigError`, and nothing runs (DESIGN.md "Scenarios (YAML)"; scenarios/README.md "Errors").
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkConfig, ConfigError, didYouMean, parseLocatedYaml, type ConfigIssue, type LocatedYaml } from '../config/index.js';
+import { PROMPT_LANGUAGES, PromptLibrary } from '../engine/media/prompt/index.js';
 import { ACTOR_FREQUENCIES } from '../engine/media/tone/index.js';
 import type { LinkConditions } from '../engine/net/index.js';
 import { loadPbxConfig, type PbxConfig } from '../pbx/config/index.js';
 import { durationMs } from './duration.js';
+import { eventPattern, patternValue } from './event-pattern.js';
 import type { ActorSpec, MessageMatcher, Scenario, ScenarioCheck, ScenarioStep } from './model.js';
 import { ACTION_VERBS, RAW_VERBS, RESERVED_STEP_KEYS, SOUNDS, scenarioSchema, type ActionObject, type ScenarioFile } from './schema.js';
 import { BUILT_IN_VARIABLES, templateVariables } from './template.js';
@@ -48,6 +51,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const pbx = checked.ok ? includedPbx(checked.value, file, doc, issues) : undefined;
   const actors = actorSpecs(doc.value, pbx, report);
   checkSteps(doc.value, actors, checked.ok ? checked.value.world.media : 'packets', report, (path) => doc.locate(path).line);
+  checkEventPatterns(doc.value, report);
   if (issues.length > 0 || !checked.ok || pbx === undefined) throw new ConfigError(issues);
   return compile(checked.value, file, pbx, actors, doc);
 }
@@ -203,7 +207,7 @@ function checkAction(
   }
   if ('unordered' in obj && !Array.isArray(arg)) report([...path, 'unordered'], '`unordered` needs a list of messages to receive');
   if ('with' in obj) refPhone(obj.with, [...path, 'with'], 'with');
-  if (media === 'off' && NEEDS_MEDIA.has(verb)) report([...path, verb], `\`${verb}\` needs media: world.media is off`);
+  if (media === 'off' && NEEDS_MEDIA.has(verb) && !isRecord(arg)) report([...path, verb], `\`${verb}\` needs media: world.media is off`);
   switch (verb) {
     case 'hangup':
     case 'hold':
@@ -222,11 +226,20 @@ function checkAction(
       break;
     case 'hears':
     case 'not-hears':
-      for (const [n, s] of (Array.isArray(arg) ? arg : [arg]).entries()) {
-        if (typeof s !== 'string' || (SOUNDS as readonly string[]).includes(s) || actors.get(s)?.kind === 'phone') continue;
-        report(Array.isArray(arg) ? [...path, verb, n] : [...path, verb], `${verb}: \`${s}\` is neither a phone actor nor a sound (${SOUNDS.join(', ')})${didYouMean(s, [...actors.keys(), ...SOUNDS])}`);
+      checkHeard(verb, arg, [...path, verb], actors, media, report);
+      break;
+    case 'not': {
+      if (!isRecord(arg)) break;
+      const inner = ['expect', 'hears'].filter((k) => k in arg);
+      if (inner.length !== 1) report([...path, verb], `\`not\` takes one expectation, \`expect\` or \`hears\`${inner.length > 1 ? '; this one has both: make them two steps' : ''}`);
+      refPhone(arg.with, [...path, verb, 'with'], 'with');
+      if ('status' in arg && arg.expect !== 'failed' && arg.expect !== 'busy') report([...path, verb], '`status` applies to `expect: failed` or `expect: busy`', 'status');
+      if ('hears' in arg) {
+        if (media === 'off' && !isRecord(arg.hears)) report([...path, verb, 'hears'], '`hears` needs media: world.media is off');
+        checkHeard('hears', arg.hears, [...path, verb, 'hears'], actors, media, report);
       }
       break;
+    }
     case 'send': {
       const message = typeof arg === 'string' ? arg : isRecord(arg) && typeof arg.message === 'string' ? arg.message : undefined;
       if (isRecord(arg) && typeof arg.to === 'string' && arg.to !== 'pbx' && !actors.has(arg.to)) report([...path, verb, 'to'], `to: undefined actor \`${arg.to}\`${didYouMean(arg.to, [...actors.keys(), 'pbx'])}`);
@@ -259,6 +272,44 @@ function checkAction(
   }
 }
 
+/** `hears`/`not-hears`: actors and sounds, or (hears) a bundled prompt in a language it has. */
+function checkHeard(verb: string, arg: unknown, at: Path, actors: ReadonlyMap<string, ActorSpec>, media: 'packets' | 'off', report: (path: Path, message: string, key?: string) => void): void {
+  if (isRecord(arg)) {
+    if (verb !== 'hears') return; // the schema reports it: only `hears` names prompts
+    if (media === 'off') report(at, `\`${verb}: { prompt }\` needs media: prompts are recognised in the audio received, and need \`world.media: packets\``);
+    if (typeof arg.prompt !== 'string') return;
+    const library = PromptLibrary.bundled();
+    if (!library.has(arg.prompt)) return report([...at, 'prompt'], `no bundled prompt is called \`${arg.prompt}\`${didYouMean(arg.prompt, library.names())} (prompts: ${library.names().join(', ')})`);
+    const languages = library.languages(arg.prompt);
+    if (typeof arg.language === 'string' && (PROMPT_LANGUAGES as readonly string[]).includes(arg.language) && !languages.includes(arg.language as never))
+      report([...at, 'language'], `the prompt \`${arg.prompt}\` has no \`${arg.language}\` version (${languages.join(', ')})`);
+    return;
+  }
+  for (const [n, s] of (Array.isArray(arg) ? arg : [arg]).entries()) {
+    if (typeof s !== 'string' || (SOUNDS as readonly string[]).includes(s) || actors.get(s)?.kind === 'phone') continue;
+    report(Array.isArray(arg) ? [...at, n] : at, `${verb}: \`${s}\` is neither a phone actor nor a sound (${SOUNDS.join(', ')})${didYouMean(s, [...actors.keys(), ...SOUNDS])}`);
+  }
+}
+
+/** `events` checks: every `/.../` value must be a regular expression. */
+function checkEventPatterns(raw: unknown, report: (path: Path, message: string) => void): void {
+  const checks = isRecord(raw) && Array.isArray(raw.checks) ? (raw.checks as unknown[]) : [];
+  checks.forEach((check, i) => {
+    if (!isRecord(check) || !Array.isArray(check.events)) return;
+    check.events.forEach((map: unknown, j) => {
+      if (!isRecord(map)) return;
+      for (const [key, value] of Object.entries(map)) {
+        if (typeof value !== 'string') continue;
+        try {
+          patternValue(value);
+        } catch (e) {
+          report(['checks', i, 'events', j, key], `${key}: not a regular expression: ${(e as Error).message}`);
+        }
+      }
+    });
+  });
+}
+
 /** The validated file as the runner's model. */
 function compile(value: ScenarioFile, file: string, pbx: PbxConfig, actors: ReadonlyMap<string, ActorSpec>, doc: LocatedYaml): Scenario {
   const spot = (path: Path): { file: string; line: number; column: number } => {
@@ -275,18 +326,22 @@ function compile(value: ScenarioFile, file: string, pbx: PbxConfig, actors: Read
     const raw = step[key] as string | ActionObject;
     const obj: ActionObject = typeof raw === 'string' ? { [raw]: true } : raw;
     const verb = ACTION_VERBS.find((v) => v in obj)!;
-    const arg = obj[verb];
+    const negated = verb === 'not' ? obj.not! : undefined;
+    const arg = negated === undefined ? obj[verb] : negated.expect !== undefined ? { expect: negated.expect } : { hears: negated.hears };
+    const withActor = negated?.with ?? obj.with;
+    const status = negated?.status ?? obj.status;
     steps.push({
       kind: 'action',
       index,
       spot: at,
-      summary: summarize(key, verb, arg, obj),
+      summary: summarize(key, verb, obj[verb], obj),
       actor: key,
       verb,
       arg,
       withinMs: obj.within === undefined ? defaultWithin : durationMs(obj.within),
-      ...(obj.with !== undefined && { with: obj.with }),
-      ...(obj.status !== undefined && { status: obj.status }),
+      ...(withActor !== undefined && { with: withActor }),
+      ...(status !== undefined && { status }),
+      ...(negated !== undefined && { forMs: durationMs(negated.for) }),
       optional: obj.optional ?? false,
       unordered: obj.unordered ?? false,
       ...(verb === 'receive' && { matchers: (Array.isArray(arg) ? arg : [arg]).map(matcher) }),
@@ -308,6 +363,7 @@ function compile(value: ScenarioFile, file: string, pbx: PbxConfig, actors: Read
         ...(c.rtp['min-streams'] !== undefined && { minStreams: c.rtp['min-streams'] }),
       });
     if (c.cdr !== undefined) out.push({ kind: 'cdr', spot: at, records: c.cdr });
+    if (c.events !== undefined) out.push({ kind: 'events', spot: at, events: c.events.map(eventPattern) });
     return out;
   });
   return {
@@ -343,6 +399,11 @@ function matcher(m: unknown): MessageMatcher {
 function summarize(actor: string, verb: string, arg: unknown, obj: ActionObject): string {
   const text = (v: unknown): string => {
     if (v === true) return '';
+    if (isRecord(v) && typeof v.prompt === 'string') return `prompt ${v.prompt}${typeof v.language === 'string' ? ` (${v.language})` : ''}`;
+    if (verb === 'not' && isRecord(v)) {
+      const inner = v.expect !== undefined ? `expect ${String(v.expect)}` : `hears ${text(v.hears)}`;
+      return `${inner}${v.with !== undefined ? ` with ${String(v.with)}` : ''}${v.status !== undefined ? ` status ${String(v.status)}` : ''} for ${String(v.for)}`;
+    }
     if (typeof v === 'string') return verb === 'send' ? (v.split('\n')[0] ?? '') : v;
     if (typeof v === 'number') return String(v);
     if (Array.isArray(v)) return v.map(text).join(', ');

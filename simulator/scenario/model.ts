@@ -76,6 +76,8 @@ export type ScenarioStep =
       readonly unordered: boolean;
       /** receive: the matchers, compiled. */
       readonly matchers?: readonly MessageMatcher[];
+      /** not: how long the expectation must not hold. */
+      readonly forMs?: number;
     });
 
 export type ActionStep = Extract<ScenarioStep, { kind: 'action' }>;
@@ -86,7 +88,15 @@ export type ScenarioCheck =
   | { readonly kind: 'trying-within'; readonly spot: SourceSpot; readonly ms: number }
   | { readonly kind: 'reregister-before-expiry'; readonly spot: SourceSpot }
   | { readonly kind: 'rtp'; readonly spot: SourceSpot; readonly maxLossPercent?: number; readonly maxJitterMs?: number; readonly minStreams?: number }
-  | { readonly kind: 'cdr'; readonly spot: SourceSpot; readonly records: readonly Record<string, unknown>[] };
+  | { readonly kind: 'cdr'; readonly spot: SourceSpot; readonly records: readonly Record<string, unknown>[] }
+  | { readonly kind: 'events'; readonly spot: SourceSpot; readonly events: readonly EventPattern[] };
+
+/** One map of an `events` check: each field's value as text, or a regular expression (`/.../`). */
+export interface EventPattern {
+  /** As written, for messages. */
+  readonly text: string;
+  readonly fields: readonly { readonly key: string; readonly expected: string | RegExp }[];
+}
 
 export interface Scenario {
   readonly file: string;

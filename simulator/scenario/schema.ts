@@ -10,9 +10,11 @@
  * expects. Phone actors work at call level (`dial`, `answer`, `hold`, `transfer`, `expect`,
  * `hears` ...); raw actors at message level (`send`, `receive`, as in SIPp's XML). An action is
  * a word (`- bob: answer`) or a map with one verb and its modifiers (`- bob: { expect: ringing,
- * within: 2s }`).
+ * within: 2s }`). `not` holds an expectation that must not come true for a period, and the
+ * `events` check matches the PBX's events (scenarios/README.md "Steps" and "Checks").
  */
 import { z } from 'zod';
+import { PROMPT_LANGUAGES } from '../engine/media/prompt/index.js';
 import { pbxConfigSchema } from '../pbx/config/index.js';
 import { durationSchema } from './duration.js';
 
@@ -80,6 +82,23 @@ const phoneSettings = z.strictObject({
 });
 
 const hearsSchema = z.union([z.string(), z.array(z.string()).min(1)]).describe('Exactly what is heard: actors, ringback, busy-tone, dial-tone, music-on-hold, or nothing');
+const promptHeard = z
+  .strictObject({
+    prompt: z.string().min(1).describe('A bundled prompt (fixtures/audio/prompts): welcome, support-menu, ivr-invalid, ivr-timeout, ...'),
+    language: z.enum(PROMPT_LANGUAGES).optional().describe('In this language (default: any)'),
+  })
+  .describe('The prompt heard now, recognised in the audio the phone receives');
+const hearsOrPrompt = z.union([hearsSchema, promptHeard]);
+
+const notSchema = z
+  .strictObject({
+    expect: z.enum(PHONE_STATES).optional().describe('A state that must not be reached'),
+    hears: hearsOrPrompt.optional().describe('What must not be heard'),
+    for: durationSchema.describe('How long it must not happen (the step takes all of it)'),
+    with: actorRef.optional().describe('The call with this actor'),
+    status: status.optional().describe('With expect: failed/busy, the final status'),
+  })
+  .describe('An expectation that must not hold at any moment of a period');
 
 /** One action: a verb and its modifiers. The loader checks there is exactly one verb. */
 export const actionObjectSchema = z.strictObject({
@@ -97,8 +116,9 @@ export const actionObjectSchema = z.strictObject({
   unregister: z.literal(true).optional(),
   set: phoneSettings.optional().describe('Change the phone settings from now on'),
   expect: z.enum(PHONE_STATES).optional(),
-  hears: hearsSchema.optional(),
+  hears: hearsOrPrompt.optional(),
   'not-hears': hearsSchema.optional(),
+  not: notSchema.optional(),
   digits: z.string().regex(/^[0-9*#A-D]+$/).optional().describe('The digits received so far in the call'),
   send: sendSchema.optional(),
   receive: receiveSchema.optional(),
@@ -127,6 +147,7 @@ export const ACTION_VERBS = [
   'expect',
   'hears',
   'not-hears',
+  'not',
   'digits',
   'send',
   'receive',
@@ -189,6 +210,16 @@ const checkSchema = z.strictObject({
     .array(z.record(z.string(), z.unknown()))
     .optional()
     .describe('The call records, in order: each map lists fields that must match (caller, callee, disposition, duration, links ...)'),
+  events: z
+    .array(
+      z
+        .strictObject({ type: z.string().min(1).describe('The event type, e.g. call-answered or ivr-option') })
+        .catchall(z.union([z.string(), z.number(), z.boolean()]))
+        .describe('Fields the event must have; values compare as text, `/REGEX/` as a regular expression'),
+    )
+    .min(1)
+    .optional()
+    .describe("The PBX's events, in order (others may come between): each map must match a later event than the one before"),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -215,3 +246,5 @@ export type ActorInput = z.output<typeof actorSchema>;
 export type CheckInput = z.output<typeof checkSchema>;
 export type BareVerb = (typeof BARE_VERBS)[number];
 export type PhoneState = (typeof PHONE_STATES)[number];
+export type NotInput = z.output<typeof notSchema>;
+export type PromptHeardInput = z.output<typeof promptHeard>;

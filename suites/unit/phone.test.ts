@@ -7,17 +7,18 @@
 import { describe, expect, it } from 'vitest';
 import { Phone, phoneAgentOptions, PHONE_PROFILES, profileOptions, type PhoneCall, type PhoneOptions } from '../../simulator/endpoints/phone/index.js';
 import type { IncomingRequest, UserAgent } from '../../simulator/engine/ua/index.js';
+import { PromptLibrary, promptSource } from '../../simulator/engine/media/prompt/index.js';
 import { uaWorld, type UaWorld } from '../support/ua-world.js';
 
 const ALICE = 1800;
 const BOB = 1900;
 const CAROL = 2000;
 
-async function phone(w: UaWorld, name: string, toneHz: number, options: Partial<PhoneOptions> = {}, profile?: 'e-phone' | 'comfortel' | 'webcall'): Promise<Phone> {
+async function phone(w: UaWorld, name: string, toneHz: number, options: Partial<PhoneOptions> = {}, profile?: 'e-phone' | 'comfortel' | 'webcall', prompts?: PromptLibrary): Promise<Phone> {
   const merged = profileOptions(profile, options);
   const ua = await w.agent(name, phoneAgentOptions(merged));
   const address = ua.aor.kind === 'sip' ? ua.aor.host : '';
-  return new Phone({ ua, rng: w.rng.fork(`${name}-phone`), network: w.net, address, toneHz, ...(profile !== undefined && { profile }), options });
+  return new Phone({ ua, rng: w.rng.fork(`${name}-phone`), network: w.net, address, toneHz, ...(profile !== undefined && { profile }), options, ...(prompts !== undefined && { prompts }) });
 }
 
 const run = async (w: UaWorld, ms: number): Promise<void> => {
@@ -338,5 +339,40 @@ describe('Phone: profiles', () => {
     expect(port >= 4000 && port <= 4128).toBe(true);
     expect([fromCarol.state, fromCarol.media.stats().srtp, fromCarol.hears()]).toEqual(['connected', false, [ALICE]]);
     await finish(w, alice, bob, carol);
+  });
+});
+
+describe('Phone: prompts heard', () => {
+  for (const codec of ['PCMU', 'PCMA'] as const) {
+    it(`a call with a prompt library tells which prompt it receives over ${codec}, and forgets it when the prompts end`, async () => {
+      const w = uaWorld(codec === 'PCMU' ? 541 : 542);
+      const library = PromptLibrary.bundled();
+      const alice = await phone(w, 'alice', ALICE, { codecs: [codec] }, undefined, library);
+      const bob = answering(await phone(w, 'bob', BOB, { codecs: [codec] }));
+      const call = alice.dial('sip:bob@10.0.0.2');
+      await run(w, 1000);
+      expect(call.state).toBe('connected');
+      expect([call.hears(), call.hearsPrompt()]).toEqual([[BOB], undefined]);
+      const welcome = library.get('welcome', 'pt')!;
+      const thanks = library.get('thank-you', 'pt')!;
+      let ended = false;
+      bob.calls[0]!.media.play(promptSource([welcome, thanks], () => (ended = true)));
+      await run(w, 1500);
+      expect(call.hearsPrompt()).toEqual({ name: 'welcome', language: 'pt' });
+      await run(w, (welcome.pcm.length / 8) - 1500 + 1000);
+      expect(call.hearsPrompt()).toEqual({ name: 'thank-you', language: 'pt' });
+      await run(w, thanks.pcm.length / 8);
+      expect([ended, call.hearsPrompt()]).toEqual([true, undefined]);
+      await finish(w, alice, bob);
+    });
+  }
+
+  it('a phone without a prompt library recognises none', async () => {
+    const w = uaWorld(543);
+    const { alice, bob, aliceCall, bobCall } = await connectedPair(w);
+    bobCall.media.play(promptSource([PromptLibrary.bundled().get('welcome', 'en')!]));
+    await run(w, 1000);
+    expect(aliceCall.hearsPrompt()).toBeUndefined();
+    await finish(w, alice, bob);
   });
 });

@@ -3,12 +3,14 @@
  * reject, hang-up (CANCEL before the answer, 9.1; BYE after, 15.1), hold and resume by re-INVITE
  * (RFC 3264 8.4), DTMF in the phone's mode (RFC 4733, in-band, or SIP INFO with
  * `application/dtmf-relay`), and as the transferor, blind and attended transfer by REFER
- * (RFC 3515, RFC 5589 sections 6 and 7; see transfer.ts).
+ * (RFC 3515, RFC 5589 sections 6 and 7; see transfer.ts). With a prompt library, each call
+ * listens for the library's prompts in the audio it receives (media/prompt), for `hearsPrompt()`.
  */
 import type { Clock, Timer } from '../../engine/clock/index.js';
 import { Emitter } from '../../engine/emitter.js';
 import type { CallMedia, CallDigit } from '../../engine/media/call/index.js';
 import { dtmfRelayBody, isDtmfDigit, type DtmfDigit } from '../../engine/media/dtmf/index.js';
+import { PromptRecognizer, RECOGNITION_WINDOW_MS, type HeardPrompt, type PromptLibrary } from '../../engine/media/prompt/index.js';
 import type { DialogId } from '../../engine/sip/dialog/dialog-id.js';
 import type { IncomingInvite, IncomingRequest, OutgoingInvite, Session, SessionEnd } from '../../engine/ua/index.js';
 import type { SipUri } from '../../engine/sip/syntax/uri.js';
@@ -40,6 +42,8 @@ export interface CallHost {
   readonly clock: Clock;
   readonly options: PhoneOptions;
   readonly toneHz: number;
+  /** The prompts to listen for in received audio; none (or an empty library): no listening. */
+  readonly prompts?: PromptLibrary;
   /** Before an answer or a resume: hold the phone's other active calls. */
   holdOthers(call: PhoneCall): void;
   /** A REFER arrived in this call (this phone is the transferee). */
@@ -69,6 +73,9 @@ export class PhoneCall extends Emitter<PhoneCallEvents> {
   private last: CallState;
   private readonly timers = new Set<Timer>();
   private stopped = false;
+  private readonly promptEar: PromptRecognizer | undefined;
+  /** Clock time of the last frame received. */
+  private lastAudioAt = -Infinity;
 
   constructor(
     private readonly host: CallHost,
@@ -84,6 +91,14 @@ export class PhoneCall extends Emitter<PhoneCallEvents> {
     this.last = this.progressState;
     media.on('negotiated', () => this.refresh());
     media.on('digit', (d) => this.emit('digit', d));
+    const prompts = host.prompts;
+    if (prompts !== undefined && prompts.size > 0) {
+      const ear = (this.promptEar = new PromptRecognizer(prompts));
+      media.on('audio', (pcm) => {
+        ear.feed(pcm);
+        this.lastAudioAt = host.clock.now();
+      });
+    }
     if ('cancel' in invite) this.followOutgoing(invite);
     else this.followIncoming(invite);
   }
@@ -110,6 +125,15 @@ export class PhoneCall extends Emitter<PhoneCallEvents> {
   /** The frequencies heard now. */
   hears(): number[] {
     return this.media.hears();
+  }
+
+  /**
+   * The prompt heard over the last 300 ms of received audio (media/prompt); undefined in silence,
+   * for other audio, when no audio arrived for that long, or when the phone has no prompt library.
+   */
+  hearsPrompt(): HeardPrompt | undefined {
+    if (this.promptEar === undefined || this.host.clock.now() - this.lastAudioAt > RECOGNITION_WINDOW_MS) return undefined;
+    return this.promptEar.current;
   }
 
   digits(): readonly CallDigit[] {

@@ -3,14 +3,16 @@
  * no SIP errors, no retransmissions (RFC 3261 17.1.1.2: a retransmission means a lost or late
  * message), 100 Trying latency (RFC 3261 17.2.1: a UAS/proxy sends it within 200 ms), REGISTER
  * refreshed before the binding expires (10.2.4), RTP loss and jitter bounds (RFC 3550 6.4.1), and
- * CDR fields. The SIP rules are the capture analysis's (simulator/analysis), so that a run and
+ * CDR fields, and the PBX's events in order (event-check.ts). The SIP rules are the capture analysis's (simulator/analysis), so that a run and
  * `pbxlab analyze` judge alike.
  */
 import { registrationRefreshFindings, tryingLatencyFindings, type SipAnalysis } from '../../analysis/index.js';
 import type { CallRecord } from '../../pbx/cdr/index.js';
+import type { PbxEvent } from '../../pbx/core/events.js';
 import { durationMs, formatDuration } from '../duration.js';
 import type { ScenarioCheck } from '../model.js';
 import type { CheckResult, RtpStreamSummary, SipTraceEntry } from '../result.js';
+import { eventFindings } from './event-check.js';
 
 const CHALLENGES = [401, 407];
 /** A CDR's duration matches `duration: 1h` within this much (answer and hang-up are messages away). */
@@ -22,6 +24,8 @@ export interface CheckInputs {
   readonly sip: SipAnalysis;
   readonly rtp: readonly RtpStreamSummary[];
   readonly calls: readonly CallRecord[];
+  /** The PBX's events (its bus keeps them in scenario runs). */
+  readonly events: readonly PbxEvent[];
   /** Scenario ms at which the run ended. */
   readonly endedAt: number;
 }
@@ -41,6 +45,8 @@ function checkName(c: ScenarioCheck): string {
       return `rtp${c.maxLossPercent !== undefined ? ` max-loss ${c.maxLossPercent}%` : ''}${c.maxJitterMs !== undefined ? ` max-jitter ${formatDuration(c.maxJitterMs)}` : ''}${c.minStreams !== undefined ? ` min-streams ${c.minStreams}` : ''}`;
     case 'cdr':
       return `cdr (${c.records.length} records)`;
+    case 'events':
+      return `events (${c.events.length} maps)`;
     default:
       return c.kind;
   }
@@ -49,7 +55,7 @@ function checkName(c: ScenarioCheck): string {
 const at = (ms: number): string => formatDuration(ms);
 const line = (e: SipTraceEntry): string => `${at(e.at)} ${e.src.address}:${e.src.port} -> ${e.dst.address}:${e.dst.port} ${e.firstLine}`;
 
-function findingsOf(check: ScenarioCheck, { trace, sip, rtp, calls, endedAt }: CheckInputs): string[] {
+function findingsOf(check: ScenarioCheck, { trace, sip, rtp, calls, events, endedAt }: CheckInputs): string[] {
   const fresh = trace.filter((e) => !e.retransmission);
   switch (check.kind) {
     case 'no-sip-errors': {
@@ -90,6 +96,8 @@ function findingsOf(check: ScenarioCheck, { trace, sip, rtp, calls, endedAt }: C
       });
       return out;
     }
+    case 'events':
+      return eventFindings(check.events, events);
   }
 }
 

@@ -3,18 +3,23 @@
  * call-level steps. Actions apply to "the call" a person would mean: `answer` the ringing call,
  * `hangup` and `hold` the active one, or the call with a named actor (matched on the remote
  * party's number). Expectations (`expect`, `hears`, `digits`) are predicates the runner polls
- * until they hold or their time limit passes.
+ * until they hold or their time limit passes (or, under `not`, must not hold for a period).
+ * `hears: { prompt }` asks the call's prompt recogniser (media/prompt) which bundled prompt the
+ * phone receives.
  */
+import { PromptLibrary, type HeardPrompt } from '../../engine/media/prompt/index.js';
 import { MUSIC_ON_HOLD_HZ, PROGRESS_TONE_HZ } from '../../engine/media/tone/index.js';
 import { Phone, phoneAgentOptions, type PhoneCall, type PhoneOptions } from '../../endpoints/phone/index.js';
 import { UserAgent } from '../../engine/ua/index.js';
-import type { ActionStep, PhoneActorSpec, PhoneState } from '../model.js';
+import type { ActionStep, MediaFidelity, PhoneActorSpec, PhoneState } from '../model.js';
 import type { ScenarioWorld } from './scenario-world.js';
 import type { StepContext, StepOutcome } from './step-outcome.js';
 
 const BUSY_STATUSES = [486, 600];
 const SOUND_LABEL: Record<string, string> = { ringback: 'tone', 'busy-tone': 'tone', 'dial-tone': 'tone', 'music-on-hold': 'music-on-hold' };
 const MOH = new Set<number>(MUSIC_ON_HOLD_HZ);
+
+const promptText = (p: { name?: string; prompt?: string; language?: string }): string => `prompt ${p.name ?? p.prompt ?? ''}${p.language !== undefined ? ` (${p.language})` : ''}`;
 
 const userOf = (uri: string): string | undefined => /^<?sips?:([^@;>]+)@/.exec(uri)?.[1];
 
@@ -25,6 +30,7 @@ export class PhoneActor {
     readonly spec: PhoneActorSpec,
     readonly address: string,
     readonly phone: Phone,
+    private readonly media: MediaFidelity,
   ) {}
 
   static async create(world: ScenarioWorld, spec: PhoneActorSpec, index: number): Promise<PhoneActor> {
@@ -51,11 +57,21 @@ export class PhoneActor {
       ...(spec.password !== undefined && { credentials: { username: spec.user, password: spec.password } }),
       aor: `sip:${spec.user}@${world.pbxAddress}`,
     });
-    const phone = new Phone({ ua, rng: world.rng.fork(`${spec.name}-media`), network: world.network, address, toneHz: spec.toneHz, ...(spec.profile !== undefined && { profile: spec.profile }), options });
+    const media = world.scenario.world.media;
+    const phone = new Phone({
+      ua,
+      rng: world.rng.fork(`${spec.name}-media`),
+      network: world.network,
+      address,
+      toneHz: spec.toneHz,
+      ...(spec.profile !== undefined && { profile: spec.profile }),
+      options,
+      ...(media === 'packets' && { prompts: PromptLibrary.bundled() }),
+    });
     // `register: false` only skips the REGISTER at the start: the phone still knows its registrar,
     // so that the `register` step can register it and it dials numbers at the PBX.
     if (!spec.register) phone.options.register = registration;
-    return new PhoneActor(spec, address, phone);
+    return new PhoneActor(spec, address, phone, media);
   }
 
   get name(): string {
@@ -125,6 +141,7 @@ export class PhoneActor {
         return this.inState(arg as PhoneState, step, ctx) ? { ok: true } : fail(`${arg as string}${step.status !== undefined ? ` (${step.status})` : ''}${step.with !== undefined ? ` with ${step.with}` : ''}`);
       case 'hears':
       case 'not-hears': {
+        if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) return this.hearsPrompt(arg as { prompt: string; language?: string }, step, ctx);
         const heard = this.heard(step, ctx);
         const wanted = new Set((Array.isArray(arg) ? arg : [arg]).map((s: string) => (s === 'nothing' ? undefined : (SOUND_LABEL[s] ?? s))).filter((s) => s !== undefined));
         const ok = step.verb === 'hears' ? heard.size === wanted.size && [...wanted].every((w) => heard.has(w)) : [...wanted].every((w) => !heard.has(w));
@@ -189,6 +206,18 @@ export class PhoneActor {
         return reg !== 'registered' && reg !== 'unregistering';
       }
     }
+  }
+
+  /** `hears: { prompt, language }`: the call in question is hearing that prompt now. */
+  private hearsPrompt(want: { prompt: string; language?: string }, step: ActionStep, ctx: StepContext): StepOutcome {
+    const expected = `hears ${promptText(want)}`;
+    if (this.media !== 'packets') return { ok: false, expected, actual: 'no audio: prompts are recognised in the audio received, and need `world.media: packets`' };
+    const call = step.with !== undefined ? this.callWith(step.with, ctx) : this.activeCall();
+    const heard: HeardPrompt | undefined = call?.hearsPrompt();
+    if (heard !== undefined && heard.name === want.prompt && (want.language === undefined || heard.language === want.language)) return { ok: true };
+    const sounds = [...this.heard(step, ctx)].map((h) => (h === 'tone' ? 'a progress tone (425 Hz)' : h));
+    const now = heard !== undefined ? `hears ${promptText(heard)}` : `hears no prompt${sounds.length > 0 ? ` (hears ${sounds.join(', ')})` : ''}`;
+    return { ok: false, expected, actual: `${call === undefined ? 'no call; ' : ''}${now}; ${this.describe()}` };
   }
 
   /** What the call in question hears, as labels: actor names, `tone`, `music-on-hold`. */

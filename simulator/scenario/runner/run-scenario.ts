@@ -1,6 +1,7 @@
 /**
  * Runs one loaded scenario: builds its world, registers its phones, carries out the steps in
- * order (each expectation polled until it holds or its time limit in scenario time passes), lets
+ * order (each expectation polled until it holds or its time limit in scenario time passes; a `not`
+ * step polls its expectation for its whole period and fails at the first poll it holds), lets
  * the last messages go out, then runs the checks over the trace, the RTP streams and the CDRs.
  * The first failing step ends the run; what was expected, what happened instead and the last
  * messages of the actors involved go into the result.
@@ -72,7 +73,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const sip = analyzeSip(world.trace.messages, { traceEnd: endedAt });
   const streams = rtp.streams();
   const cdrs = world.cdrs();
-  const checks: CheckResult[] = scenario.checks.map((c) => runCheck(c, { trace, sip, rtp: streams, calls: cdrs.calls, endedAt }));
+  const checks: CheckResult[] = scenario.checks.map((c) => runCheck(c, { trace, sip, rtp: streams, calls: cdrs.calls, events: world.pbx.events.recorded, endedAt }));
   const failedStep = steps.find((s) => s.outcome === 'failed');
   const failedChecks = checks.filter((c) => c.outcome === 'failed');
   const message = error ?? (failedStep !== undefined ? stepMessage(failedStep) : failedChecks.length > 0 ? failedChecks.map((c) => `${c.spot.file}:${c.spot.line}:${c.spot.column}: check ${c.name} failed:\n  ${c.detail.split('\n').join('\n  ')}`).join('\n') : undefined);
@@ -114,6 +115,7 @@ async function runStep(step: ScenarioStep, world: ScenarioWorld, actors: Readonl
   if (step.kind === 'end') return done({ ok: true });
   const actor = actors.get(step.actor)!;
   if (actor instanceof RawActor && step.verb === 'send') return done(await actor.send(step, ctx));
+  if (actor instanceof PhoneActor && step.verb === 'not') return done(await runNot(step, actor, world, ctx));
   const attempt = (): StepOutcome | 'pending' => (actor instanceof RawActor ? actor.receive(step, ctx) : actor.perform(step, ctx));
   let outcome = attempt();
   const polled = EXPECTATIONS.has(step.verb) || outcome === 'pending';
@@ -130,6 +132,26 @@ async function runStep(step: ScenarioStep, world: ScenarioWorld, actors: Readonl
   }
   if (!outcome.ok && polled) outcome = { ...outcome, actual: `${outcome.actual} (after ${formatDuration(step.withinMs)})` };
   return done(outcome);
+}
+
+/** `not: { expect|hears, for }`: polls the expectation over the whole period; it must never hold. */
+async function runNot(step: ActionStep, actor: PhoneActor, world: ScenarioWorld, ctx: StepContext): Promise<StepOutcome> {
+  const negated = step.arg as { expect?: string; hears?: unknown };
+  const inner: ActionStep = { ...step, verb: negated.expect !== undefined ? 'expect' : 'hears', arg: negated.expect ?? negated.hears };
+  const what = inner.summary.replace(/^[^:]+: not (expect )?/, '').replace(/ for [^ ]+$/, '');
+  const periodMs = step.forMs ?? 0;
+  const startedAt = world.now();
+  const happened = await world.until(() => {
+    const outcome = actor.perform(inner, ctx);
+    return outcome !== 'pending' && outcome.ok;
+  }, periodMs);
+  if (!happened) return { ok: true };
+  const at = world.now();
+  return {
+    ok: false,
+    expected: `never ${what} for ${formatDuration(periodMs)}`,
+    actual: `${what} at ${formatDuration(at)}, ${formatDuration(at - startedAt)} into the ${formatDuration(periodMs)}; ${actor.describe()}`,
+  };
 }
 
 function expectedOf(step: ActionStep): string {
