@@ -72,9 +72,9 @@ describe('events check', () => {
   const bus = new PbxEventBus(() => 1000, true);
   bus.publish('call-started', { call: 'c1', caller: '1001', dialled: '1002', target: '1002' });
   bus.publish('call-alerting', { call: 'c1', number: '1002', user: '1002' });
-  bus.publish('call-answered', { call: 'c1', by: '1002' });
+  bus.publish('call-answered', { call: 'c1', caller: '1001', dialled: '1002', by: '1002' });
   bus.publish('call-started', { call: 'c2', caller: '1003', dialled: '600', target: '600' });
-  bus.publish('call-ended', { call: 'c1', disposition: 'answered', status: 200, hangupBy: '1001' });
+  bus.publish('call-ended', { call: 'c1', caller: '1001', dialled: '1002', disposition: 'answered', status: 200, hangupBy: 'caller' });
 
   const check = (maps: string): ScenarioCheck => scenario('  - wait: 1s', ` }\nchecks:\n  - events: ${maps}\nx-: {`).checks[0]!;
   const run = (c: ScenarioCheck) => runCheck(c, { trace: [], sip: analyzeSip([], { traceEnd: 0 }), rtp: [], calls: [], events: bus.recorded, endedAt: 0 });
@@ -88,7 +88,7 @@ describe('events check', () => {
     const result = run(check('[ { type: call-answered }, { type: call-started, caller: "1001" } ]'));
     expect(result.outcome).toBe('failed');
     expect(result.detail.split('\n')).toEqual([
-      'no event matches the 2nd map { type: "call-started", caller: "1001" } after the event matched by the 1st map (1s call-answered call=c1 by=1002)',
+      'no event matches the 2nd map { type: "call-started", caller: "1001" } after the event matched by the 1st map (1s call-answered call=c1 caller=1001 dialled=1002 by=1002)',
       'call-started events seen:',
       '  1s call-started call=c1 caller=1001 dialled=1002 target=1002',
       '  1s call-started call=c2 caller=1003 dialled=600 target=600',
@@ -100,6 +100,6 @@ describe('events check', () => {
       'no event matches the 1st map { type: "ivr-option", block: "reception", option: "2" }',
       'no ivr-option event was published (5 events in all)',
     ]);
-    expect(run(check('[ { type: call-ended, disposition: busy } ]')).detail).toContain('call-ended events seen:\n  1s call-ended call=c1 disposition=answered status=200 hangupBy=1001');
+    expect(run(check('[ { type: call-ended, disposition: busy } ]')).detail).toContain('call-ended events seen:\n  1s call-ended call=c1 caller=1001 dialled=1002 disposition=answered status=200 hangupBy=caller');
   });
 });
