@@ -10,9 +10,9 @@ export function eventLogLine(e: PbxEvent): string | undefined {
     case 'registration-changed':
       return `${e.kind} ${e.user} (ext ${e.extension}) ${e.contact}${e.expires !== undefined ? ` expires ${e.expires}s` : ''}`;
     case 'call-started':
-      return `call ${e.caller} -> ${e.dialled}${e.target !== e.dialled ? ` (rings ${e.target})` : ''} [${e.call}]`;
+      return `call ${e.caller}${e.user !== undefined ? ` (${e.user})` : ''} -> ${e.dialled}${e.forwardedBy !== undefined ? ` (forwarded by ${e.forwardedBy} to ${e.target})` : ''}`;
     case 'call-answered':
-      return `call ${e.call}: answered by ${e.by}`;
+      return `call ${e.caller} -> ${e.dialled}: answered by ${e.by}`;
     case 'call-transferred':
       return `call ${e.call}: ${transferText(e)}`;
     case 'call-rejected':
