@@ -1,6 +1,7 @@
 /**
  * The PBX's log lines (`pbxlab serve` prints them): one consumer of the typed events
- * (core/events.ts), one line per registration change, call, transfer and state change.
+ * (core/events.ts), one line per registration change, call, transfer and state change, and
+ * per IVR step (simulator/pbx/README.md "IVR"; digits are left out).
  */
 import type { PbxEvent } from './core/events.js';
 
@@ -9,9 +10,9 @@ export function eventLogLine(e: PbxEvent): string | undefined {
     case 'registration-changed':
       return `${e.kind} ${e.user} (ext ${e.extension}) ${e.contact}${e.expires !== undefined ? ` expires ${e.expires}s` : ''}`;
     case 'call-started':
-      return `call ${e.caller} -> ${e.dialled}${e.target !== e.dialled ? ` (rings ${e.target})` : ''} [${e.call}]`;
+      return `call ${e.caller}${e.user !== undefined ? ` (${e.user})` : ''} -> ${e.dialled}${e.forwardedBy !== undefined ? ` (forwarded by ${e.forwardedBy} to ${e.target})` : ''}`;
     case 'call-answered':
-      return `call ${e.call}: answered by ${e.by}`;
+      return `call ${e.caller} -> ${e.dialled}: answered by ${e.by}`;
     case 'call-transferred':
       return `call ${e.call}: ${transferText(e)}`;
     case 'call-rejected':
@@ -20,6 +21,20 @@ export function eventLogLine(e: PbxEvent): string | undefined {
       return `call ${e.caller} -> ${e.dialled}: ended ${e.disposition} (${e.status})${e.hangupBy !== undefined ? `, hung up by the ${e.hangupBy}` : ''}`;
     case 'extension-state-changed':
       return e.field === 'dnd' ? `do not disturb ${e.value === true ? 'on' : 'off'} for ${e.extension} (${e.by})` : `extension ${e.extension}: ${e.field} = ${JSON.stringify(e.value)} (${e.by})`;
+    case 'ivr-entered':
+      return `call ${e.call}: IVR ${e.block}`;
+    case 'ivr-option':
+      return `call ${e.call}: IVR ${e.block} option ${e.option}`;
+    case 'ivr-timeout':
+      return `call ${e.call}: IVR ${e.block} timeout`;
+    case 'ivr-invalid':
+      return `call ${e.call}: IVR ${e.block} invalid ${e.digits}`;
+    case 'ivr-out-of-hours':
+      return `call ${e.call}: IVR ${e.block} out of hours (${e.profile})`;
+    case 'ivr-rating':
+      return `call ${e.call}: IVR ${e.block} rating ${e.note}`;
+    case 'ivr-left':
+      return `call ${e.call}: IVR ${e.block} left (${e.how}${e.to !== undefined ? ` to ${e.to}` : ''})`;
     default:
       return undefined;
   }

@@ -196,7 +196,7 @@ export class Pbx {
     call.on('ended', (end) => this.ended(call, end, options));
     if (routing.forwardedFrom !== undefined) call.links.forwardedTo = routing.kind === 'ring' ? routing.target.number : routing.number;
     if (routing.kind === 'application') return this.handOver(call, routing);
-    call.start(routing.target);
+    call.start(routing.target, routing.forwardedFrom);
   }
 
   /** A call reaches a number an application provides: the application takes the caller over. */

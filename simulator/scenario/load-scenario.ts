@@ -275,6 +275,7 @@ function checkAction(
 /** `hears`/`not-hears`: actors and sounds, or (hears) a bundled prompt in a language it has. */
 function checkHeard(verb: string, arg: unknown, at: Path, actors: ReadonlyMap<string, ActorSpec>, media: 'packets' | 'off', report: (path: Path, message: string, key?: string) => void): void {
   if (isRecord(arg)) {
+    if (verb !== 'hears') return; // the schema reports it: only `hears` names prompts
     if (media === 'off') report(at, `\`${verb}: { prompt }\` needs media: prompts are recognised in the audio received, and need \`world.media: packets\``);
     if (typeof arg.prompt !== 'string') return;
     const library = PromptLibrary.bundled();
@@ -326,7 +327,7 @@ function compile(value: ScenarioFile, file: string, pbx: PbxConfig, actors: Read
     const obj: ActionObject = typeof raw === 'string' ? { [raw]: true } : raw;
     const verb = ACTION_VERBS.find((v) => v in obj)!;
     const negated = verb === 'not' ? obj.not! : undefined;
-    const arg = negated === undefined ? obj[verb] : { ...(negated.expect !== undefined ? { expect: negated.expect } : { hears: negated.hears }) };
+    const arg = negated === undefined ? obj[verb] : negated.expect !== undefined ? { expect: negated.expect } : { hears: negated.hears };
     const withActor = negated?.with ?? obj.with;
     const status = negated?.status ?? obj.status;
     steps.push({

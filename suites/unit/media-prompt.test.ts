@@ -136,6 +136,9 @@ describe('PromptRecognizer', () => {
     expect(label(r.current)).toBe('welcome/en');
     listen(r, Array.from({ length: RECOGNITION_WINDOW_FRAMES }, () => silence()), PCMU);
     expect(r.current).toBeUndefined();
+    listen(r, promptFrames(library.get('welcome', 'en')!).slice(0, 60), PCMU);
+    r.reset();
+    expect(r.current).toBeUndefined();
   });
 
   it('recognises a prompt joined in the middle, within a few frames', () => {

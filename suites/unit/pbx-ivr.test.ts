@@ -301,6 +301,16 @@ describe('IVR rating and language', () => {
     expect(call.state).toBe('ended');
     expect(ivr(x).slice(-3)).toEqual(['ivr-left support connected 1002', 'ivr-rating support 4', 'ivr-left support hangup']);
     expect(x.cdrs().calls).toMatchObject([{ caller: { number: '1004' }, callee: '500', disposition: 'answered', notes: { 'rating.support': 4 } }]);
+    // `pbxlab serve` prints the IVR's steps.
+    expect(x.log.filter((l) => l.includes('IVR'))).toEqual([
+      'call c1: IVR reception',
+      'call c1: IVR reception option 3',
+      'call c1: IVR support',
+      'call c1: IVR support option 21',
+      'call c1: IVR support left (connected to 1002)',
+      'call c1: IVR support rating 4',
+      'call c1: IVR support left (hangup)',
+    ]);
   });
 
   it('rating enabled on another block than the one that connected: never asked', async () => {
@@ -432,5 +442,22 @@ ivr:
       'pbx.yaml:22:13: block support is already defined',
       'pbx.yaml:22:30: ivr number 600 is already used by the ring group Sales',
     ]);
+  });
+});
+
+describe('IVR with media off', () => {
+  it('a prompt still takes its length: the timeout comes at the same time as with media', async () => {
+    const ended: number[] = [];
+    for (const media of ['packets', 'off'] as const) {
+      const { x, phones } = await office(916, ['1001'], { media });
+      const call = phones['1001']!.dial('500');
+      await x.run(ms('welcome') + 5000 + ms('ivr-timeout') + 1000);
+      expect(call.state).toBe('ended');
+      ended.push(x.pbx.events.recorded.find((e) => e.type === 'ivr-timeout')!.at);
+      await x.close();
+      world = undefined;
+    }
+    expect(ended[1]).toBe(ended[0]);
+    expect(ended[0]).toBeGreaterThan(ms('welcome') + 5000);
   });
 });

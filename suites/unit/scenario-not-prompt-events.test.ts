@@ -72,7 +72,7 @@ describe('events check', () => {
   const bus = new PbxEventBus(() => 1000, true);
   bus.publish('call-started', { call: 'c1', caller: '1001', dialled: '1002', target: '1002' });
   bus.publish('call-alerting', { call: 'c1', number: '1002', user: '1002' });
-  bus.publish('call-answered', { call: 'c1', by: '1002' });
+  bus.publish('call-answered', { call: 'c1', caller: '1001', dialled: '1002', by: '1002' });
   bus.publish('call-started', { call: 'c2', caller: '1003', dialled: '600', target: '600' });
   bus.publish('call-ended', { call: 'c1', caller: '1001', dialled: '1002', disposition: 'answered', status: 200, hangupBy: 'caller' });
 
@@ -88,7 +88,7 @@ describe('events check', () => {
     const result = run(check('[ { type: call-answered }, { type: call-started, caller: "1001" } ]'));
     expect(result.outcome).toBe('failed');
     expect(result.detail.split('\n')).toEqual([
-      'no event matches the 2nd map { type: "call-started", caller: "1001" } after the event matched by the 1st map (1s call-answered call=c1 by=1002)',
+      'no event matches the 2nd map { type: "call-started", caller: "1001" } after the event matched by the 1st map (1s call-answered call=c1 caller=1001 dialled=1002 by=1002)',
       'call-started events seen:',
       '  1s call-started call=c1 caller=1001 dialled=1002 target=1002',
       '  1s call-started call=c2 caller=1003 dialled=600 target=600',

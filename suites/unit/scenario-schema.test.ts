@@ -19,4 +19,17 @@ describe('scenarios/schema.json', () => {
     expect(Object.keys(action.properties!)).toEqual(expect.arrayContaining(['dial', 'answer', 'hold', 'transfer', 'expect', 'hears', 'send', 'receive', 'within']));
     expect(action.properties!.expect!.enum).toEqual(expect.arrayContaining(['ringing', 'connected', 'idle', 'busy']));
   });
+
+  it('completes `not` (an expectation and its period), `hears: { prompt, language }` and the events check', () => {
+    type Node = { properties?: Record<string, Node>; anyOf?: Node[]; items?: Node; additionalProperties?: Node | boolean; enum?: string[]; required?: string[] };
+    const schema = JSON.parse(scenarioJsonSchema()) as Node;
+    const action = (schema.properties!.steps!.items!.additionalProperties as Node).anyOf!.find((o) => o.properties !== undefined)!;
+    const not = action.properties!.not!;
+    expect(Object.keys(not.properties!)).toEqual(['expect', 'hears', 'for', 'with', 'status']);
+    expect(not.required).toEqual(['for']);
+    const prompt = action.properties!.hears!.anyOf!.find((o) => o.properties?.prompt !== undefined)!;
+    expect(prompt.properties!.language!.enum).toEqual(['pt', 'en', 'es', 'ja', 'de', 'it', 'fr']);
+    const events = schema.properties!.checks!.items!.properties!.events!;
+    expect(events.items!.required).toEqual(['type']);
+  });
 });

@@ -9,7 +9,7 @@
  */
 import type { Clock, Timer } from '../../engine/clock/index.js';
 import { Emitter } from '../../engine/emitter.js';
-import type { PromptLibrary } from '../../engine/media/prompt/index.js';
+import { PromptRecognizer, type PromptLibrary } from '../../engine/media/prompt/index.js';
 import { RtpPortAllocator } from '../../engine/media/rtp/index.js';
 import type { Network } from '../../engine/net/index.js';
 import type { SeededRandom } from '../../engine/rng/index.js';
@@ -97,6 +97,8 @@ export class Phone extends Emitter<PhoneEvents> {
       changed: (call, state) => this.changed(call, state),
       resolve: (target) => this.targetUri(target),
     };
+    // Index the prompts now rather than when the first call arrives (it takes a moment).
+    if (init.prompts !== undefined && init.prompts.size > 0) PromptRecognizer.prepare(init.prompts);
     this.previousDelegate = this.ua.delegate;
     this.ua.delegate = { ...this.ua.delegate, onInvite: (invite) => this.receive(invite) };
     // A profile may carry registration settings without a registrar (COMfortel's 10% early).

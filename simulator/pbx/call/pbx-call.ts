@@ -16,7 +16,6 @@
  * - a ringing call can be picked up by another terminal (`pickUp`).
  */
 import { Emitter } from '../../engine/emitter.js';
-import type { Timer } from '../../engine/clock/index.js';
 import type { CallDigit, CallMedia } from '../../engine/media/call/index.js';
 import { silenceSource } from '../../engine/media/pcm/index.js';
 import { callProgressSource, musicOnHoldSource, type ToneRegion } from '../../engine/media/tone/index.js';
@@ -24,15 +23,13 @@ import { parseReferTo, parseReplaces, type CallerIdentity, type IncomingInvite, 
 import type { CallRouter, CallerRef, Routing } from '../call-router.js';
 import type { CallLinks } from '../cdr/index.js';
 import type { ServiceCode } from '../config/index.js';
+import { InCallCodes } from './in-call-codes.js';
 import type { Alerting, AlertingFailure, OutboundLegSummary } from '../core/alerting.js';
 import type { CallControl } from '../core/call-control.js';
 import type { CallOwner, CoreCall } from '../core/core-call.js';
 import type { CallParty, PartyEnd } from '../core/party.js';
 import type { Disposition, RingTarget } from '../core/ring-target.js';
 import { SipLegParty } from '../core/sip-leg-party.js';
-
-/** In-call codes are typed within this much of each other. */
-const INTER_DIGIT_MS = 3000;
 
 export interface PbxCallContext {
   control: CallControl;
@@ -102,7 +99,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   private hangupBy: 'caller' | 'callee' | undefined;
   /** An application took the caller over; it says when the call ends (`finish`). */
   private handedOver = false;
-  private readonly dtmf = new Map<CallParty, { digits: string; held: string; timer?: Timer }>();
+  private readonly codes: InCallCodes;
   /** The caller's INVITE, when the call started from one. */
   readonly inbound: IncomingInvite | undefined;
   readonly links: CallLinks = {};
@@ -122,6 +119,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     super();
     this.startedAt = ctx.control.clock.now();
     this.main = ctx.control.call(this);
+    this.codes = new InCallCodes(ctx.serviceCodes, ctx.control.clock, { consult: (p, n) => this.consultNumber(p, n), join: (p) => this.joinConsultation(p) });
     if (from instanceof SipLegParty) {
       this.inbound = undefined;
       this.callerParty = from;
@@ -154,8 +152,16 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     return this.alertings.flatMap((a) => a.legSummaries());
   }
 
-  start(target: RingTarget): void {
-    this.ctx.control.events.publish('call-started', { call: this.id, caller: this.callerRef.number, dialled: this.callee, target: target.number });
+  /** Rings `target` for the caller; `forwardedBy` is the number dialled when it forwarded there. */
+  start(target: RingTarget, forwardedBy?: string): void {
+    this.ctx.control.events.publish('call-started', {
+      call: this.id,
+      caller: this.callerRef.number,
+      ...(this.callerRef.user !== undefined && { user: this.callerRef.user }),
+      dialled: this.callee,
+      target: target.number,
+      ...(forwardedBy !== undefined && { forwardedBy }),
+    });
     this.alert(target, { kind: 'inbound' }, this.caller);
   }
 
@@ -295,7 +301,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     this.answeredUser = party.user;
     if (this.early !== undefined && this.early !== party.media) this.main.removeEarly(this.early);
     this.emit('answered', party.user ?? party.number ?? '');
-    this.ctx.control.events.publish('call-answered', { call: this.id, by: party.user ?? party.number ?? '' });
+    this.ctx.control.events.publish('call-answered', { call: this.id, caller: this.callerRef.number, dialled: this.callee, by: party.user ?? party.number ?? '' });
     this.join(this.callerParty!);
     this.join(party);
   }
@@ -372,7 +378,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
 
   partyLeft(_call: CoreCall, party: CallParty, _reason: PartyEnd): void {
     this.hangupBy ??= party === this.callerParty ? 'caller' : 'callee';
-    this.clearDigits(party);
+    this.codes.forget(party);
     if (party === this.callerParty && this.inbound === undefined && this.answeredAt === undefined) {
       // A caller an application connected hung up while the target rang: stop ringing.
       this.takeOut(party);
@@ -482,43 +488,16 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
 
   // --- in-call service codes ---------------------------------------------------------------
 
-  /**
-   * Digits that could be the start of an in-call code are held; the rest are not consumed, so
-   * the core relays them to the other party (an IVR behind the PBX hears the caller's digits).
-   */
   digit(_call: CoreCall, party: CallParty, digit: CallDigit): boolean {
-    const state = this.dtmf.get(party) ?? { digits: '', held: '' };
-    this.dtmf.set(party, state);
-    state.timer?.cancel();
-    state.digits += digit.digit;
-    state.timer = this.ctx.control.clock.setTimer(INTER_DIGIT_MS, () => this.clearDigits(party));
-    const codes = this.ctx.serviceCodes;
-    const join = codes.find((c) => c.feature === 'join');
-    if (join !== undefined && state.digits.endsWith(join.code) && this.consultation?.by === party) {
-      this.clearDigits(party);
-      this.joinConsultation();
-      return true;
-    }
-    const transfer = codes.find((c) => c.feature === 'attended-transfer');
-    const at = transfer === undefined ? -1 : state.digits.lastIndexOf(transfer.code);
-    if (transfer !== undefined && at >= 0 && this.consultation === undefined) {
-      const number = state.digits.slice(at + transfer.code.length);
-      const routing = this.ctx.router.route(number, { number: party.number ?? '', ...(party.user !== undefined && { user: party.user }) });
-      if (routing.kind === 'ring') {
-        this.clearDigits(party);
-        this.consult(party, routing.target);
-      }
-      return true;
-    }
-    const inCall = codes.filter((c) => c.feature === 'join' || c.feature === 'attended-transfer');
-    const tail = state.digits.slice(state.digits.lastIndexOf('*') < 0 ? state.digits.length : state.digits.lastIndexOf('*'));
-    if (tail !== '' && inCall.some((c) => c.code.startsWith(tail))) return true;
-    return false;
+    return this.codes.digit(party, digit.digit);
   }
 
-  private clearDigits(party: CallParty): void {
-    this.dtmf.get(party)?.timer?.cancel();
-    this.dtmf.delete(party);
+  private consultNumber(party: CallParty, number: string): boolean {
+    if (this.consultation !== undefined) return false;
+    const routing = this.ctx.router.route(number, { number: party.number ?? '', ...(party.user !== undefined && { user: party.user }) });
+    if (routing.kind !== 'ring') return false;
+    this.consult(party, routing.target);
+    return true;
   }
 
   /** `*1` + number: the others wait with music on hold while `party` talks to the number. */
@@ -531,15 +510,16 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   }
 
   /** `*23`: the consulting party and the one it consulted join the others (a conference). */
-  private joinConsultation(): void {
+  private joinConsultation(party: CallParty): boolean {
     const c = this.consultation;
-    if (c === undefined) return;
+    if (c === undefined || c.by !== party) return false;
     this.consultation = undefined;
     c.alerting?.cancel();
     this.transferred('join', [c.by, c.party].map((p) => p?.number ?? p?.user).filter(Boolean).join(' and '));
     this.join(c.by);
     if (c.party !== undefined) this.join(c.party);
     this.ctx.control.end(c.call);
+    return true;
   }
 
   // --- common ------------------------------------------------------------------------------
@@ -557,8 +537,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   finish(end: PbxCallEnd): void {
     if (this.result !== undefined) return;
     this.result = end;
-    for (const s of this.dtmf.values()) s.timer?.cancel();
-    this.dtmf.clear();
+    this.codes.forget();
     if (this.consultation !== undefined) this.ctx.control.end(this.consultation.call);
     this.ctx.control.end(this.main);
     this.ctx.control.events.publish('call-ended', { call: this.id, caller: this.callerRef.number, dialled: this.callee, disposition: end.disposition, status: end.status, ...(end.hangupBy !== undefined && { hangupBy: end.hangupBy }) });

@@ -10,9 +10,9 @@ import { Emitter } from '../../engine/emitter.js';
 
 /** The fields of each core event type, by `type`. */
 export interface CoreEventMap {
-  'call-started': { call: string; caller: string; dialled: string; target: string };
+  'call-started': { call: string; caller: string; user?: string; dialled: string; target: string; forwardedBy?: string };
   'call-alerting': { call: string; number: string; user: string };
-  'call-answered': { call: string; by: string };
+  'call-answered': { call: string; caller: string; dialled: string; by: string };
   'call-transferred': { call: string; how: 'blind' | 'attended' | 'pickup' | 'forward' | 'recall' | 'join' | 'consultation'; by?: string; to: string };
   'call-rejected': { caller: string; dialled: string; status: number; why: string };
   'call-ended': { call: string; caller: string; dialled: string; disposition: string; status: number; hangupBy?: string };

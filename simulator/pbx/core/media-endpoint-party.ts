@@ -1,5 +1,5 @@
 /**
- * An application's media endpoint as a party (ARCHITECTURE.md "Parties"): audio the PBX itself
+ * An application's media endpoint as a party (ARCHITECTURE.md "The call-control core"): audio the PBX itself
  * sends into a call (a prompt, music, a tone) and hears from it (a recorder, an in-band digit
  * detector), with no SIP session behind it. It runs on the PBX's clock, one 20 ms frame a tick,
  * like an RTP leg; with media off it sends and hears nothing but still takes part in the call.

@@ -9,10 +9,10 @@
  * are indexed, once per library, by a 53-bit hash of their samples as sent (the prompts are stored
  * as mu-law, so a PCMU round trip gives them back unchanged) and after a PCMU and a PCMA round
  * trip; recognising a frame is one hash and one Map lookup. That tells apart every prompt in every
- * language (the same sentence in two voices never gives the same frame), never mistakes speech or a
- * tone for a prompt (unknown audio matches no frame), and a lost or reordered packet only loses one vote. It does not recognise a
- * prompt mixed with other audio, resampled or played at another gain: the PBX plays prompts as they
- * are, and a conference mix is not a prompt.
+ * language (the same sentence in two voices never gives the same frame), never mistakes speech or
+ * a tone for a prompt (unknown audio matches no frame), and a lost or reordered packet only loses
+ * one vote. It does not recognise a prompt mixed with other audio, resampled or played at another
+ * gain: the PBX plays prompts as they are, and a conference mix is not a prompt.
  *
  * `current` is the prompt with the most votes among the frames of the last 300 ms
  * (RECOGNITION_WINDOW_FRAMES), needing two votes and more than half of the votes cast. Silent
@@ -39,7 +39,8 @@ export interface HeardPrompt {
   readonly language: PromptLanguage;
 }
 
-interface PromptIndex {
+/** The frames of a library's prompts, by hash. */
+export interface PromptIndex {
   readonly prompts: readonly HeardPrompt[];
   /** Frame hash → index in `prompts`, or SHARED. */
   readonly frames: ReadonlyMap<number, number>;
@@ -94,10 +95,18 @@ export class PromptRecognizer {
   private cast = 0;
 
   constructor(library: PromptLibrary) {
+    this.index = PromptRecognizer.prepare(library);
+    this.votes = new Array<number>(this.index.prompts.length).fill(0);
+  }
+
+  /**
+   * Builds the library's frame index now (about 150 ms for the bundled prompts; once per library),
+   * so that the first call that listens does not pay for it in the middle of its signalling.
+   */
+  static prepare(library: PromptLibrary): PromptIndex {
     let index = indexes.get(library);
     if (index === undefined) indexes.set(library, (index = buildIndex(library)));
-    this.index = index;
-    this.votes = new Array<number>(index.prompts.length).fill(0);
+    return index;
   }
 
   /** Takes the next received frame (decoded PCM, 160 samples). */
@@ -138,5 +147,6 @@ export class PromptRecognizer {
     this.window.fill(NO_VOTE);
     this.votes.fill(0);
     this.cast = 0;
+    this.at = 0;
   }
 }

@@ -136,6 +136,10 @@ export class IvrSession implements CallOwner {
     const block = this.block;
     this.stopMedia();
     this.publish('ivr-left', { how: 'connected', to: number });
+    // The PBX call takes the party out of the IVR's call; the caller may come back (into a new
+    // call of the IVR's) before `connect` returns, when the number fails at once.
+    const left = this.call;
+    this.call = undefined;
     let ended: ApplicationCallEnd | undefined;
     const back = (p: SipLegParty, end: ApplicationCallEnd | undefined): void => this.returned(p, block, end);
     this.ctx.connect(party, number, this.inbound.caller, {
@@ -144,8 +148,7 @@ export class IvrSession implements CallOwner {
       onReturn: (p) => back(p, ended),
       onFailed: (p, end) => back(p, end),
     });
-    if (this.call !== undefined) this.ctx.control.release(this.call);
-    this.call = undefined;
+    if (left !== undefined) this.ctx.control.release(left);
   }
 
   private returned(party: SipLegParty, block: IvrBlock, end: ApplicationCallEnd | undefined): void {
