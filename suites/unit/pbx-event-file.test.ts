@@ -61,8 +61,8 @@ describe('serve --events: the PBX events as JSON lines', () => {
     const path = join(scratchDir(), 'events.jsonl');
     writeFileSync(path, '{"type":"call-started","at":1}\n{"type":"call-ans');
     const file = new EventFile(path, () => EPOCH);
-    file.write({ type: 'call-answered', at: 5, call: 'c1', by: '1002' });
+    file.write({ type: 'call-answered', at: 5, call: 'c1', caller: '1001', dialled: '1002', by: '1002' });
     file.close();
-    expect(lines(path)).toEqual(['{"type":"call-started","at":1}', '{"type":"call-ans', `{"time":"2025-01-01T00:00:00.000Z","type":"call-answered","at":5,"call":"c1","by":"1002"}`]);
+    expect(lines(path)).toEqual(['{"type":"call-started","at":1}', '{"type":"call-ans', `{"time":"2025-01-01T00:00:00.000Z","type":"call-answered","at":5,"call":"c1","caller":"1001","dialled":"1002","by":"1002"}`]);
   });
 });
