@@ -195,7 +195,10 @@ export class Pbx {
     this.calls.add(call);
     call.on('ended', (end) => this.ended(call, end, options));
     if (routing.forwardedFrom !== undefined) call.links.forwardedTo = routing.kind === 'ring' ? routing.target.number : routing.number;
-    if (routing.kind === 'application') return this.handOver(call, routing);
+    if (routing.kind === 'application') {
+      call.announce(routing.number, routing.forwardedFrom);
+      return this.handOver(call, routing);
+    }
     call.start(routing.target, routing.forwardedFrom);
   }
 
@@ -207,7 +210,7 @@ export class Pbx {
       caller: call.callerRef,
       identity: call.caller,
       ...(call.inbound !== undefined && { invite: call.inbound }),
-      answer: () => call.answerAsPbx(),
+      answer: () => call.answerAsPbx(routing.number),
       finish: (end) => call.finish(end),
     };
     routing.provider.start(this.applicationContext, inbound);

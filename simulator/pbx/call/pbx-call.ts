@@ -154,14 +154,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
 
   /** Rings `target` for the caller; `forwardedBy` is the number dialled when it forwarded there. */
   start(target: RingTarget, forwardedBy?: string): void {
-    this.ctx.control.events.publish('call-started', {
-      call: this.id,
-      caller: this.callerRef.number,
-      ...(this.callerRef.user !== undefined && { user: this.callerRef.user }),
-      dialled: this.callee,
-      target: target.number,
-      ...(forwardedBy !== undefined && { forwardedBy }),
-    });
+    this.announce(target.number, forwardedBy);
     this.alert(target, { kind: 'inbound' }, this.caller);
   }
 
@@ -177,11 +170,23 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     return true;
   }
 
+  /** The `call-started` event: the caller, what it dialled, and where the call goes first. */
+  announce(target: string, forwardedBy?: string): void {
+    this.ctx.control.events.publish('call-started', {
+      call: this.id,
+      caller: this.callerRef.number,
+      ...(this.callerRef.user !== undefined && { user: this.callerRef.user }),
+      dialled: this.callee,
+      target,
+      ...(forwardedBy !== undefined && { forwardedBy }),
+    });
+  }
+
   /**
    * The PBX answers the caller itself, for an application that takes the call over (a forward or
    * a dialled number reached an IVR): the caller's party leaves this call for the application's.
    */
-  answerAsPbx(): SipLegParty | undefined {
+  answerAsPbx(by: string): SipLegParty | undefined {
     if (this.result !== undefined) return undefined;
     this.current?.alerting.cancel();
     this.current = undefined;
@@ -193,7 +198,10 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
       this.callerParty = this.ctx.control.answer(this.inbound, { identity: this.caller, number: this.callerRef.number, ...(this.callerRef.user !== undefined && { user: this.callerRef.user }) }, this.earlyAnswer);
     }
     if (this.callerParty === undefined) return undefined;
-    this.answeredAt ??= this.ctx.control.clock.now();
+    if (this.answeredAt === undefined) {
+      this.answeredAt = this.ctx.control.clock.now();
+      this.ctx.control.events.publish('call-answered', { call: this.id, caller: this.callerRef.number, dialled: this.callee, by });
+    }
     this.main.remove(this.callerParty);
     return this.callerParty;
   }
