@@ -108,9 +108,9 @@ export class CallControl {
 
   /** Takes `party` out of `call` into a call of its own (owned by `owner`, the call's by default). */
   split(call: CoreCall, party: CallParty, owner: CallOwner = call.owner, alone?: PcmSource): CoreCall {
-    const alone_ = this.call(owner);
-    this.move(party, alone_, alone);
-    return alone_;
+    const own = this.call(owner);
+    this.move(party, own, alone);
+    return own;
   }
 
   /** `party` leaves its call for one of its own, hearing music on hold (or `music`) until moved back. */
