@@ -1,7 +1,7 @@
 /**
  * The error a configuration file (PBX config, scenario) fails with: every problem found, each at
  * its `file:line:column` (1-based), sorted by position, so that one run shows them all
- * (DESIGN.md, "Scenarios": "a bad file gets every error with file:line:column and a hint").
+ * (ARCHITECTURE.md, "Scenarios": "a bad file gets every error with file:line:column and a hint").
  */
 
 export interface ConfigIssue {

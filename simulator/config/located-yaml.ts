@@ -1,6 +1,6 @@
 /**
  * YAML text parsed into plain values that remember where each node came from, so that a schema
- * error found on the values is reported at the node's `file:line:column` (DESIGN.md, "Scenarios").
+ * error found on the values is reported at the node's `file:line:column` (ARCHITECTURE.md, "Scenarios").
  *
  * YAML 1.2 with `<<` merge keys enabled (configurations share blocks through anchors and merges).
  * Paths are followed through aliases and merge sources the way the values were built: a key

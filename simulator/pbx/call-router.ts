@@ -1,5 +1,5 @@
 /**
- * Where a call to a dialled number goes (SPEC.md "Basic calls and per-call features", "Other PBX
+ * Where a call to a dialled number goes (ARCHITECTURE.md "Basic calls and per-call features", "Other PBX
  * services"): the dialplan names an extension, a ring group or a service code; for an extension
  * the router applies, in order, manager/assistant filtering (dedicated rings only the assistant,
  * collaborative rings both, the allow-list always reaches the manager), unconditional forwarding,

@@ -1,5 +1,5 @@
 /**
- * Where a dialled number goes (SPEC.md "PBX behaviour rules"): one of our extensions, a ring group,
+ * Where a dialled number goes (ARCHITECTURE.md "PBX behaviour rules"): one of our extensions, a ring group,
  * a number an application owns (an IVR; ARCHITECTURE.md "Applications"), or nowhere (404).
  * Service codes of the numbering profile are prefixes; they are routed by the features that
  * implement them.

@@ -1,7 +1,7 @@
 /**
- * The simulated PBX (ARCHITECTURE.md; a back-to-back user agent): one user agent on the PBX's
+ * The simulated PBX (ARCHITECTURE.md "The PBX": a back-to-back user agent): one user agent on the PBX's
  * listeners that challenges every request that starts a call or changes state (RFC 3261 22,
- * SPEC.md "Registration and terminals"), the registrar and location service, the dialplan, the
+ * ARCHITECTURE.md "Registration and terminals"), the registrar and location service, the dialplan, the
  * call-control core (`core/`), the extension state service, and the route targets: extensions and
  * ring groups (an ordinary call, `call/pbx-call.ts`), service codes (`services/`) and the
  * applications (`applications/`). What happens is published as typed events; the CDR journal and

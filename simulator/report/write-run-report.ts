@@ -1,5 +1,5 @@
 /**
- * Writes a run's report folder (DESIGN.md, "Tests, benchmarks, CI"):
+ * Writes a run's report folder (ARCHITECTURE.md, "Tests, benchmarks, CI"):
  *
  *   junit.xml  index.html  allure-results/<uuid>-result.json, <uuid>-attachment.*
  *   scenarios/<slug>/capture.pcap  ladder.txt  ladder.svg  cdr.jsonl  result.json

@@ -3,7 +3,7 @@
  * and the checks only the whole file can make (an undefined actor, a verb the actor cannot do, an
  * unreachable step, a variable used before anything captures it, a prompt that is not bundled, a
  * bad `/regex/` in an `events` check ...). Every problem is reported at its file:line:column in
- * one `ConfigError`, and nothing runs (DESIGN.md "Scenarios (YAML)"; scenarios/README.md "Errors").
+ * one `ConfigError`, and nothing runs (ARCHITECTURE.md "Scenarios"; scenarios/README.md "Errors").
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The scenario file format (DESIGN.md "Scenarios (YAML)"), written once with zod: the loader
+ * The scenario file format (ARCHITECTURE.md "Scenarios"), written once with zod: the loader
  * validates with it, and `scenarios/schema.json` is generated from it for editors.
  *
  * A scenario names its world (the PBX, the network, the start time, the media fidelity), its

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md: nothing under simulator/ reads the wall clock, uses global timers or Math.random,
+ * ARCHITECTURE.md "Determinism": nothing under simulator/ reads the wall clock, uses global timers or Math.random,
  * except the real clock, the seeded generator, the real network and the CLI entry.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Multi-terminal ordering (issue 5 acceptance, SPEC.md "Registration and terminals"): for any set
+ * Multi-terminal ordering (issue 5 acceptance, ARCHITECTURE.md "Registration and terminals"): for any set
  * of up to 8 terminals with random orders, registration states, WebCall flags and behaviours
  * (answer after a delay, busy, decline, no answer), a call through PbxCall in virtual time rings
  * exactly the terminals the rules say, round by round; the first answer cancels the others still
@@ -42,7 +42,7 @@ const huntCase = fc.record({
   mode: fc.constantFrom<WebcallMode>('exclusive', 'multi-terminal'),
 });
 
-/** The rules of SPEC.md, written out plainly: the rounds as lists of terminal indexes. */
+/** The rules of ARCHITECTURE.md "Registration and terminals", written out plainly: the rounds as lists of terminal indexes. */
 function expectedRounds(ts: readonly TerminalCase[], mode: WebcallMode): number[][] {
   const idx = ts.map((t, i) => ({ ...t, i })).filter((t) => t.registered);
   const webcall = idx.find((t) => t.webcall);

@@ -1,5 +1,5 @@
 /**
- * The loader on deliberately broken files (issue 6, DESIGN.md "Scenarios (YAML)"): every error of
+ * The loader on deliberately broken files (issue 6, ARCHITECTURE.md "Scenarios"): every error of
  * a file at its line and column, with the hint, before anything runs. Each file under broken/ ends
  * with the errors it must give, as `# expect LINE:COLUMN MESSAGE` comments (a message ending in …
  * is a prefix); the same errors come out of `pbxlab validate`.

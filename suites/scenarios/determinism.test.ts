@@ -1,5 +1,5 @@
 /**
- * DESIGN.md "Determinism": the same scenario and seed give a byte-identical pcap; another seed
+ * ARCHITECTURE.md "Determinism": the same scenario and seed give a byte-identical pcap; another seed
  * gives other tags, branches and Call-IDs, so the bytes differ.
  */
 import { describe, expect, it } from 'vitest';

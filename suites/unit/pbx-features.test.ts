@@ -1,5 +1,5 @@
 /**
- * The PBX's per-call features between simulated phones in virtual time (issue 5, SPEC.md "Basic
+ * The PBX's per-call features between simulated phones in virtual time (issue 5, ARCHITECTURE.md "Basic
  * calls and per-call features", "Transfers", "Other PBX services"): forwarding, deflection, call
  * waiting, consultation and toggle, intercom, auto-answer, DND by service code, pickup, ring
  * groups, manager/assistant, blind transfer with recall, attended transfer, and the `*1`/`*23`

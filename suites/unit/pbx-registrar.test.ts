@@ -1,5 +1,5 @@
 /**
- * The PBX registrar and location service (RFC 3261 section 10.3; SPEC.md "Registration and
+ * The PBX registrar and location service (RFC 3261 section 10.3; ARCHITECTURE.md "Registration and
  * terminals") in virtual time: phones are user agents registering as their terminal's SIP user at
  * a PBX user agent whose core challenges with the PBX's digest server. Covers binding, refresh,
  * unregister, expiry to the millisecond, ring order across an extension's terminals, wrong and

@@ -1,5 +1,5 @@
 /**
- * The settings of a simulated phone (SPEC.md "Endpoint models"): registration (refreshed at 90% of
+ * The settings of a simulated phone (ARCHITECTURE.md "Endpoint models"): registration (refreshed at 90% of
  * the granted expiry, RFC 3261 10.2.4 and the COMfortel manual's "10% early"), DTMF mode, hold
  * mode, codec priority, call waiting, auto-answer, DND, transport and outbound proxy; and the
  * UserAgent options a phone's UA must be created with (credentials, outbound proxy, User-Agent,

@@ -161,7 +161,7 @@ export class PhoneCall extends Emitter<PhoneCallEvents> {
     return (this.invite as IncomingInvite).reject(status);
   }
 
-  /** Deflection (SPEC.md "Basic calls"): a ringing call is sent on to `target` with 302 Moved Temporarily (RFC 3261 21.3.3). */
+  /** Deflection (ARCHITECTURE.md "Basic calls and per-call features"): a ringing call is sent on to `target` with 302 Moved Temporarily (RFC 3261 21.3.3). */
   deflect(target: string): boolean {
     if (this.direction !== 'incoming' || this.stopped) return false;
     return (this.invite as IncomingInvite).reject(302, { headers: [['Contact', `<${this.host.resolve(target).text}>`]] });

@@ -1,7 +1,7 @@
 /**
  * The media of each call a phone makes or takes: a CallMedia (RFC 3264 offer/answer over real
  * RTP) with the phone's codec priority, hold style (RFC 3264 8.4 direction, or c=0.0.0.0), SRTP
- * setting (RFC 4568 SDES keys from the seeded generator) and its actor tone (DESIGN.md "who
+ * setting (RFC 4568 SDES keys from the seeded generator) and its actor tone (ARCHITECTURE.md "who
  * hears whom"). A held call sends silence: the held party hears nothing from the holder.
  */
 import type { Clock } from '../../engine/clock/index.js';

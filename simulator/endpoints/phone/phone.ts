@@ -1,5 +1,5 @@
 /**
- * A simulated phone (SPEC.md "Endpoint models", "Basic calls and per-call features",
+ * A simulated phone (ARCHITECTURE.md "Endpoint models", "Basic calls and per-call features",
  * "Transfers") on a UserAgent: registration kept fresh at 90% of the granted expiry and removed on
  * `close()` (RFC 3261 10.2.4, 10.2.2), calls in and out with per-call media, call waiting (a call
  * arriving during a call rings as waiting, or gets 486 when call waiting is off or the call is on
@@ -197,7 +197,7 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.closed) return void invite.reject(480);
     if (this.options.dnd) return void invite.reject(this.options.dndStatus);
     const busy = this.calls.length > 0;
-    // Call waiting: one answered call, not on hold here, and nothing else ringing (SPEC.md "Basic calls").
+    // Call waiting: one answered call, not on hold here, and nothing else ringing (ARCHITECTURE.md "Basic calls and per-call features").
     if (busy && (!this.options.callWaiting || this.calls.length > 1 || this.calls.some((c) => c.session === undefined || c.state === 'held'))) return void invite.reject(486);
     const call = this.incoming(invite, slot, busy);
     if (!busy && this.options.intercom && ANSWER_NOW.test(invite.request.headers.getAll('call-info').join(','))) {

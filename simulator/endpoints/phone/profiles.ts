@@ -1,5 +1,5 @@
 /**
- * The manuals' clients as phone profiles (SPEC.md "Endpoint models"): One Net e-phone (manual 000:
+ * The manuals' clients as phone profiles (ARCHITECTURE.md "Endpoint models"): One Net e-phone (manual 000:
  * SIP over UDP 5060 to the proxy, RTP 4000-4128), COMfortel SoftPhone (manual 001: TLS, SRTP with
  * SDES keys, re-REGISTER 10% before expiry, call waiting) and VIVAit WebCall (manual 004: a
  * browser client, so TLS and mandatory SRTP, no call waiting in exclusive mode).

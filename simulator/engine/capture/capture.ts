@@ -1,6 +1,6 @@
 /**
  * A capture: every packet a network reports, as an Ethernet frame with synthesised IP, UDP and TCP
- * headers, written to a pcap or pcapng file (DESIGN.md, "One engine, two worlds"). Timestamps are
+ * headers, written to a pcap or pcapng file (ARCHITECTURE.md, "One engine, two worlds"). Timestamps are
  * the run's clock, so a run in virtual time gives the same bytes for the same events.
  *
  * `packets` counts frames written: a datagram is one, a stream open three (the handshake), stream

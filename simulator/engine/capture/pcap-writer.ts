@@ -3,7 +3,7 @@
  * header, then per packet a 16-byte record header and the frame. Written little-endian; readers
  * tell the byte order from the magic number, which also says microsecond or nanosecond stamps.
  *
- * Hand-written: the npm pcap packages read only, or are unmaintained (DESIGN.md, "Libraries").
+ * Hand-written: the npm pcap packages read only, or are unmaintained (ARCHITECTURE.md, "Libraries").
  */
 import type { ByteSink } from './byte-sink.js';
 import type { PacketTimestamp, TimestampResolution } from './timestamp.js';

@@ -4,7 +4,7 @@
  * nanosecond stamps), then an Enhanced Packet Block per frame. Written little-endian; readers
  * tell the byte order from the SHB's byte-order magic.
  *
- * Hand-written: the npm pcap packages are classic-pcap only (DESIGN.md, "Libraries").
+ * Hand-written: the npm pcap packages are classic-pcap only (ARCHITECTURE.md, "Libraries").
  */
 import type { ByteSink } from './byte-sink.js';
 import type { CaptureFileOptions } from './pcap-writer.js';

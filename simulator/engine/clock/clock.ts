@@ -1,7 +1,7 @@
 /**
  * The clock every part of the engine reads time from and sets timers on.
  *
- * Nothing under simulator/ may read the wall clock or use global timers (DESIGN.md, "One engine,
+ * Nothing under simulator/ may read the wall clock or use global timers (ARCHITECTURE.md, "One engine,
  * two worlds"): a component gets a `Clock` injected and is then indifferent to whether it runs in
  * virtual time (`VirtualClock`) or real time (`RealClock`).
  */

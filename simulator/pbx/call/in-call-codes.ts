@@ -1,5 +1,5 @@
 /**
- * The service codes typed during a call (SPEC.md "Transfers"; the INTEREDE `*1` + extension
+ * The service codes typed during a call (ARCHITECTURE.md "Transfers"; the INTEREDE `*1` + extension
  * consultation and `*23` join): a party's digits are gathered within an inter-digit time; `*1`
  * followed by a number that routes starts a consultation, `*23` during one joins it. Digits that
  * may still become a code are held (consumed); the others are left to the core, which relays them

@@ -2,7 +2,7 @@
  * One call through the PBX as a back-to-back user agent (RFC 3261 section 6 "B2BUA", RFC 7092).
  * The caller's INVITE is the inbound leg; the router's target is rung (`alerting.ts`), following
  * forwarding and deflection; a terminal's early media (18x with SDP) is relayed in a 183; the
- * first answer joins the two parties in the call's audio mixer and the inbound leg is answered. After that the call follows its parties (SPEC.md "Transfers",
+ * first answer joins the two parties in the call's audio mixer and the inbound leg is answered. After that the call follows its parties (ARCHITECTURE.md "Transfers",
  * "Basic calls and per-call features"):
  *
  * - a BYE from one of two parties ends the other;
@@ -158,7 +158,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     this.alert(target, { kind: 'inbound' }, this.caller);
   }
 
-  /** Another terminal answers this ringing call (SPEC.md: pickup by an own terminal or a pickup-group member). */
+  /** Another terminal answers this ringing call (ARCHITECTURE.md "Basic calls and per-call features": pickup by an own terminal or a pickup-group member). */
   pickUp(invite: IncomingInvite, picker: CallerRef, identity: CallerIdentity): boolean {
     if (this.current?.for.kind !== 'inbound' || this.result !== undefined) return false;
     const party = this.ctx.control.answer(invite, { identity, number: picker.number, ...(picker.user !== undefined && { user: picker.user }) });

@@ -1,5 +1,5 @@
 /**
- * Generated SIP passwords of secure terminals (SPEC.md "Registration and terminals", `004`): never
+ * Generated SIP passwords of secure terminals (ARCHITECTURE.md "Registration and terminals", `004`): never
  * set by an admin, unknown to the user, rotated every period; after a rotation the previous
  * password is still accepted for a grace period (so a phone being re-provisioned is not locked
  * out), then never again.

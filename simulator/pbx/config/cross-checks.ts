@@ -1,6 +1,6 @@
 /**
  * The checks of the PBX configuration that need more than one node: duplicates, references to
- * unknown extensions, terminals per extension (SPEC.md "Registration and terminals"), forward targets,
+ * unknown extensions, terminals per extension (ARCHITECTURE.md "Registration and terminals"), forward targets,
  * service codes colliding by prefix with extensions, ring groups or each other, timer ranges.
  * Each problem is reported at the path of the offending node.
  *

@@ -1,5 +1,5 @@
 /**
- * An extension of the PBX configuration and its terminals (SPEC.md, "Registration and terminals",
+ * An extension of the PBX configuration and its terminals (ARCHITECTURE.md, "Registration and terminals",
  * "Basic calls and per-call features"): up to 8 terminals, each with a ringing `order` (the lowest
  * non-zero order rings first, 0 never rings), WebCall exclusive or multi-terminal mode, secure
  * terminals whose password the PBX generates, forwarding, DND, call waiting, intercom permission.

@@ -1,5 +1,5 @@
 /**
- * Groups and pairs of extensions in the PBX configuration: ring groups (SPEC.md "ACD queues": a
+ * Groups and pairs of extensions in the PBX configuration: ring groups (ARCHITECTURE.md "ACD queues": a
  * simplified queue ringing all, one at random, or in order), pickup groups ("Basic calls":
  * pickup of a ringing call by a group member), manager/assistant pairs ("Other PBX services":
  * dedicated rings only the assistant, collaborative rings both; the allow-list reaches the manager).

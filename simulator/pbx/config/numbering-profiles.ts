@@ -1,6 +1,6 @@
 /**
  * Numbering profiles: the service codes of the seed systems as data, read by the dialplan
- * (SPEC.md, "Transfers", "Conferences", "ACD queues", "Voicemail"). A code is a prefix dialled
+ * (ARCHITECTURE.md, "Transfers", "Conferences", "ACD queues", "Voicemail"). A code is a prefix dialled
  * before its argument fields; `terminator` is the digit that ends the dialled string.
  *
  * - `interede` (002): `*1`+extension attended transfer, `*23` join, `*8` group pickup, `*78`

@@ -1,5 +1,5 @@
 /**
- * The PBX configuration file (issue 5; SPEC.md "PBX behaviour rules", "Other PBX services"):
+ * The PBX configuration file (issue 5; ARCHITECTURE.md "PBX behaviour rules", "Other PBX services"):
  * listeners, numbering profile and service codes, registration and call timers, secure credential
  * rotation, extensions with their terminals, ring groups, pickup groups, manager/assistant pairs.
  *

@@ -1,8 +1,8 @@
 /**
  * Ringing one target for a call (RFC 3261 16.7-style forking done by a B2BUA, RFC 7092): the
- * target's terminals are rung as outbound legs, round by round (multi-terminal ordering, SPEC.md
+ * target's terminals are rung as outbound legs, round by round (multi-terminal ordering, ARCHITECTURE.md
  * "Registration and terminals", `hunt/ring-rounds.ts`); the first 2xx wins and the other legs are
- * cancelled. Without an answer the target may forward the call (SPEC.md "Basic calls": on busy, on
+ * cancelled. Without an answer the target may forward the call (ARCHITECTURE.md "Basic calls and per-call features": on busy, on
  * no answer after N s, or a terminal deflecting with 302), else the alerting fails with a status
  * that says why: 486 when every terminal was busy, 603 when every one declined, 503 when none could
  * be reached (congestion), 480 otherwise (no answer, not registered).
@@ -181,7 +181,7 @@ export class Alerting extends Emitter<AlertingEvents> {
     this.emit('answered', new SipLegParty(this.ctx.partyId(), session, leg.media, { uri: `sip:${extension.number}@${this.ctx.domain}`, displayName: extension.name }, extension.number, leg.reach.user));
   }
 
-  /** A terminal answered 3xx (deflection, SPEC.md "Basic calls"): the call goes to its Contact's user. */
+  /** A terminal answered 3xx (deflection, ARCHITECTURE.md "Basic calls and per-call features"): the call goes to its Contact's user. */
   private deflected(leg: OutboundLeg, contact: string | undefined): void {
     leg.status = 302;
     leg.endedAt = this.ctx.clock.now();

@@ -1,5 +1,5 @@
 /**
- * The media of the parties of one conversation, anchored at the PBX (DESIGN.md: the B2BUA anchors
+ * The media of the parties of one conversation, anchored at the PBX (ARCHITECTURE.md "The PBX": the B2BUA anchors
  * media, as Asterisk does, so that it can play music on hold, tones and prompts into any leg): each
  * party hears the sum of what the others send, frame by frame. Two parties are a plain call;
  * three or more are a conference (the `*23` join). Each sender-to-listener path has a short queue

@@ -1,7 +1,7 @@
 /**
  * What the PBX rings for a dialled number (the call router's answer, `call-router.ts`): the
  * terminals by ring rounds, how long to ring, where the call forwards on busy or no answer
- * (SPEC.md "Basic calls": forwarding on busy, on no answer after 1-600 s), and extra headers for
+ * (ARCHITECTURE.md "Basic calls and per-call features": forwarding on busy, on no answer after 1-600 s), and extra headers for
  * the outbound INVITEs (an intercom call's auto-answer request).
  */
 import type { SipDestination } from '../../engine/sip/transport/index.js';

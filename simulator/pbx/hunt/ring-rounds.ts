@@ -1,5 +1,5 @@
 /**
- * Which terminals of an extension ring, and in which rounds (SPEC.md "Registration and terminals",
+ * Which terminals of an extension ring, and in which rounds (ARCHITECTURE.md "Registration and terminals",
  * from the VIVAit multi-terminal manual): the registered terminals with the lowest non-zero order
  * ring together; when none of them answers (no answer, busy, refused) the next order rings; order 0
  * never rings; orders may have gaps. A terminal that is not registered is passed over, so a round

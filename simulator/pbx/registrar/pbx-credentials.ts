@@ -1,5 +1,5 @@
 /**
- * Who may register at the PBX (SPEC.md "Registration and terminals"; RFC 3261 sections 10.3 and
+ * Who may register at the PBX (ARCHITECTURE.md "Registration and terminals"; RFC 3261 sections 10.3 and
  * 22): every terminal of every extension is a SIP user with its own password, or, for a secure
  * terminal, the generated password a `CredentialStore` issues and rotates. This maps a SIP user
  * to its terminal and extension and builds the registrar's digest server (SHA-256 and MD5

@@ -1,5 +1,5 @@
 /**
- * Do-not-disturb switched on and off from the phone (SPEC.md "Other PBX services"): the change is
+ * Do-not-disturb switched on and off from the phone (ARCHITECTURE.md "Other PBX services"): the change is
  * made in the extension state service (an `extension-state-changed` event) and confirmed to the
  * caller (`service-confirmation.ts`).
  */

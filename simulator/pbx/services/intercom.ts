@@ -1,5 +1,5 @@
 /**
- * Intercom (SPEC.md "Basic calls and per-call features"): the code and an extension call it with a
+ * Intercom (ARCHITECTURE.md "Basic calls and per-call features"): the code and an extension call it with a
  * request to answer automatically (`call-router.ts` adds the header; an extension that does not
  * allow intercom refuses with 403).
  */

@@ -1,5 +1,5 @@
 /**
- * Pickup of a ringing call (SPEC.md "Other PBX services"; the INTEREDE `*8`): group pickup takes
+ * Pickup of a ringing call (ARCHITECTURE.md "Other PBX services"; the INTEREDE `*8`): group pickup takes
  * the oldest call ringing the caller's own extension, then its pickup groups' members; directed
  * pickup takes a call ringing the extension dialled after the code. Nothing to pick up: 480.
  */

@@ -1,5 +1,5 @@
 /**
- * A service code dialled as a call (SPEC.md "Other PBX services"): the dialplan finds the code of
+ * A service code dialled as a call (ARCHITECTURE.md "Other PBX services"): the dialplan finds the code of
  * the numbering profile, and the handler of its feature does the work. Each feature is one module
  * of this folder, listed in `index.ts`.
  */

@@ -1,6 +1,6 @@
 /**
  * A raw-message actor: SIP as text, the way SIPp's `<send>` and `<recv>` work, so that a scenario
- * can say exactly what a peer (a broken one included) sends and expects (DESIGN.md "Scenarios").
+ * can say exactly what a peer (a broken one included) sends and expects (ARCHITECTURE.md "Scenarios").
  * It owns one socket (UDP port 5060 of its host, or one TCP connection to the PBX), keeps what it
  * receives in an inbox, and has no transaction layer: retransmissions, ACKs and CSeq numbers are
  * the scenario's to write. A received message identical to an earlier one is a retransmission and

@@ -1,5 +1,5 @@
 /**
- * The world a scenario runs in (DESIGN.md "One engine, two worlds"): the PBX of the scenario, a
+ * The world a scenario runs in (ARCHITECTURE.md "One engine, two worlds"): the PBX of the scenario, a
  * host per actor, a capture of every packet and the SIP trace read from it, in virtual time on a
  * SimNetwork (the default: deterministic for a seed) or on loopback sockets with the real clock.
  *

@@ -50,7 +50,7 @@ export interface CallMediaOptions {
   rtcpIntervalMs?: number;
   /**
    * `packets` (default): RTP flows. `off`: the SDP is negotiated and the ports reserved, but no
-   * RTP is sent (DESIGN.md "Media has three fidelities"): for hours of calls in virtual time.
+   * RTP is sent (ARCHITECTURE.md "Media fidelities and who hears whom"): for hours of calls in virtual time.
    */
   fidelity?: MediaFidelity;
 }

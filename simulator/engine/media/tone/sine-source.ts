@@ -1,6 +1,6 @@
 /**
  * Sine sources: each actor sends its own frequency so that a receiver can tell who it hears
- * (DESIGN.md, "who hears whom"). The phase runs on across frames, so frames join without clicks.
+ * (ARCHITECTURE.md, "Media fidelities and who hears whom"). The phase runs on across frames, so frames join without clicks.
  */
 import { FRAME_SAMPLES, SAMPLE_RATE, type PcmSource } from '../pcm/audio.js';
 import { dbm0ToAmplitude, saturate } from '../pcm/level.js';
