@@ -1,29 +1,31 @@
 /**
- * One call through the PBX as a back-to-back user agent (RFC 3261 section 6 "B2BUA", RFC 7092).
- * The caller's INVITE is the inbound leg; the router's target is rung (`alerting.ts`), following
- * forwarding and deflection; a terminal's early media (18x with SDP) is relayed in a 183; the
- * first answer joins the two parties in the call's audio mixer and the inbound leg is answered. After that the call follows its parties (ARCHITECTURE.md "Transfers",
- * "Basic calls and per-call features"):
+ * The ordinary call through the PBX, as a back-to-back user agent (RFC 3261 section 6 "B2BUA",
+ * RFC 7092) built on the call-control core (ARCHITECTURE.md "The call-control core"). The caller
+ * comes as an INVITE, or as a party an application answered; the router's target is rung
+ * (`core/alerting.ts`), following forwarding and deflection; a terminal's early media (18x with
+ * SDP) is relayed in a 183; the first answer puts the two parties in the call's conversation, a
+ * core call. After that the call follows its parties (ARCHITECTURE.md "Transfers", "Basic calls
+ * and per-call features"):
  *
- * - a BYE from one of two parties ends the other;
- * - REFER (RFC 3515, RFC 5589 section 6) is a blind transfer done by the PBX: the transferor is
- *   told 200 at once and leaves, the other party hears ringback while the target rings, and
- *   without an answer within the recall time the call rings the transferor again;
- * - REFER with Replaces (RFC 5589 section 7, RFC 3891) naming the transferor's dialog of another
- *   call joins the two remote parties and hangs up the transferor's legs;
- * - the in-call service codes (`*1` + extension: consultation, completed as an attended transfer
- *   when the consulting party hangs up; `*23`: join into a conference, repeatable) come as DTMF;
- * - a ringing call can be picked up by another terminal (`pickUp`).
+ * - a BYE from one of two parties ends the other (or gives the caller back to the application
+ *   that connected it);
+ * - REFER is a blind or an attended transfer (`transfers.ts`), with recall to the transferor of
+ *   an unanswered blind transfer;
+ * - the in-call codes (`in-call-codes.ts`: `*1` + extension consults, completed as an attended
+ *   transfer when the consulting party hangs up; `*23` joins, repeatable) come as DTMF;
+ * - a ringing call can be picked up by another terminal (`pickUp`);
+ * - a forward to an application's number hands the caller over to it.
  */
 import { Emitter } from '../../engine/emitter.js';
 import type { CallDigit, CallMedia } from '../../engine/media/call/index.js';
 import { silenceSource } from '../../engine/media/pcm/index.js';
 import { callProgressSource, musicOnHoldSource, type ToneRegion } from '../../engine/media/tone/index.js';
-import { parseReferTo, parseReplaces, type CallerIdentity, type IncomingInvite, type IncomingRequest, type ReplacesTarget, type SipBody } from '../../engine/ua/index.js';
+import { type CallerIdentity, type IncomingInvite, type IncomingRequest, type ReplacesTarget, type SipBody } from '../../engine/ua/index.js';
 import type { CallRouter, CallerRef, Routing } from '../call-router.js';
 import type { CallLinks } from '../cdr/index.js';
 import type { ServiceCode } from '../config/index.js';
 import { InCallCodes } from './in-call-codes.js';
+import { receiveRefer } from './transfers.js';
 import type { Alerting, AlertingFailure, OutboundLegSummary } from '../core/alerting.js';
 import type { CallControl } from '../core/call-control.js';
 import type { CallOwner, CoreCall } from '../core/core-call.js';
@@ -440,42 +442,42 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   // --- transfers ---------------------------------------------------------------------------
 
   refer(_call: CoreCall, party: CallParty, refer: IncomingRequest): void {
-    if (!(party instanceof SipLegParty)) return void refer.respond(603);
-    const target = parseReferTo(refer.request.headers.get('refer-to'));
-    if (target === undefined) return void refer.respond(400, { reason: 'Bad Refer-To' });
-    const notify = party.session.acceptRefer(refer);
-    const others = this.main.active.filter((p) => p !== party);
-    if (others.length === 0 || this.consultation !== undefined) return notify(603, 'Decline');
-    if (target.replaces !== undefined) return this.attendedTransfer(party, target.replaces, notify);
-    const number = target.uri.user ?? '';
-    const transferee = others[0]!;
-    const routing: Routing = this.ctx.router.route(number, { number: transferee.number ?? '', ...(transferee.user !== undefined && { user: transferee.user }) }, { noAnswerMs: this.ctx.transferRecallMs });
-    if (routing.kind !== 'ring') return notify(routing.kind === 'reject' ? routing.status : 404);
-    // The PBX takes the transfer over: the transferor is done, the others hear ringback until the target answers.
-    notify(200);
-    party.leaving = true;
-    this.takeOut(party);
-    this.transferor = party.number;
-    this.links.transferredTo = number;
-    this.transferred('blind', number, party.number ?? party.user);
-    for (const p of this.main.parties) this.main.setAlone(p, this.tone('ringback'));
-    this.alert(routing.target, { kind: 'main' }, transferee.identity);
+    receiveRefer(this, party, refer);
   }
 
-  private attendedTransfer(party: CallParty, replacesValue: string, notify: (status: number, reason?: string) => void): void {
-    const replaces = parseReplaces(replacesValue);
-    const found = replaces === undefined ? undefined : this.ctx.findDialog(replaces);
-    if (found === undefined || found.call === this) return notify(481, 'Call/Transaction Does Not Exist');
-    const target = found.call.partnerOf(found.party);
-    if (target === undefined) return notify(481, 'Call/Transaction Does Not Exist');
-    found.call.takeOut(target);
-    notify(200);
-    party.leaving = true;
-    this.takeOut(party);
+  /** The parties `party` talks to, when a transfer may take it away (no consultation under way). */
+  transferees(party: CallParty): readonly CallParty[] {
+    return this.consultation !== undefined ? [] : this.main.active.filter((p) => p !== party);
+  }
+
+  routeTransfer(number: string, transferee: CallParty): Routing {
+    return this.ctx.router.route(number, { number: transferee.number ?? '', ...(transferee.user !== undefined && { user: transferee.user }) }, { noAnswerMs: this.ctx.transferRecallMs });
+  }
+
+  findDialog(replaces: ReplacesTarget): { call: PbxCall; party: SipLegParty } | undefined {
+    return this.ctx.findDialog(replaces);
+  }
+
+  /** The PBX takes a blind transfer over: the transferor is done, the others hear ringback until the target answers. */
+  blindTransfer(transferor: CallParty, number: string, target: RingTarget, transferee: CallParty): void {
+    transferor.leaving = true;
+    this.takeOut(transferor);
+    this.transferor = transferor.number;
+    this.links.transferredTo = number;
+    this.transferred('blind', number, transferor.number ?? transferor.user);
+    for (const p of this.main.parties) this.main.setAlone(p, this.tone('ringback'));
+    this.alert(target, { kind: 'main' }, transferee.identity);
+  }
+
+  /** `target`, the partner of `replaced` in `other`, replaces `transferor` in this call. */
+  attendedTransfer(transferor: CallParty, other: PbxCall, replaced: CallParty, target: CallParty): void {
+    other.takeOut(target);
+    transferor.leaving = true;
+    this.takeOut(transferor);
     this.links.transferredTo = target.number ?? target.user ?? '';
-    this.transferred('attended', this.links.transferredTo, party.number ?? party.user);
+    this.transferred('attended', this.links.transferredTo, transferor.number ?? transferor.user);
     this.join(target);
-    found.call.transferredAway(found.party, this.links.transferredTo);
+    other.transferredAway(replaced, this.links.transferredTo);
   }
 
   /** The one other party of a two-party call. */
