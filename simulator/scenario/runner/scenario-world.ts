@@ -73,7 +73,7 @@ export class ScenarioWorld {
       const network = new SimNetwork({ clock, rng: rng.fork('net'), defaults: { latencyMs: DEFAULT_LATENCY_MS, ...scenario.world.network } });
       world = new ScenarioWorld(scenario, mode, clock, network, rng);
     } else {
-      const clock = new RealClock();
+      const clock = new RealClock(scenario.world.startEpochMs === undefined ? {} : { startEpochMs: scenario.world.startEpochMs });
       world = new ScenarioWorld(scenario, mode, clock, new RealNetwork({ clock }), rng);
     }
     await world.startPbx();
