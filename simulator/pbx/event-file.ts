@@ -1,7 +1,7 @@
 /**
  * `pbxlab serve --events FILE` (README "The PBX: `pbxlab serve`"): a consumer of the PBX's typed
  * events (core/events.ts) that appends each one as a JSON line, `{"time":ISO,"type":...,"at":ms,...fields}`,
- * `time` the wall clock and `at` the PBX clock (ms since serve started).
+ * `time` the PBX clock's calendar time (the wall clock under serve) and `at` its ms since start.
  *
  * Each line is handed to the kernel with a synchronous write before the event's publisher goes on,
  * so a process killed at any moment (kill -9 included) loses at most the line being written; a
@@ -11,6 +11,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Clock } from '../engine/clock/index.js';
 import type { PbxEvent } from './core/events.js';
 
 /** The line of one event; `at` rounded to the microsecond (the real clock's has float noise). */
@@ -21,10 +22,10 @@ export function eventLine(event: PbxEvent, epochMs: number): string {
 export class EventFile {
   private fd: number | undefined;
 
-  /** Opens (or creates, with its directories) `path` for appending. */
+  /** Opens (or creates, with its directories) `path` for appending; `clock` gives each line's `time`. */
   constructor(
     readonly path: string,
-    private readonly epochMs: () => number = Date.now,
+    private readonly clock: Pick<Clock, 'epochMs'>,
   ) {
     mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, 'a+');
@@ -32,7 +33,7 @@ export class EventFile {
   }
 
   write(event: PbxEvent): void {
-    this.append(eventLine(event, this.epochMs()));
+    this.append(eventLine(event, this.clock.epochMs()));
   }
 
   close(): void {

@@ -27,7 +27,7 @@ describe('serve --events: the PBX events as JSON lines', () => {
   it('registrations and an answered call: one parseable line per event, in order, with type, time and fields', async () => {
     const path = join(scratchDir(), 'sub', 'events.jsonl');
     const x = await pbxWorld(611, CONFIG);
-    const file = new EventFile(path, () => EPOCH + x.w.clock.now());
+    const file = new EventFile(path, { epochMs: () => EPOCH + x.w.clock.now() });
     x.pbx.events.on('event', (e) => file.write(e));
     const alice = await x.phone('1001', 'alice-secret', 1800);
     const bob = await x.phone('1002', 'bob-secret', 1900);
@@ -60,7 +60,7 @@ describe('serve --events: the PBX events as JSON lines', () => {
   it('appends to an existing file; a line torn by a killed process stays on its own line', () => {
     const path = join(scratchDir(), 'events.jsonl');
     writeFileSync(path, '{"type":"call-started","at":1}\n{"type":"call-ans');
-    const file = new EventFile(path, () => EPOCH);
+    const file = new EventFile(path, { epochMs: () => EPOCH });
     file.write({ type: 'call-answered', at: 5, call: 'c1', caller: '1001', dialled: '1002', by: '1002' });
     file.close();
     expect(lines(path)).toEqual(['{"type":"call-started","at":1}', '{"type":"call-ans', `{"time":"2025-01-01T00:00:00.000Z","type":"call-answered","at":5,"call":"c1","caller":"1001","dialled":"1002","by":"1002"}`]);

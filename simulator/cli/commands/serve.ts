@@ -66,7 +66,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       const cdr = openCdrJournal(options.cdr);
       let events: EventFile | undefined;
       try {
-        events = options.events === undefined ? undefined : new EventFile(options.events, () => clock.epochMs());
+        events = options.events === undefined ? undefined : new EventFile(options.events, clock);
       } catch (e) {
         cdr.close();
         capture?.stop();
