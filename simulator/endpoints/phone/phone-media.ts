@@ -1,8 +1,8 @@
 /**
  * The media of each call a phone makes or takes: a CallMedia (RFC 3264 offer/answer over real
  * RTP) with the phone's codec priority, hold style (RFC 3264 8.4 direction, or c=0.0.0.0), SRTP
- * setting (RFC 4568 SDES keys from the seeded generator) and its actor tone (ARCHITECTURE.md "who
- * hears whom"). A held call sends silence: the held party hears nothing from the holder.
+ * setting (RFC 4568 SDES keys from the seeded generator) and its actor tone (ARCHITECTURE.md "Media
+ * fidelities and who hears whom"). A held call sends silence: the held party hears nothing from the holder.
  */
 import type { Clock } from '../../engine/clock/index.js';
 import { CallMedia } from '../../engine/media/call/index.js';

@@ -4,9 +4,11 @@
  * dialplan routes them and the checks know them) and its own checks, reported at the path of the
  * offending node.
  */
+import type { Report } from '../config/cross-checks.js';
 import type { RouteTargetProvider } from '../core/application.js';
 
-export type ConfigReport = (path: PropertyKey[], message: string) => void;
+/** Reports a problem at the path of the offending node (the configuration's cross-checks' `Report`). */
+export type ConfigReport = Report;
 
 /** A number an application owns in the (raw, possibly invalid) configuration. */
 export interface OwnedNumber {

@@ -7,20 +7,16 @@
  * They run even when other parts of the file are invalid (so one run reports everything), and so
  * read the values defensively: a part that failed validation may still hold its raw input.
  */
+import { ordinal } from '../../config/ordinal.js';
 import { didYouMean } from '../../config/did-you-mean.js';
 import { APPLICATIONS } from '../applications/index.js';
 import { EXTERNAL_NUMBER, isSipUri, VOICEMAIL_TARGET } from './dial-strings.js';
 import { MAX_TERMINALS } from './extension-schema.js';
+import { int, list, rec, str, type Fields } from './raw-fields.js';
 import { NUMBERING_PROFILES, SERVICE_FEATURES, resolveServiceCodes, type NumberingProfileName, type ServiceCode, type ServiceFeature } from './numbering-profiles.js';
 
 export type Report = (path: PropertyKey[], message: string) => void;
 
-type Fields = Record<string, unknown>;
-const rec = (v: unknown): Fields => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Fields) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
-const ordinal = (n: number): string => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
 const prefixes = (a: string, b: string): boolean => a.startsWith(b) || b.startsWith(a);
 
 /** What owns a number of the dialplan: an extension, a ring group, or an application (`IVR reception`). */

@@ -14,7 +14,6 @@ import type { PbxConfig } from '../config/index.js';
 import type { CallControl } from './call-control.js';
 import type { PbxEventBus } from './events.js';
 import type { ExtensionStateService } from './extension-state.js';
-import type { CallParty } from './party.js';
 import type { Disposition } from './ring-target.js';
 import type { SipLegParty } from './sip-leg-party.js';
 
@@ -87,6 +86,3 @@ export interface RouteTargetProvider {
   /** A call reached `call.number`. */
   start(ctx: ApplicationContext, call: InboundCall): void;
 }
-
-/** A media endpoint or leg an application may own; re-exported for applications. */
-export type { CallParty };

@@ -1,8 +1,8 @@
 /**
  * Plays a sequence of prompts to one party of a call (ARCHITECTURE.md "Applications": the media
  * toolkit applications are built from): the prompts of the PromptLibrary (engine/media/prompt),
- * by name, in the listener's language, sent through the call's `setAlone` for a party alone in
- * its call or through a media endpoint party. A digit stops it when barge-in is on. The end is
+ * by name, in the listener's language, sent where a `PromptOutput` says (`aloneIn`: what a party
+ * alone in its call hears; a media endpoint's `send` for a prompt all parties hear). A digit stops it when barge-in is on. The end is
  * timed on the injected clock from the prompts' length in 20 ms frames, not from the frames sent,
  * so that a prompt takes the same time with the PBX's media `off` (endpoints do not tick).
  */
@@ -10,7 +10,6 @@ import type { Clock, Timer } from '../../engine/clock/index.js';
 import { FRAME_MS, FRAME_SAMPLES, silenceSource, type PcmSource } from '../../engine/media/pcm/index.js';
 import { PROMPT_LANGUAGES, promptSource, type Prompt, type PromptLanguage, type PromptLibrary } from '../../engine/media/prompt/index.js';
 import type { CoreCall } from '../core/core-call.js';
-import type { MediaEndpointParty } from '../core/media-endpoint-party.js';
 import type { CallParty } from '../core/party.js';
 
 /** Where the prompt audio goes. */
@@ -21,12 +20,6 @@ export const aloneIn =
   (call: CoreCall, party: CallParty): PromptOutput =>
   (source) =>
     call.setAlone(party, source);
-
-/** The prompt is what a media endpoint sends into its call. */
-export const throughEndpoint =
-  (endpoint: MediaEndpointParty): PromptOutput =>
-  (source) =>
-    endpoint.send(source);
 
 /** How a play ended: every prompt played, a digit cut it short, or the application stopped it. */
 export type PlayEnd = 'completed' | 'barged-in' | 'stopped';

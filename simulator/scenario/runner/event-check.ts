@@ -4,6 +4,7 @@
  * a later event than the one before; other events may come between. Matching is greedy, taking the
  * first event that matches, which finds a subsequence whenever one exists.
  */
+import { ordinal } from '../../config/ordinal.js';
 import type { PbxEvent } from '../../pbx/core/events.js';
 import { formatDuration } from '../duration.js';
 import type { EventPattern } from '../model.js';
@@ -31,7 +32,6 @@ export function describeEvent(e: EventLike): string {
   return `${formatDuration(e.at)} ${e.type}${fields.length > 0 ? ` ${fields.join(' ')}` : ''}`;
 }
 
-const ordinal = (n: number): string => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
 
 /** What failed: empty when every map matched, else the first map that did not and the events of its type. */
 export function eventFindings(patterns: readonly EventPattern[], events: readonly (PbxEvent | EventLike)[]): string[] {

@@ -4,13 +4,13 @@
  * (`ivr`, `timeProfiles`, `timeZone`) and checks. A call to a block's number, or a forward to it,
  * starts an IvrSession there.
  */
+import { list, rec } from '../../config/raw-fields.js';
 import type { RouteTargetProvider } from '../../core/application.js';
 import type { ApplicationModule } from '../application-module.js';
 import { checkIvr } from './ivr-checks.js';
 import { ivrPlan } from './ivr-plan.js';
 import { IvrSession } from './ivr-session.js';
 
-const rec = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 export const ivrProvider: RouteTargetProvider = {
   kind: 'ivr',
@@ -26,7 +26,7 @@ export const ivrProvider: RouteTargetProvider = {
 export const ivrModule: ApplicationModule = {
   provider: ivrProvider,
   ownedNumbers: (raw) =>
-    (Array.isArray(raw.ivr) ? raw.ivr : []).map(rec).flatMap((b, i) =>
+    list(raw.ivr).map(rec).flatMap((b, i) =>
       typeof b.number === 'string' || typeof b.number === 'number' ? [{ number: String(b.number), name: `IVR ${typeof b.name === 'string' ? b.name : String(b.number)}`, path: ['ivr', i, 'number'] }] : [],
     ),
   check: (raw, _known, report) => checkIvr(raw, report),

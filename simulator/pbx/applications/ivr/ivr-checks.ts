@@ -7,14 +7,11 @@
  */
 import { didYouMean } from '../../../config/did-you-mean.js';
 import { PromptLibrary } from '../../../engine/media/prompt/index.js';
+import { list, rec, str, type Fields } from '../../config/raw-fields.js';
 import type { ConfigReport } from '../application-module.js';
 import { DAYS, OPTION_KEY, UNAVAILABLE_ACTIONS } from './ivr-schema.js';
 import { openingMinutes } from './time-profile.js';
 
-type Fields = Record<string, unknown>;
-const rec = (v: unknown): Fields => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Fields) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 const UNAVAILABLE_TEXT: Record<(typeof UNAVAILABLE_ACTIONS)[number], string> = { queue: 'a queue', voicemail: 'voicemail', portal: 'the voice portal' };
 
