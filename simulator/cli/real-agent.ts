@@ -33,13 +33,18 @@ export interface RealAgent {
 }
 
 export function transportSpecs(values: readonly string[]): SipDestination[] {
-  return values.map((v) => {
+  return values.map(transportSpec());
+}
+
+/** An option's parser for one `udp:HOST:PORT` (tcp:, tls:). */
+export function transportSpec(name?: string): (value: string) => SipDestination {
+  return (value) => {
     try {
-      return parseTransportSpec(v);
+      return parseTransportSpec(value);
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError(`${name === undefined ? '' : `${name}: `}${(e as Error).message}`);
     }
-  });
+  };
 }
 
 /** A repeatable option's values, in order. */

@@ -7,12 +7,14 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runScenario, type RunMode, type Scenario, type ScenarioResult } from '../scenario/index.js';
+import type { SipDestination } from '../engine/sip/transport/index.js';
 import type { RunRequest } from './run-worker.js';
 
 export interface PoolOptions {
   jobs: number;
   mode: RunMode;
   seed?: number;
+  device?: SipDestination;
   onStart?: (scenario: Scenario) => void;
   onResult?: (result: ScenarioResult) => void;
 }
@@ -33,7 +35,7 @@ export async function runPool(scenarios: readonly Scenario[], options: PoolOptio
   if (threads <= 1) {
     for (let i = take(); i !== undefined; i = take()) {
       options.onStart?.(scenarios[i]!);
-      finish(i, await runScenario(scenarios[i]!, { mode: options.mode, ...(options.seed !== undefined && { seed: options.seed }), wallClock: () => performance.now() }));
+      finish(i, await runScenario(scenarios[i]!, { ...runOptions(options), wallClock: () => performance.now() }));
     }
     return results;
   }
@@ -44,7 +46,7 @@ export async function runPool(scenarios: readonly Scenario[], options: PoolOptio
         for (let i = take(); i !== undefined; i = take()) {
           const scenario = scenarios[i]!;
           options.onStart?.(scenario);
-          const request: RunRequest = { file: scenario.file, mode: options.mode, ...(options.seed !== undefined && { seed: options.seed }) };
+          const request: RunRequest = { file: scenario.file, ...runOptions(options) };
           finish(i, await ask(worker, request));
         }
       } finally {
@@ -53,6 +55,10 @@ export async function runPool(scenarios: readonly Scenario[], options: PoolOptio
     }),
   );
   return results;
+}
+
+function runOptions(o: PoolOptions): Omit<RunRequest, 'file'> {
+  return { mode: o.mode, ...(o.seed !== undefined && { seed: o.seed }), ...(o.device !== undefined && { device: o.device }) };
 }
 
 function ask(worker: Worker, request: RunRequest): Promise<ScenarioResult> {

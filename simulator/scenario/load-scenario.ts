@@ -10,7 +10,8 @@ import { dirname, resolve } from 'node:path';
 import { checkConfig, ConfigError, didYouMean, parseLocatedYaml, type ConfigIssue, type LocatedYaml } from '../config/index.js';
 import { PROMPT_LANGUAGES, PromptLibrary } from '../engine/media/prompt/index.js';
 import { ACTOR_FREQUENCIES } from '../engine/media/tone/index.js';
-import type { LinkConditions } from '../engine/net/index.js';
+import { parseEndpoint, type LinkConditions } from '../engine/net/index.js';
+import { parseTransportSpec, type SipDestination } from '../engine/sip/transport/index.js';
 import { loadPbxConfig, type PbxConfig } from '../pbx/config/index.js';
 import { durationMs } from './duration.js';
 import { eventPattern, patternValue } from './event-pattern.js';
@@ -23,6 +24,8 @@ type Path = readonly PropertyKey[];
 const EXPECTATIONS = new Set(['expect', 'hears', 'not-hears', 'digits', 'receive']);
 const MODIFIERS = ['within', 'with', 'status', 'optional', 'unordered'] as const;
 const NEEDS_MEDIA = new Set(['hears', 'not-hears']);
+/** Where a raw actor's request can go besides another actor; not actor names. */
+const RESERVED_TARGETS: readonly string[] = ['pbx', 'device'];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -49,16 +52,32 @@ export function parseScenario(text: string, file: string): Scenario {
   const checked = checkConfig(doc, scenarioSchema);
   if (!checked.ok) issues.push(...checked.issues);
   const pbx = checked.ok ? includedPbx(checked.value, file, doc, issues) : undefined;
+  const device = checked.ok ? deviceOf(checked.value, report) : undefined;
   const actors = actorSpecs(doc.value, pbx, report);
   checkSteps(doc.value, actors, checked.ok ? checked.value.world.media : 'packets', report, (path) => doc.locate(path).line);
   checkEventPatterns(doc.value, report);
-  if (issues.length > 0 || !checked.ok || pbx === undefined) throw new ConfigError(issues);
-  return compile(checked.value, file, pbx, actors, doc);
+  if (issues.length > 0 || !checked.ok) throw new ConfigError(issues);
+  return compile(checked.value, file, { pbx, device }, actors, doc);
+}
+
+/** `world.device`, parsed; a world needs a PBX, a device or both. */
+function deviceOf(value: ScenarioFile, report: (path: Path, message: string) => void): SipDestination | undefined {
+  const text = value.world.device;
+  if (text === undefined) {
+    if (value.world.pbx === undefined) report(['world'], 'the world needs `pbx` (a simulated PBX), `device` (a real one: udp:HOST:PORT), or both');
+    return undefined;
+  }
+  try {
+    return parseTransportSpec(text);
+  } catch (e) {
+    report(['world', 'device'], `world.device: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 function includedPbx(value: ScenarioFile, file: string, doc: LocatedYaml, issues: ConfigIssue[]): PbxConfig | undefined {
   const pbx = value.world.pbx;
-  if (typeof pbx !== 'string') return pbx;
+  if (pbx === undefined || typeof pbx !== 'string') return pbx;
   try {
     return loadPbxConfig(resolve(dirname(file), pbx));
   } catch (e) {
@@ -78,13 +97,16 @@ function actorSpecs(raw: unknown, pbx: PbxConfig | undefined, report: (path: Pat
   let phoneCount = 0;
   for (const [name, a] of Object.entries(actors)) {
     if (!isRecord(a)) continue;
-    if (RESERVED_STEP_KEYS.includes(name as never) || name === 'pbx') report(['actors', name], `\`${name}\` is a reserved word; give the actor another name`);
+    if (RESERVED_STEP_KEYS.includes(name as never) || RESERVED_TARGETS.includes(name)) report(['actors', name], `\`${name}\` is a reserved word; give the actor another name`);
     const network = isRecord(a.network) ? linkOf(a.network) : undefined;
     if (typeof a.raw === 'string') {
+      const listen = typeof a.listen === 'string' ? parseEndpoint(a.listen) : undefined;
+      if (typeof a.listen === 'string' && listen === undefined) report(['actors', name, 'listen'], `listen: ${JSON.stringify(a.listen)} is not ADDRESS:PORT, such as 127.0.0.1:5070 or [::1]:5070`);
       specs.set(name, {
         kind: 'raw',
         name,
-        transport: a.raw === 'tcp' ? 'tcp' : 'udp',
+        transport: a.raw === 'tcp' || a.raw === 'tls' ? a.raw : 'udp',
+        ...(listen !== undefined && { listen }),
         ...(typeof a.user === 'string' && { user: a.user }),
         ...(typeof a.password === 'string' && { password: a.password }),
         ...(network !== undefined && { network }),
@@ -242,7 +264,7 @@ function checkAction(
     }
     case 'send': {
       const message = typeof arg === 'string' ? arg : isRecord(arg) && typeof arg.message === 'string' ? arg.message : undefined;
-      if (isRecord(arg) && typeof arg.to === 'string' && arg.to !== 'pbx' && !actors.has(arg.to)) report([...path, verb, 'to'], `to: undefined actor \`${arg.to}\`${didYouMean(arg.to, [...actors.keys(), 'pbx'])}`);
+      if (isRecord(arg) && typeof arg.to === 'string' && !RESERVED_TARGETS.includes(arg.to) && !actors.has(arg.to)) report([...path, verb, 'to'], `to: undefined actor \`${arg.to}\`${didYouMean(arg.to, [...actors.keys(), ...RESERVED_TARGETS])}`);
       if (message === undefined) break;
       for (const v of templateVariables(message)) {
         const [head, field] = v.split('.', 2);
@@ -311,7 +333,7 @@ function checkEventPatterns(raw: unknown, report: (path: Path, message: string) 
 }
 
 /** The validated file as the runner's model. */
-function compile(value: ScenarioFile, file: string, pbx: PbxConfig, actors: ReadonlyMap<string, ActorSpec>, doc: LocatedYaml): Scenario {
+function compile(value: ScenarioFile, file: string, world: { pbx: PbxConfig | undefined; device: SipDestination | undefined }, actors: ReadonlyMap<string, ActorSpec>, doc: LocatedYaml): Scenario {
   const spot = (path: Path): { file: string; line: number; column: number } => {
     const at = doc.locate(path);
     return { file, line: at.line, column: at.column };
@@ -373,7 +395,8 @@ function compile(value: ScenarioFile, file: string, pbx: PbxConfig, actors: Read
     tags: value.tags,
     ...(value.seed !== undefined && { seed: value.seed }),
     world: {
-      pbx,
+      ...(world.pbx !== undefined && { pbx: world.pbx }),
+      ...(world.device !== undefined && { device: world.device }),
       network: linkOf(value.world.network ?? {}),
       ...(value.world.start !== undefined && { startEpochMs: Date.parse(value.world.start) }),
       media: value.world.media,

@@ -3,7 +3,8 @@
  * loaded, durations in milliseconds, each step one verb with its actor), with every step and
  * check still knowing where it is written, for failure messages and reports.
  */
-import type { LinkConditions } from '../engine/net/index.js';
+import type { Endpoint, LinkConditions } from '../engine/net/index.js';
+import type { SipDestination } from '../engine/sip/transport/index.js';
 import type { PbxConfig } from '../pbx/config/index.js';
 import type { SourceSpot } from './result.js';
 import type { ActionObject, PhoneState } from './schema.js';
@@ -34,7 +35,9 @@ export interface PhoneActorSpec {
 export interface RawActorSpec {
   readonly kind: 'raw';
   readonly name: string;
-  readonly transport: 'udp' | 'tcp';
+  readonly transport: 'udp' | 'tcp' | 'tls';
+  /** The address and port it binds, instead of the one the world gives it. */
+  readonly listen?: Endpoint;
   readonly user?: string;
   readonly password?: string;
   readonly network?: Partial<LinkConditions>;
@@ -105,7 +108,10 @@ export interface Scenario {
   readonly tags: readonly string[];
   readonly seed?: number;
   readonly world: {
-    readonly pbx: PbxConfig;
+    /** The simulated PBX; absent when the scenario runs against a device only. */
+    readonly pbx?: PbxConfig;
+    /** A real device under test (`--real` only). */
+    readonly device?: SipDestination;
     readonly network: Partial<LinkConditions>;
     readonly startEpochMs?: number;
     readonly media: MediaFidelity;

@@ -22,7 +22,7 @@ export type { SipTraceEntry } from '../analysis/sip/sip-trace-entry.js';
 /** An actor (or the PBX) and the addresses its packets come from: one ladder column. */
 export interface Participant {
   readonly name: string;
-  readonly kind: 'pbx' | 'phone' | 'raw';
+  readonly kind: 'pbx' | 'device' | 'phone' | 'raw';
   readonly addresses: readonly string[];
 }
 

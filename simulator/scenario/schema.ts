@@ -52,7 +52,7 @@ const sendSchema = z.union([
   z.string().min(1).describe('The message, with ${variables}'),
   z.strictObject({
     message: z.string().min(1).describe('The message, with ${variables}'),
-    to: actorRef.optional().describe('Where a request goes: `pbx` (default) or an actor. Responses go where the request came from.'),
+    to: actorRef.optional().describe('Where a request goes: `pbx`, `device` or an actor (default: the simulated PBX, else the device). Responses go where the request came from.'),
     authorize: z.boolean().optional().describe('Add Authorization (or Proxy-Authorization) answering the last 401/407 this actor received'),
   }),
 ]);
@@ -186,7 +186,8 @@ const phoneActor = z.strictObject({
 });
 
 const rawActor = z.strictObject({
-  raw: z.enum(['udp', 'tcp']).describe('A raw-message actor on this transport'),
+  raw: z.enum(['udp', 'tcp', 'tls']).describe('A raw-message actor on this transport (tls: the certificate is not verified)'),
+  listen: z.string().optional().describe('ADDRESS:PORT it binds (UDP) or connects from (default: the world gives it one); for a device that calls it'),
   user: z.string().optional().describe('Credentials for `authorize`'),
   password: z.string().optional(),
   network: networkSchema.optional(),
@@ -228,7 +229,12 @@ export const scenarioSchema = z.strictObject({
   tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { error: 'a tag: lower case, digits, . _ -' })).default([]),
   seed: z.number().int().min(0).optional().describe('Default seed (the CLI --seed overrides it)'),
   world: z.strictObject({
-    pbx: z.union([z.string().min(1).describe('A PBX configuration file, relative to this file'), pbxConfigSchema]),
+    pbx: z.union([z.string().min(1).describe('A PBX configuration file, relative to this file'), pbxConfigSchema]).optional(),
+    device: z
+      .string()
+      .regex(/^(udp|tcp|tls):/i, { error: 'udp:HOST:PORT, tcp:HOST:PORT or tls:HOST:PORT' })
+      .optional()
+      .describe('A real device under test (run with --real): udp:HOST:PORT, tcp:... or tls:...; the actors talk to it when there is no pbx'),
     network: networkSchema.optional(),
     start: z.iso.datetime({ offset: true, error: 'an ISO 8601 date and time, 2026-03-02T09:00:00Z' }).optional().describe('Calendar time at scenario start'),
     media: z.enum(['packets', 'off']).default('packets').describe('packets: RTP flows and the ears listen; off: SDP only, for long scenarios'),

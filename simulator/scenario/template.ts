@@ -6,7 +6,7 @@
  */
 
 /** Variables every raw actor has. `branch` is new at each send; `call_id` and `tag` are the actor's own. */
-export const BUILT_IN_VARIABLES = ['local_ip', 'local_port', 'transport', 'pbx_ip', 'pbx_port', 'branch', 'call_id', 'tag', 'len'];
+export const BUILT_IN_VARIABLES = ['local_ip', 'local_port', 'transport', 'pbx_ip', 'pbx_port', 'device_ip', 'device_port', 'branch', 'call_id', 'tag', 'len'];
 
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 

@@ -84,22 +84,50 @@ function background(child: ChildProcess, timeoutMs: number): Background {
  * Starts `pbxlab ARGS` and resolves once it reports that it listens (its stderr line
  * `listening on`), so the peer never sends into a closed port.
  */
-export async function startPbxlab(args: readonly string[], timeoutMs: number): Promise<Background> {
-  const child = spawn(process.execPath, [PBXLAB, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  const pbxlab = background(child, timeoutMs);
+export function startPbxlab(args: readonly string[], timeoutMs: number): Promise<Background> {
+  return startReady(process.execPath, [PBXLAB, ...args], { ready: 'listening on', timeoutMs });
+}
+
+/** Starts a command in the background and resolves once its stderr says `ready` (rejects if it exits first). */
+export async function startReady(command: string, args: readonly string[], options: { ready: string; timeoutMs: number; cwd?: string }): Promise<Background> {
+  const child = spawn(command, [...args], { cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = background(child, options.timeoutMs);
   await new Promise<void>((ready, fail) => {
     let seen = '';
     const onData = (d: Buffer): void => {
       seen += d.toString();
-      if (seen.includes('listening on')) {
+      if (seen.includes(options.ready)) {
         child.stderr?.off('data', onData);
         ready();
       }
     };
     child.stderr?.on('data', onData);
-    void pbxlab.done.then((f) => fail(new Error(`pbxlab ${args.join(' ')} exited before listening (${f.code}): ${f.stderr}`)));
+    void started.done.then((f) => fail(new Error(`${command} ${args.join(' ')} exited before "${options.ready}" (${f.code}): ${f.stderr}`)));
   });
-  return pbxlab;
+  return started;
+}
+
+/** Resolves once something listens on UDP `address:port` (as `ss` lists it), so a peer never sends into a closed port. */
+export async function udpBound(address: string, port: number, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!spawnSync('ss', ['-Hlun', `src ${address}:${port}`], { encoding: 'utf8' }).stdout.includes(`:${port}`)) {
+    if (Date.now() > end) throw new Error(`nothing bound UDP ${address}:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** libpcap hands packets to dumpcap in blocks (TPACKET_V3), each up to its timeout late. */
+const CAPTURE_DRAIN_MS = 1500;
+
+/**
+ * tshark capturing loopback into `file` with a capture filter (root needed, as in CI); `stop()`
+ * ends it once the traffic is over: after the last block reached the file, SIGTERM (tshark
+ * closes the file complete).
+ */
+export async function captureLoopback(file: string, filter: string, timeoutMs: number): Promise<Background> {
+  requirePeer('tshark');
+  const tshark = await startReady('tshark', ['-i', 'lo', '-f', filter, '-w', file, '-q'], { ready: 'Capturing on', timeoutMs });
+  return { ...tshark, stop: () => new Promise((r) => setTimeout(r, CAPTURE_DRAIN_MS)).then(() => tshark.stop()) };
 }
 
 /** The last line of stdout parsed as the JSON summary. */

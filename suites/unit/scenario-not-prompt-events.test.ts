@@ -77,7 +77,7 @@ describe('events check', () => {
   bus.publish('call-ended', { call: 'c1', caller: '1001', dialled: '1002', disposition: 'answered', status: 200, hangupBy: 'caller' });
 
   const check = (maps: string): ScenarioCheck => scenario('  - wait: 1s', ` }\nchecks:\n  - events: ${maps}\nx-: {`).checks[0]!;
-  const run = (c: ScenarioCheck) => runCheck(c, { trace: [], sip: analyzeSip([], { traceEnd: 0 }), rtp: [], calls: [], events: bus.recorded, endedAt: 0 });
+  const run = (c: ScenarioCheck) => runCheck(c, { trace: [], sip: analyzeSip([], { traceEnd: 0 }), rtp: [], pbx: { calls: [], events: bus.recorded }, endedAt: 0 });
 
   it('passes when the maps match events in order, others between, values as text or /regex/', () => {
     const result = run(check('[ { type: call-started, caller: "1001" }, { type: call-answered, by: /^10\\d\\d$/ }, { type: call-ended, status: 200 } ]'));

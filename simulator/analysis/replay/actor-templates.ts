@@ -46,7 +46,7 @@ const REGEX_IP = '(?:\\d{1,3}(?:\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+\\])';
 const MIN_ECHO_LENGTH = 3;
 
 /** What an echoed value is: a whole header value, or a token the far end picked freely. */
-type EchoKind = 'value' | 'tag' | 'branch' | 'call-id' | 'cseq';
+type EchoKind = 'value' | 'contact' | 'tag' | 'branch' | 'call-id' | 'cseq';
 
 interface Echo {
   readonly literal: string;
@@ -105,13 +105,14 @@ function echoCandidates(m: SipMessage): { literal: string; kind: EchoKind }[] {
   const add = (literal: string | undefined, kind: EchoKind): void => {
     if (literal !== undefined) out.push({ literal, kind });
   };
-  for (const name of ['via', 'from', 'to', 'record-route']) add(m.headers.get(name), 'value');
+  // Every Via and Record-Route a proxy added is echoed in the response (RFC 3261 8.2.6.2, 12.1.1).
+  for (const name of ['via', 'from', 'to', 'record-route']) for (const value of m.headers.getAll(name)) add(value, 'value');
   add(m.headers.get('call-id'), 'call-id');
   add(m.headers.get('cseq'), 'cseq');
   const contact = m.headers.get('contact');
-  add(contact === undefined ? undefined : (/<([^>]+)>/.exec(contact)?.[1] ?? contact.split(';')[0]), 'value');
+  add(contact === undefined ? undefined : (/<([^>]+)>/.exec(contact)?.[1] ?? contact.split(';')[0]), 'contact');
   for (const name of ['from', 'to']) add(/;tag=([^;,>\s]+)/.exec(m.headers.get(name) ?? '')?.[1], 'tag');
-  add(/;branch=([^;,\s]+)/.exec(m.headers.get('via') ?? '')?.[1], 'branch');
+  for (const via of m.headers.values('via')) add(/;branch=([^;,\s]+)/.exec(via)?.[1], 'branch');
   return out;
 }
 
@@ -123,6 +124,8 @@ function echoRegex(e: Echo): string {
       return '[^;,>\\s"]+';
     case 'call-id':
       return '\\S+';
+    case 'contact':
+      return contactRegex(e.literal);
     case 'cseq':
       return `\\d+ ${escapeRegex(e.literal.replace(/^\d+\s+/, ''))}`;
     default:
@@ -224,9 +227,11 @@ function receiveMatcher(m: TracedSipMessage, echoes: readonly Echo[]): ReceiveMa
   for (const e of echoes) groups.set(e.literal, `(?<${e.variable}>${echoRegex(e)})`);
   const headers = new Map<string, string>();
   for (const name of CHECKED_HEADERS) {
-    const value = message.headers.get(name.toLowerCase());
-    if (value === undefined) continue;
-    const loose = name === 'Call-ID' ? (groups.get(value) ?? '\\S+') : name === 'CSeq' ? (groups.get(value) ?? cseqRegex(value, message.kind === 'request')) : substitute(value, groups, looseRegex);
+    // Several fields (a proxied request's Vias) are checked in full, as one list (RFC 3261 7.3.1).
+    const all = message.headers.getAll(name.toLowerCase());
+    if (all.length === 0) continue;
+    const value = all.join(', ');
+    const loose = name === 'Call-ID' ? (groups.get(value) ?? '\\S+') : name === 'CSeq' ? (groups.get(value) ?? cseqRegex(value, message.kind === 'request')) : substitute(value, groups, name === 'Contact' ? contactRegex : looseRegex);
     headers.set(name, `^${loose}$`);
   }
   const sdp = message.bodyText().match(/^m=(\w+) /m);
@@ -280,6 +285,15 @@ function addressTemplate(text: string, names: AddressNames): string {
     param: (whole) => whole,
     literal: (s) => s,
   });
+}
+
+/**
+ * A Contact as `looseRegex` does, and its user part loosened too: the far end picks it freely (RFC
+ * 3261 8.1.1.8; baresip puts an address of its own memory there), only the rest routes.
+ */
+function contactRegex(text: string): string {
+  const m = /^(.*?sips?:)[^@;>\s]+@(.*)$/s.exec(text);
+  return m === null ? looseRegex(text) : `${looseRegex(m[1]!)}[^@;>\\s]+@${looseRegex(m[2]!)}`;
 }
 
 /** A regex matching `text` with addresses, ports and per-run parameter values loosened. */

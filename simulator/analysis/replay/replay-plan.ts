@@ -1,12 +1,16 @@
 /**
- * Which parts of a capture a replay plays back: the chosen call leg, the legs a back-to-back user
+ * Which parts of a capture a replay plays back: the chosen call leg; the legs a back-to-back user
  * agent opened for it (an INVITE the far end sends while the chosen call is up, RFC 7092 3.1's
- * "B2BUA" seen from outside), and the registrations of the terminals involved, so that the PBX in
- * the scenario knows where to send the call. The far end of the chosen leg becomes the scenario's
- * PBX; every other party that talks to it becomes a raw-message actor.
+ * "B2BUA" seen from outside); the calls a REFER in them asked for (RFC 3515 2.4) or that replace
+ * one of them (RFC 3891), with the third party they reach; and the registrations of the terminals
+ * involved, so that the far end knows where to send the call. The far end of the chosen leg is
+ * the scenario's PBX or the device under test; every other endpoint in those calls becomes a
+ * raw-message actor, and the messages between two of them (an ACK or BYE that bypasses a proxy
+ * without Record-Route, RFC 3261 16.6 4) are part of the plan too.
  */
 import type { Endpoint } from '../../engine/net/index.js';
 import type { SipMessage } from '../../engine/sip/index.js';
+import { analyzeSip } from '../sip/sip-analysis.js';
 import type { TracedSipMessage } from '../sip/sip-trace-entry.js';
 
 export interface ReplayParty {
@@ -18,13 +22,15 @@ export interface ReplayParty {
   readonly authUser?: string;
   /** Its SIP user (From of its requests, To of its responses). */
   readonly user?: string;
+  /** It received the first request it took part in: the far end (or another party) calls it. */
+  readonly called: boolean;
 }
 
 export interface ReplayPlan {
-  /** The far end of the chosen leg: the scenario's PBX. */
+  /** The far end of the chosen leg: the scenario's PBX, or the device under test. */
   readonly pbx: Endpoint;
   readonly parties: readonly ReplayParty[];
-  /** Every message between a party and the PBX in the chosen calls, first transmissions only, in capture order. */
+  /** Every message of the chosen calls to or from a party, first transmissions only, in capture order. */
   readonly messages: readonly TracedSipMessage[];
   readonly callIds: readonly string[];
 }
@@ -47,31 +53,49 @@ export function planReplay(messages: readonly TracedSipMessage[], callId: string
   const chosen = chooseEnd(as, first, call);
   if (chosen === undefined) throw new ReplayError(`--as ${as}: neither end of call ${callId} (${ends.map(key).join(', ')}); use caller, callee, a SIP user of the call or one of those addresses`);
   const pbx = key(chosen) === key(first.entry.src) ? first.entry.dst : first.entry.src;
-  const start = call[0]!.entry.at;
-  const end = call[call.length - 1]!.entry.at;
-  const touchesPbx = (m: TracedSipMessage): boolean => key(m.entry.src) === key(pbx) || key(m.entry.dst) === key(pbx);
 
-  const callIds = new Set([callId]);
-  // Legs the PBX opens while the chosen call is being set up or up: its INVITEs to other parties.
-  for (const m of messages) {
-    if (m.entry.at < start || m.entry.at > end || m.message.kind !== 'request' || m.message.method !== 'INVITE') continue;
-    if (key(m.entry.src) === key(pbx) && key(m.entry.dst) !== key(chosen) && m.message.callId !== undefined) callIds.add(m.message.callId);
-  }
+  const callIds = relatedCalls(messages, callId, pbx, chosen);
+  const inCalls = (m: TracedSipMessage): boolean => m.message.callId !== undefined && callIds.has(m.message.callId);
+  const end = Math.max(...messages.filter(inCalls).map((m) => m.entry.at));
   const partyKeys = new Set([key(chosen)]);
   for (const m of messages) {
-    if (m.message.callId === undefined || !callIds.has(m.message.callId) || !touchesPbx(m)) continue;
-    partyKeys.add(key(m.entry.src) === key(pbx) ? key(m.entry.dst) : key(m.entry.src));
+    if (!inCalls(m)) continue;
+    for (const e of [m.entry.src, m.entry.dst]) if (key(e) !== key(pbx)) partyKeys.add(key(e));
   }
-  // Each party's registrations up to the end of the call: the PBX must know where it is.
+  // Each party's registrations up to the end of the calls: the far end must know where it is.
   for (const m of messages) {
     if (m.entry.at > end || m.message.kind !== 'request' || m.message.method !== 'REGISTER' || key(m.entry.dst) !== key(pbx)) continue;
     if (partyKeys.has(key(m.entry.src)) && m.message.callId !== undefined) callIds.add(m.message.callId);
   }
-  const selected = messages.filter((m) => !m.entry.retransmission && m.message.callId !== undefined && callIds.has(m.message.callId) && touchesPbx(m) && m.entry.at <= end);
+  const involvesParty = (m: TracedSipMessage): boolean => partyKeys.has(key(m.entry.src)) || partyKeys.has(key(m.entry.dst));
+  const selected = messages.filter((m) => !m.entry.retransmission && inCalls(m) && involvesParty(m) && m.entry.at <= end);
   const parties = nameParties([...partyKeys].map((k) => partyOf(k, selected)));
-  return { pbx, parties, messages: selected.filter((m) => parties.some((p) => key(p.endpoint) === key(m.entry.src) || key(p.endpoint) === key(m.entry.dst))), callIds: [...callIds] };
+  return { pbx, parties, messages: selected, callIds: [...callIds] };
 }
 
+/**
+ * The chosen call and those it leads to, until nothing new: the far end's INVITEs to others while
+ * a selected call is up (a B2BUA's legs), and the calls a selected call's REFER caused or that
+ * replace a selected call (the links of the SIP analysis, call-links.ts).
+ */
+function relatedCalls(messages: readonly TracedSipMessage[], callId: string, pbx: Endpoint, chosen: Endpoint): Set<string> {
+  const callIds = new Set([callId]);
+  const links = analyzeSip(messages).links.filter((l) => l.kind !== 'b2bua');
+  const span = (): { start: number; end: number } => {
+    const times = messages.filter((m) => m.message.callId !== undefined && callIds.has(m.message.callId)).map((m) => m.entry.at);
+    return { start: Math.min(...times), end: Math.max(...times) };
+  };
+  for (let size = 0; size !== callIds.size; ) {
+    size = callIds.size;
+    const { start, end } = span();
+    for (const m of messages) {
+      if (m.entry.at < start || m.entry.at > end || m.message.kind !== 'request' || m.message.method !== 'INVITE' || m.message.callId === undefined) continue;
+      if (key(m.entry.src) === key(pbx) && key(m.entry.dst) !== key(chosen)) callIds.add(m.message.callId);
+    }
+    for (const l of links) if (callIds.has(l.from)) callIds.add(l.to);
+  }
+  return callIds;
+}
 function chooseEnd(as: string, first: TracedSipMessage, call: readonly TracedSipMessage[]): Endpoint | undefined {
   if (as === 'caller') return first.entry.src;
   if (as === 'callee') return first.entry.dst;
@@ -97,7 +121,14 @@ function partyOf(k: string, messages: readonly TracedSipMessage[]): Omit<ReplayP
   const endpoint = key(any.entry.src) === k ? any.entry.src : any.entry.dst;
   const user = sent.map(userOf).find((u) => u !== undefined);
   const authUser = sent.map((m) => authUsername(m.message)).find((u) => u !== undefined);
-  return { endpoint, transport: any.entry.transport === 'UDP' ? 'udp' : 'tcp', ...(user !== undefined && { user }), ...(authUser !== undefined && { authUser }) };
+  const firstRequest = messages.find((m) => m.message.kind === 'request' && (key(m.entry.src) === k || key(m.entry.dst) === k));
+  return {
+    endpoint,
+    transport: any.entry.transport === 'UDP' ? 'udp' : 'tcp',
+    ...(user !== undefined && { user }),
+    ...(authUser !== undefined && { authUser }),
+    called: firstRequest !== undefined && key(firstRequest.entry.dst) === k,
+  };
 }
 
 function authUsername(m: SipMessage): string | undefined {

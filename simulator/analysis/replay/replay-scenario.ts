@@ -1,6 +1,7 @@
 /**
  * A captured call as a scenario file (scenarios/README.md): the replayed parties are raw-message
- * actors, the far end is the scenario's PBX, and the steps follow the capture's order. A send
+ * actors, the far end is the scenario's PBX or a device under test, and the steps follow the
+ * capture's order; a message a party sent to another party goes `to` it. A send
  * waits as long as the party waited in the capture; a receive allows twice the captured delay
  * (at least 2 s); a 100 Trying is optional, because a PBX sends it only when the answer is slow
  * (RFC 3261 17.2.1). Each step carries the captured message's time, addresses and first line.
@@ -15,15 +16,19 @@ export interface ReplayScenarioOptions {
   /** The capture's file name, for the description. */
   readonly captureName: string;
   readonly callId: string;
-  /** `world.pbx` as written into the file (a path relative to the scenario, or a config). */
-  readonly pbx: string;
-  /** The password of a SIP user in the PBX's configuration, for parties that answered a challenge. */
+  /** The far end: `world.pbx` as written into the file (a path relative to the scenario), or `world.device` (`udp:HOST:PORT`). */
+  readonly world: { readonly pbx: string } | { readonly device: string };
+  /** The password of a SIP user, for parties that answered a challenge. */
   readonly passwordOf: (user: string) => string | undefined;
+  /** ADDRESS:PORT the chosen party (the plan's first) listens on, for a device that calls it. */
+  readonly listen?: string;
 }
 
 /** A send later than this after the previous message waits for the difference first. */
 const MIN_WAIT_MS = 20;
 const MIN_WITHIN_MS = 2000;
+/** Against a device, a scenario that starts by receiving waits this long for the device to call. */
+const FIRST_CALL_WITHIN_MS = 60_000;
 
 export function replayScenario(plan: ReplayPlan, options: ReplayScenarioOptions): string {
   const stepOf = new Map<TracedSipMessage, { party: ReplayParty; step: ActorStep }>();
@@ -44,7 +49,8 @@ export function replayScenario(plan: ReplayPlan, options: ReplayScenarioOptions)
     const { party, step } = entry;
     if (step.kind === 'send') {
       if (gap >= MIN_WAIT_MS) steps.push({ value: { wait: `${gap}ms` }, comment: ` ${party.name} waited ${gap} ms in the capture` });
-      const send = step.authorize ? { authorize: true, message: `${step.text}\n` } : `${step.text}\n`;
+      const to = plan.parties.find((p) => same(p.endpoint, m.entry.dst));
+      const send = step.authorize || to !== undefined ? { ...(to !== undefined && { to: to.name }), ...(step.authorize && { authorize: true }), message: `${step.text}\n` } : `${step.text}\n`;
       steps.push({ value: { [party.name]: { send } }, comment });
       return;
     }
@@ -54,19 +60,22 @@ export function replayScenario(plan: ReplayPlan, options: ReplayScenarioOptions)
       ...(step.body !== undefined && { body: step.body }),
     };
     const optional = step.response === 100;
-    steps.push({ value: { [party.name]: { receive, within: `${Math.max(MIN_WITHIN_MS, gap * 2)}ms`, ...(optional && { optional: true }) } }, comment });
+    const within = steps.length === 0 && 'device' in options.world ? FIRST_CALL_WITHIN_MS : Math.max(MIN_WITHIN_MS, gap * 2);
+    steps.push({ value: { [party.name]: { receive, within: `${within}ms`, ...(optional && { optional: true }) } }, comment });
   });
 
   const actors: Record<string, unknown> = {};
-  for (const p of plan.parties) {
+  plan.parties.forEach((p, i) => {
     const password = p.authUser === undefined ? undefined : options.passwordOf(p.authUser);
-    actors[p.name] = { raw: p.transport, ...(p.authUser !== undefined && { user: p.authUser }), ...(password !== undefined && { password }) };
-  }
+    const listen = i === 0 ? options.listen : undefined;
+    actors[p.name] = { raw: p.transport, ...(listen !== undefined && { listen }), ...(p.authUser !== undefined && { user: p.authUser }), ...(password !== undefined && { password }) };
+  });
+  const farEnd = 'device' in options.world ? `the device ${options.world.device}` : 'the PBX';
   const doc = new Document({
     name: `Replay of call ${options.callId}`,
-    description: `Made by pbxlab replay from ${options.captureName}: ${plan.parties.map((p) => `${p.name} (${p.endpoint.address}:${p.endpoint.port})`).join(', ')} as raw actors against the PBX (captured at ${plan.pbx.address}:${plan.pbx.port}).`,
+    description: `Made by pbxlab replay from ${options.captureName}: ${plan.parties.map((p) => `${p.name} (${p.endpoint.address}:${p.endpoint.port})`).join(', ')} as raw actors against ${farEnd} (captured at ${plan.pbx.address}:${plan.pbx.port}).`,
     tags: ['replay'],
-    world: { pbx: options.pbx, media: 'off' },
+    world: { ...options.world, media: 'off' },
     actors,
     steps: steps.map((s) => s.value),
   });
@@ -79,7 +88,7 @@ export function replayScenario(plan: ReplayPlan, options: ReplayScenarioOptions)
   for (const p of plan.parties) {
     if (p.authUser !== undefined && options.passwordOf(p.authUser) === undefined) {
       const node = doc.getIn(['actors', p.name], true);
-      if (isMap(node)) node.comment = ` no password known for ${p.authUser}: add it for authorize`;
+      if (isMap(node)) node.comment = ` no password known for ${p.authUser}: add it for authorize (pbxlab replay --credentials)`;
     }
   }
   return doc.toString({ lineWidth: 0, blockQuote: 'literal' });

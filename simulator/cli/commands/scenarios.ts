@@ -6,10 +6,11 @@
  */
 import type { Command } from 'commander';
 import { formatIssue } from '../../config/index.js';
+import type { SipDestination } from '../../engine/sip/transport/index.js';
 import { writeRunReport } from '../../report/index.js';
 import { findScenarioFiles, formatDuration, loadScenarios, scenarioJsonSchema, withTags, type Scenario, type ScenarioResult } from '../../scenario/index.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
-import { positiveNumber } from '../real-agent.js';
+import { positiveNumber, transportSpec } from '../real-agent.js';
 import { defaultJobs, runPool } from '../scenario-pool.js';
 import { runProgress } from '../run-progress.js';
 
@@ -17,6 +18,7 @@ const DEFAULT_PATHS = ['scenarios'];
 
 interface RunCommandOptions {
   real?: boolean;
+  device?: SipDestination;
   seed?: number;
   tags?: string;
   report: string;
@@ -43,6 +45,7 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
     .description('run YAML scenarios (default: everything under scenarios/) and write the reports; exit 0 only when all pass')
     .argument('[paths...]', 'scenario files or folders')
     .option('--real', 'run on loopback sockets with the real clock instead of virtual time')
+    .option('--device <spec>', 'run against this device under test (udp:HOST:PORT, tcp:..., tls:...) instead of the simulated PBX; needs --real', transportSpec('--device'))
     .option('--seed <n>', "seed for every scenario (default: each scenario's own, else 1)", positiveNumber('--seed', true))
     .option('--tags <t1,t2>', 'only scenarios with one of these tags')
     .option('--report <dir>', 'where the reports go', 'reports/run')
@@ -52,12 +55,18 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
       if (loaded === undefined) return setExit(EXIT.failed);
       const scenarios = withTags(loaded, tagList(options.tags));
       if (scenarios.length === 0) throw new UsageError(`no scenario has a tag of ${options.tags ?? ''}`);
+      if (options.real !== true) {
+        if (options.device !== undefined) throw new UsageError('--device needs --real: a real device is reached on sockets');
+        const device = scenarios.find((s) => s.world.device !== undefined);
+        if (device !== undefined) throw new UsageError(`${device.file}: world.device is a real device: run with --real`);
+      }
       const progress = runProgress(io, scenarios.length);
       const wallStart = performance.now();
       const results = await runPool(scenarios, {
         jobs: Math.max(1, options.jobs ?? defaultJobs()),
         mode: options.real === true ? 'real' : 'virtual',
         ...(options.seed !== undefined && { seed: options.seed }),
+        ...(options.device !== undefined && { device: options.device }),
         onResult: (r) => progress.done(r),
       });
       progress.stop();

@@ -23,9 +23,8 @@ export interface CheckInputs {
   /** The trace's calls, transactions and registrations. */
   readonly sip: SipAnalysis;
   readonly rtp: readonly RtpStreamSummary[];
-  readonly calls: readonly CallRecord[];
-  /** The PBX's events (its bus keeps them in scenario runs). */
-  readonly events: readonly PbxEvent[];
+  /** The simulated PBX's records and events (its bus keeps them in scenario runs); undefined in a world without one. */
+  readonly pbx: { readonly calls: readonly CallRecord[]; readonly events: readonly PbxEvent[] } | undefined;
   /** Scenario ms at which the run ended. */
   readonly endedAt: number;
 }
@@ -55,7 +54,9 @@ function checkName(c: ScenarioCheck): string {
 const at = (ms: number): string => formatDuration(ms);
 const line = (e: SipTraceEntry): string => `${at(e.at)} ${e.src.address}:${e.src.port} -> ${e.dst.address}:${e.dst.port} ${e.firstLine}`;
 
-function findingsOf(check: ScenarioCheck, { trace, sip, rtp, calls, events, endedAt }: CheckInputs): string[] {
+function findingsOf(check: ScenarioCheck, { trace, sip, rtp, pbx, endedAt }: CheckInputs): string[] {
+  if ((check.kind === 'cdr' || check.kind === 'events') && pbx === undefined) return [`the world has no simulated PBX (a device only): there are no call records or PBX events to check`];
+  const { calls, events } = pbx ?? { calls: [], events: [] };
   const fresh = trace.filter((e) => !e.retransmission);
   switch (check.kind) {
     case 'no-sip-errors': {

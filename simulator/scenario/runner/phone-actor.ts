@@ -10,9 +10,10 @@
 import { PromptLibrary, type HeardPrompt } from '../../engine/media/prompt/index.js';
 import { MUSIC_ON_HOLD_HZ, PROGRESS_TONE_HZ } from '../../engine/media/tone/index.js';
 import { Phone, phoneAgentOptions, type PhoneCall, type PhoneOptions } from '../../endpoints/phone/index.js';
+import { formatEndpoint } from '../../engine/net/index.js';
 import { UserAgent } from '../../engine/ua/index.js';
 import type { ActionStep, MediaFidelity, PhoneActorSpec, PhoneState } from '../model.js';
-import type { ScenarioWorld } from './scenario-world.js';
+import { SIP_PORT, type ScenarioWorld } from './scenario-world.js';
 import type { StepContext, StepOutcome } from './step-outcome.js';
 
 const BUSY_STATUSES = [486, 600];
@@ -25,6 +26,7 @@ const userOf = (uri: string): string | undefined => /^<?sips?:([^@;>]+)@/.exec(u
 
 export class PhoneActor {
   readonly kind = 'phone';
+  readonly port = SIP_PORT;
 
   private constructor(
     readonly spec: PhoneActorSpec,
@@ -36,11 +38,12 @@ export class PhoneActor {
   static async create(world: ScenarioWorld, spec: PhoneActorSpec, index: number): Promise<PhoneActor> {
     const address = world.actorAddress(spec, index);
     const transport = await world.sipTransport(address);
-    const registrar = `sip:${world.pbxAddress}:${world.pbxPort}${spec.transport === 'tcp' ? ';transport=tcp' : ''}`;
+    const target = formatEndpoint(world.target);
+    const registrar = `sip:${target}${spec.transport === 'tcp' ? ';transport=tcp' : ''}`;
     const registration = { registrar, user: spec.user, ...(spec.password !== undefined && { password: spec.password }), expires: 3600 };
     const options: Partial<PhoneOptions> = {
       ...(spec.register && { register: registration }),
-      outboundProxy: `${world.pbxAddress}:${world.pbxPort}`,
+      outboundProxy: target,
       transport: spec.transport,
       media: world.scenario.world.media,
       ...(spec.dtmf !== undefined && { dtmfMode: spec.dtmf }),
@@ -55,7 +58,7 @@ export class PhoneActor {
       rng: world.rng.fork(spec.name),
       ...agentOptions,
       ...(spec.password !== undefined && { credentials: { username: spec.user, password: spec.password } }),
-      aor: `sip:${spec.user}@${world.pbxAddress}`,
+      aor: `sip:${spec.user}@${target.slice(0, target.lastIndexOf(':'))}`,
     });
     const media = world.scenario.world.media;
     const phone = new Phone({

@@ -1,24 +1,25 @@
 /**
  * A raw-message actor: SIP as text, the way SIPp's `<send>` and `<recv>` work, so that a scenario
  * can say exactly what a peer (a broken one included) sends and expects (ARCHITECTURE.md "Scenarios").
- * It owns one socket (UDP port 5060 of its host, or one TCP connection to the PBX), keeps what it
- * receives in an inbox, and has no transaction layer: retransmissions, ACKs and CSeq numbers are
- * the scenario's to write. A received message identical to an earlier one is a retransmission and
- * is left out of the inbox (it is still in the trace).
+ * It owns one socket (UDP port 5060 of its host or its `listen` address; or one TCP or TLS
+ * connection, opened at its first send or accepted on its `listen` address), keeps what it receives
+ * in an inbox, and has no transaction layer: retransmissions, ACKs and CSeq numbers are the
+ * scenario's to write. A received message identical to an earlier one is a retransmission and is
+ * left out of the inbox (it is still in the trace). Requests go to the simulated PBX, else to the
+ * device under test, unless `to` names another target.
  *
  * Variables: see template.ts; besides those, `${last_NAME}` is the header NAME of the last message
  * received (all its values, comma-separated), as SIPp's `[last_Via:]`.
  */
 import { answerChallenge, formatCredentials, parseChallenge, type DigestChallenge } from '../../engine/sip/auth/index.js';
-import type { DatagramSocket, Endpoint, StreamConnection } from '../../engine/net/index.js';
+import type { DatagramSocket, Endpoint, StreamConnection, StreamListener } from '../../engine/net/index.js';
 import { parseMessage, SipStreamFramer, type SipMessage } from '../../engine/sip/index.js';
 import type { SeededRandom } from '../../engine/rng/index.js';
 import type { ActionStep, MessageMatcher, RawActorSpec } from '../model.js';
 import { renderMessage } from '../template.js';
-import type { ScenarioWorld } from './scenario-world.js';
+import { SIP_PORT, type ScenarioWorld } from './scenario-world.js';
 import type { StepContext, StepOutcome } from './step-outcome.js';
 
-const SIP_PORT = 5060;
 /** Scenario ms a TCP actor waits for its connection to the PBX. */
 const CONNECT_LIMIT_MS = 10_000;
 
@@ -38,8 +39,8 @@ export class RawActor {
   private readonly callId: string;
   private readonly tag: string;
   private socket: DatagramSocket | undefined;
+  private listener: StreamListener | undefined;
   private connection: StreamConnection | undefined;
-  private readonly framer = new SipStreamFramer();
 
   private constructor(
     readonly spec: RawActorSpec,
@@ -49,20 +50,21 @@ export class RawActor {
   ) {
     this.callId = `${rng.token(16)}@${address}`;
     this.tag = rng.token(10);
-    this.framer.on('message', (r) => {
-      if (r.ok && this.connection !== undefined) this.deliver(r.message, this.connection.remote);
-    });
   }
 
   static async create(world: ScenarioWorld, spec: RawActorSpec, index: number): Promise<RawActor> {
     const address = world.actorAddress(spec, index);
     const actor = new RawActor(spec, address, world, world.rng.fork(spec.name));
+    const port = spec.listen?.port ?? SIP_PORT;
     if (spec.transport === 'udp') {
-      actor.socket = await world.network.bindDatagram({ address, port: SIP_PORT });
+      actor.socket = await world.network.bindDatagram({ address, port });
       actor.socket.on('message', (data, from) => {
         const r = parseMessage(data);
         if (r.ok) actor.deliver(r.message, from);
       });
+    } else if (spec.transport === 'tcp' && spec.listen !== undefined) {
+      actor.listener = await world.network.listen({ address, port });
+      actor.listener.on('connection', (c) => actor.adopt(c));
     }
     return actor;
   }
@@ -72,11 +74,12 @@ export class RawActor {
   }
 
   get port(): number {
-    return this.connection?.local.port ?? SIP_PORT;
+    return this.connection?.local.port ?? this.spec.listen?.port ?? SIP_PORT;
   }
 
   close(): void {
     this.socket?.close();
+    this.listener?.close();
     this.connection?.end();
   }
 
@@ -97,14 +100,14 @@ export class RawActor {
       if (signed === undefined) return { ok: false, expected: 'a 401 or 407 challenge to answer (authorize: true)', actual: 'no challenge received yet' };
       text = signed;
     }
-    const to = isRequest ? (spec.to === undefined || spec.to === 'pbx' ? ctx.pbx : ctx.actorEndpoint(spec.to)!) : (this.lastRequestFrom ?? ctx.pbx);
+    const to = isRequest ? destination(spec.to, ctx) : (this.lastRequestFrom ?? ctx.pbx);
     const bytes = Buffer.from(text, 'utf8');
     if (this.spec.transport === 'udp') {
       this.socket!.send(bytes, to);
       return { ok: true };
     }
-    const connection = await this.connect(ctx);
-    if (connection instanceof Error) return { ok: false, expected: `a TCP connection to the PBX at ${ctx.pbx.address}:${ctx.pbx.port}`, actual: connection.message };
+    const connection = await this.connect(to);
+    if (connection instanceof Error) return { ok: false, expected: `a ${this.spec.transport.toUpperCase()} connection to ${to.address}:${to.port}`, actual: connection.message };
     connection.write(bytes);
     return { ok: true };
   }
@@ -188,6 +191,10 @@ export class RawActor {
         return ctx.pbx.address;
       case 'pbx_port':
         return String(ctx.pbx.port);
+      case 'device_ip':
+        return ctx.device?.address;
+      case 'device_port':
+        return ctx.device === undefined ? undefined : String(ctx.device.port);
       case 'branch':
         return branch;
       case 'call_id':
@@ -220,14 +227,16 @@ export class RawActor {
   }
 
   /**
-   * The connection to the PBX, opened at the first send. The handshake is awaited while scenario
-   * time runs: in virtual time the SYN and SYN-ACK are timers of the clock, which nothing else
-   * would run while the step waits.
+   * The open connection, else a new one to `to`. The handshake is awaited while scenario time
+   * runs: in virtual time the SYN and SYN-ACK are timers of the clock, which nothing else would run
+   * while the step waits. A TLS actor does not verify the peer's certificate: devices in a lab
+   * present self-signed ones.
    */
-  private async connect(ctx: StepContext): Promise<StreamConnection | Error> {
+  private async connect(to: Endpoint): Promise<StreamConnection | Error> {
     if (this.connection?.open === true) return this.connection;
     let result: StreamConnection | Error | undefined;
-    this.world.network.connect({ remote: ctx.pbx, localAddress: this.address }).then(
+    const tls = this.spec.transport === 'tls' ? { tls: { insecure: true } } : {};
+    this.world.network.connect({ remote: to, localAddress: this.address, ...tls }).then(
       (c) => (result = c),
       (e: unknown) => (result = e instanceof Error ? e : new Error(String(e))),
     );
@@ -235,11 +244,26 @@ export class RawActor {
     await this.world.until(() => result !== undefined, CONNECT_LIMIT_MS);
     if (result === undefined) return new Error(`no connection within ${CONNECT_LIMIT_MS} ms`);
     if (result instanceof Error) return result;
-    const c = result;
-    c.on('data', (chunk) => this.framer.push(chunk));
-    this.connection = c;
-    return c;
+    this.adopt(result);
+    return result;
   }
+
+  /** Reads SIP from `c` (opened or accepted), the connection the actor's messages now go on. */
+  private adopt(c: StreamConnection): void {
+    const framer = new SipStreamFramer();
+    framer.on('message', (r) => {
+      if (r.ok) this.deliver(r.message, c.remote);
+    });
+    c.on('data', (chunk) => framer.push(chunk));
+    this.connection = c;
+  }
+}
+
+/** Where a request goes: `pbx` (the default target), `device`, or another actor. */
+function destination(to: string | undefined, ctx: StepContext): Endpoint {
+  if (to === undefined || to === 'pbx') return ctx.pbx;
+  if (to === 'device') return ctx.device ?? ctx.pbx;
+  return ctx.actorEndpoint(to)!;
 }
 
 /** Named groups captured when `m` matches; undefined when it does not. */
@@ -258,7 +282,7 @@ function matches(message: SipMessage, m: MessageMatcher): Record<string, string>
       continue;
     }
     const pattern = h.pattern;
-    const found = values.map((v) => pattern.exec(v)).find((x) => x !== null);
+    const found = asList(values).map((v) => pattern.exec(v)).find((x) => x !== null);
     if (found === undefined || found === null) return undefined;
     Object.assign(groups, found.groups ?? {});
   }
@@ -270,15 +294,24 @@ function matches(message: SipMessage, m: MessageMatcher): Record<string, string>
   return groups;
 }
 
-/** The first header (or the body) of `message` that `m` refuses, with its value. */
+/**
+ * What a header pattern is tested against: each field, and for several fields their values as one
+ * comma-separated list (RFC 3261 7.3.1: the same header), so that a pattern can hold all the Vias.
+ */
+function asList(values: readonly string[]): readonly string[] {
+  return values.length > 1 ? [...values, values.join(', ')] : values;
+}
+
+/** The first header (or the body) of `message` that `m` refuses, with its value; undefined when already its start line differs. */
 function firstDifference(message: SipMessage, m: MessageMatcher): string | undefined {
+  if (matches(message, { ...m, headers: [], body: undefined }) === undefined) return undefined;
   for (const h of m.headers) {
     const values = message.headers.getAll(h.name);
     if (h.pattern === null) {
       if (values.length > 0) return `${h.name} is ${JSON.stringify(values.join(', '))}`;
       continue;
     }
-    if (!values.some((v) => h.pattern!.test(v))) return values.length === 0 ? `${h.name} is missing` : `${h.name} is ${JSON.stringify(values.join(', '))}`;
+    if (!asList(values).some((v) => h.pattern!.test(v))) return values.length === 0 ? `${h.name} is missing` : `${h.name} is ${JSON.stringify(values.join(', '))}`;
   }
   if (m.body !== undefined && !m.body.test(message.bodyText())) return 'body does not match';
   return undefined;

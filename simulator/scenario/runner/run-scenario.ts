@@ -8,6 +8,7 @@
  */
 import { analyzeSip, RtpStreamAnalyzer } from '../../analysis/index.js';
 import type { PacketEvent } from '../../engine/net/index.js';
+import type { SipDestination } from '../../engine/sip/transport/index.js';
 import { durationMs, formatDuration } from '../duration.js';
 import type { ActionStep, Scenario, ScenarioStep } from '../model.js';
 import type { CheckResult, Participant, RunMode, ScenarioResult, SipTraceEntry, StepResult } from '../result.js';
@@ -23,6 +24,8 @@ export interface RunOptions {
   mode?: RunMode;
   /** Reads the wall clock, for the report's timing only (the runner itself never does). */
   wallClock?: () => number;
+  /** Runs against this device instead of the scenario's simulated PBX or device (real mode). */
+  device?: SipDestination;
 }
 
 type Actor = PhoneActor | RawActor;
@@ -33,7 +36,8 @@ const LAST_MESSAGES = 6;
 const SETTLE_MS = { virtual: 1000, real: 300 };
 const UNREGISTER_MS = { virtual: 2000, real: 500 };
 
-export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+export async function runScenario(file: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+  const scenario = options.device === undefined ? file : againstDevice(file, options.device);
   const wall = options.wallClock ?? (() => 0);
   const wallStart = wall();
   const seed = options.seed ?? scenario.seed ?? 1;
@@ -73,7 +77,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const sip = analyzeSip(world.trace.messages, { traceEnd: endedAt });
   const streams = rtp.streams();
   const cdrs = world.cdrs();
-  const checks: CheckResult[] = scenario.checks.map((c) => runCheck(c, { trace, sip, rtp: streams, calls: cdrs.calls, events: world.pbx.events.recorded, endedAt }));
+  const pbx = world.pbx === undefined ? undefined : { calls: cdrs.calls, events: world.pbx.events.recorded };
+  const checks: CheckResult[] = scenario.checks.map((c) => runCheck(c, { trace, sip, rtp: streams, pbx, endedAt }));
   const failedStep = steps.find((s) => s.outcome === 'failed');
   const failedChecks = checks.filter((c) => c.outcome === 'failed');
   const message = error ?? (failedStep !== undefined ? stepMessage(failedStep) : failedChecks.length > 0 ? failedChecks.map((c) => `${c.spot.file}:${c.spot.line}:${c.spot.column}: check ${c.name} failed:\n  ${c.detail.split('\n').join('\n  ')}`).join('\n') : undefined);
@@ -98,6 +103,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     pcap: world.pcap(),
     log: world.log,
   };
+}
+
+/** The scenario with `device` as its world's only far end (the phones keep the users and passwords of its PBX file). */
+function againstDevice(scenario: Scenario, device: SipDestination): Scenario {
+  const { pbx: _replaced, ...world } = scenario.world;
+  return { ...scenario, world: { ...world, device } };
 }
 
 async function runStep(step: ScenarioStep, world: ScenarioWorld, actors: ReadonlyMap<string, Actor>, ctx: StepContext): Promise<StepResult> {
@@ -174,14 +185,19 @@ function stepContext(world: ScenarioWorld, actors: ReadonlyMap<string, Actor>): 
     variables: new Map(),
     actorEndpoint: (name) => {
       const a = actors.get(name);
-      return a === undefined ? undefined : { address: a.address, port: a instanceof RawActor ? a.port : world.pbxPort };
+      return a === undefined ? undefined : { address: a.address, port: a.port };
     },
-    pbx: { address: world.pbxAddress, port: world.pbxPort },
+    pbx: world.target,
+    ...(world.device !== undefined && { device: world.device.endpoint }),
   };
 }
 
 function participants(world: ScenarioWorld, actors: ReadonlyMap<string, Actor>): Participant[] {
-  return [{ name: 'pbx', kind: 'pbx', addresses: [world.pbxAddress] }, ...[...actors.values()].map((a): Participant => ({ name: a.name, kind: a.kind, addresses: [a.address] }))];
+  const far: Participant[] = [
+    ...(world.pbxEndpoint !== undefined ? [{ name: 'pbx', kind: 'pbx' as const, addresses: [world.pbxEndpoint.address] }] : []),
+    ...(world.device !== undefined ? [{ name: 'device', kind: 'device' as const, addresses: [world.device.endpoint.address] }] : []),
+  ];
+  return [...far, ...[...actors.values()].map((a): Participant => ({ name: a.name, kind: a.kind, addresses: [a.address] }))];
 }
 
 function lastMessages(trace: readonly SipTraceEntry[], addresses: readonly string[]): string[] {

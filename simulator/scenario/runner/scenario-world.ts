@@ -5,21 +5,25 @@
  *
  * Addresses: virtual runs put the PBX on 10.0.9.1 and the actors on 10.0.0.1, .2 ...; real runs
  * give each world its own 127.x.y.0/24 (the PBX on .1, actors from .10), so parallel runs never
- * share a port.
+ * share a port. A raw actor with `listen` takes that address instead.
+ *
+ * A device under test (`world.device`, real runs only) is a SIP peer outside the run: the actors'
+ * target when the world has no simulated PBX (scenarios/README.md "World").
  */
 import { threadId } from 'node:worker_threads';
 import { RealClock, VirtualClock, type Clock } from '../../engine/clock/index.js';
 import { Capture, MemorySink } from '../../engine/capture/index.js';
-import { RealNetwork, SimNetwork, type Network } from '../../engine/net/index.js';
+import { RealNetwork, SimNetwork, type Endpoint, type Network } from '../../engine/net/index.js';
 import { SeededRandom } from '../../engine/rng/index.js';
-import { parseTransportSpec, SipTransport } from '../../engine/sip/transport/index.js';
+import { formatTransportSpec, parseTransportSpec, SipTransport, type SipDestination } from '../../engine/sip/transport/index.js';
 import { CdrJournal, MemoryCdrSink, readCdrJournal } from '../../pbx/cdr/index.js';
 import { Pbx } from '../../pbx/index.js';
 import type { ActorSpec, Scenario } from '../model.js';
 import type { RunMode } from '../result.js';
 import { SipTrace } from '../../analysis/sip/sip-trace.js';
 
-const SIP_PORT = 5060;
+/** The SIP port of the PBX and of every actor the world places (RFC 3261 19.1.2). */
+export const SIP_PORT = 5060;
 /** How often an expectation is looked at while time runs (scenario ms). */
 const POLL_MS = 5;
 const DEFAULT_LATENCY_MS = 10;
@@ -34,8 +38,9 @@ interface TimeDriver {
 export class ScenarioWorld {
   readonly trace: SipTrace;
   readonly log: string[] = [];
-  readonly pbxAddress: string;
-  readonly pbxPort = SIP_PORT;
+  /** Where the simulated PBX listens, when the world has one. */
+  readonly pbxEndpoint: Endpoint | undefined;
+  readonly device: SipDestination | undefined;
   private readonly sink = new MemorySink();
   private readonly capture: Capture;
   private readonly cdrSink = new MemoryCdrSink();
@@ -54,7 +59,8 @@ export class ScenarioWorld {
   ) {
     this.epochZero = clock.epochMs();
     this.addressBase = mode === 'virtual' ? '10.0.0.' : realBase();
-    this.pbxAddress = mode === 'virtual' ? '10.0.9.1' : `${this.addressBase}1`;
+    this.device = scenario.world.device;
+    this.pbxEndpoint = scenario.world.pbx === undefined ? undefined : { address: mode === 'virtual' ? '10.0.9.1' : `${this.addressBase}1`, port: SIP_PORT };
     this.trace = new SipTrace(this.epochZero);
     network.addTap(this.trace.tap);
     this.capture = Capture.attach(network, this.sink, { format: 'pcap' });
@@ -62,10 +68,12 @@ export class ScenarioWorld {
       clock instanceof VirtualClock
         ? { advance: async (ms) => void (await clock.runUntilAsync(clock.now() + ms)) }
         : { advance: (ms) => new Promise<void>((done) => clock.setTimer(ms, done)) };
-    if (network instanceof SimNetwork) network.addHost('pbx', [this.pbxAddress]);
+    if (network instanceof SimNetwork && this.pbxEndpoint !== undefined) network.addHost('pbx', [this.pbxEndpoint.address]);
   }
 
+  /** Throws when the scenario cannot run in `mode` (a device needs real sockets). */
   static async create(scenario: Scenario, seed: number, mode: RunMode): Promise<ScenarioWorld> {
+    if (scenario.world.device !== undefined && mode === 'virtual') throw new Error(`world.device ${formatTransportSpec(scenario.world.device)} is a real device: run with --real`);
     const rng = SeededRandom.fromSeed(seed);
     let world: ScenarioWorld;
     if (mode === 'virtual') {
@@ -80,8 +88,14 @@ export class ScenarioWorld {
     return world;
   }
 
-  get pbx(): Pbx {
-    return this.pbxValue!;
+  /** The simulated PBX, when the world has one. */
+  get pbx(): Pbx | undefined {
+    return this.pbxValue;
+  }
+
+  /** Where actors send and phones register by default: the simulated PBX, else the device. */
+  get target(): Endpoint {
+    return this.pbxEndpoint ?? this.device!.endpoint;
   }
 
   /** Scenario ms since the start. */
@@ -89,12 +103,12 @@ export class ScenarioWorld {
     return this.clock.epochMs() - this.epochZero;
   }
 
-  /** The address of the actor at `index` in the scenario's list; adds its host in a SimNetwork. */
+  /** The address of the actor at `index` in the scenario's list (its own `listen`, else one of the world's); adds its host in a SimNetwork. */
   actorAddress(actor: ActorSpec, index: number): string {
-    const address = `${this.addressBase}${this.mode === 'virtual' ? index + 1 : index + 10}`;
+    const address = actor.kind === 'raw' && actor.listen !== undefined ? actor.listen.address : `${this.addressBase}${this.mode === 'virtual' ? index + 1 : index + 10}`;
     if (this.network instanceof SimNetwork) {
       this.network.addHost(actor.name, [address]);
-      if (actor.network !== undefined) this.network.setLink(actor.name, 'pbx', actor.network);
+      if (actor.network !== undefined && this.pbxEndpoint !== undefined) this.network.setLink(actor.name, 'pbx', actor.network);
     }
     return address;
   }
@@ -142,9 +156,11 @@ export class ScenarioWorld {
   }
 
   private async startPbx(): Promise<void> {
-    const transport = await this.sipTransport(this.pbxAddress);
+    const config = this.scenario.world.pbx;
+    if (config === undefined || this.pbxEndpoint === undefined) return;
+    const transport = await this.sipTransport(this.pbxEndpoint.address);
     this.pbxValue = new Pbx({
-      config: this.scenario.world.pbx,
+      config,
       transport,
       network: this.network,
       clock: this.clock,

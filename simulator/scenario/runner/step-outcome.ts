@@ -14,5 +14,8 @@ export interface StepContext {
   readonly variables: Map<string, string>;
   /** Another actor's address and port, for `${bob.ip}` and `send: { to: bob }`. */
   actorEndpoint(actor: string): { address: string; port: number } | undefined;
+  /** Where requests go by default (`${pbx_ip}`): the simulated PBX, else the device. */
   readonly pbx: { address: string; port: number };
+  /** The device under test, when the world names one (`${device_ip}`, `to: device`). */
+  readonly device?: { address: string; port: number };
 }
