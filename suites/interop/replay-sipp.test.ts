@@ -4,8 +4,10 @@
  * (`--capture`). `pbxlab replay` turns the caller's call into a scenario (both SIPp parties as raw
  * actors, the PBX as the far end), which `pbxlab run` passes against the simulated PBX. The same
  * capture with the PBX's 200 OK stripped of its To tag (RFC 3261 8.2.6.2 requires one) gives a
- * scenario that fails on the step that receives that 200, naming the To header. SIP ports
- * 15600-15619 and RTP 16800-16999 belong to this file.
+ * scenario that fails on the step that receives that 200, naming the To header. Replayed with
+ * `--target` against a fresh serve (a real PBX on a socket), the callee's registration comes first
+ * and the call passes with passwords from `--credentials`. SIP ports 15600-15619 and RTP
+ * 16800-16999 belong to this file.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +24,7 @@ const EXTENSIONS: PbxExtension[] = [
   { number: '1001', name: 'Alice', password: 'alice-secret' },
   { number: '1002', name: 'Bob', password: 'bob-secret' },
 ];
-const [PBX, CALLEE, CALLER] = [15600, 15601, 15602];
+const [PBX, CALLEE, CALLER, DEVICE] = [15600, 15601, 15602, 15603];
 
 /** Registers 1002, answers one call from 1001 through serve, and returns serve's capture and configuration. */
 async function captureSippCall(dir: string): Promise<{ capture: string; config: string }> {
@@ -66,7 +68,7 @@ function callerCallId(capture: string): string {
 const pbxlab = (args: string[]): ReturnType<typeof run> => run(process.execPath, [PBXLAB, ...args], { timeoutMs: 60_000 });
 
 describe.sequential('pbxlab replay of a SIPp call captured by pbxlab serve', () => {
-  it('the replayed call passes against the PBX; with the 200 OK missing its To tag, the replay fails on the step receiving it', { timeout: RUN_MS }, async () => {
+  it('the replayed call passes against the simulated PBX and against a fresh serve as the device; with the 200 OK missing its To tag, the replay fails on the step receiving it', { timeout: RUN_MS }, async () => {
     requirePeer('sipp');
     const dir = scratchDir('replay-sipp');
     const { capture, config } = await captureSippCall(dir);
@@ -85,6 +87,24 @@ describe.sequential('pbxlab replay of a SIPp call captured by pbxlab serve', () 
     const passed = await pbxlab(['run', scenario, '--report', join(dir, 'report')]);
     expect(passed.code, `${passed.stdout}\n${passed.stderr}`).toBe(0);
     expect(passed.stdout).toContain('1 passed, 0 failed');
+
+    // The same call against a real PBX (a fresh serve) as the device: the callee's registration
+    // is replayed first, and the passwords come from --credentials only.
+    const credentials = join(dir, 'credentials.txt');
+    writeFileSync(credentials, '# user,password\n1001,alice-secret\n1002,bob-secret\n');
+    const deviceScenario = join(dir, 'replay-device.yaml');
+    const againstDevice = await pbxlab(['replay', capture, '--call', callId, '--as', 'caller', '--target', `udp:127.0.0.1:${DEVICE}`, '--credentials', credentials, '--out', deviceScenario]);
+    expect(againstDevice.code, againstDevice.stderr).toBe(0);
+    const deviceYaml = readFileSync(deviceScenario, 'utf8');
+    expect(deviceYaml).toMatch(/user: "1002"\n\s+password: bob-secret/);
+    expect(deviceYaml.slice(deviceYaml.indexOf('\nsteps:')).match(/^ {2}# F\d+ \S+ \S+ -> \S+ (\S+)/m)?.[1]).toBe('REGISTER');
+    const device = await startServe({ dir: scratchDir('replay-sipp-device'), port: DEVICE, rtpPorts: '16900-16999', extensions: EXTENSIONS, timeoutMs: RUN_MS });
+    try {
+      const onDevice = await pbxlab(['run', '--real', deviceScenario, '--report', join(dir, 'report-device')]);
+      expect(onDevice.code, `${onDevice.stdout}\n${onDevice.stderr}`).toBe(0);
+    } finally {
+      await device.stop();
+    }
 
     // Anonymized for sharing: no number, name or address of the capture is left, and the mapping is consistent.
     const anonymized = await pbxlab(['replay', capture, '--call', callId, '--as', 'caller', '--pbx', config, '--anonymize']);

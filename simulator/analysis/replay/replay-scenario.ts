@@ -31,37 +31,43 @@ const MIN_WITHIN_MS = 2000;
 const FIRST_CALL_WITHIN_MS = 60_000;
 
 export function replayScenario(plan: ReplayPlan, options: ReplayScenarioOptions): string {
-  const stepOf = new Map<TracedSipMessage, { party: ReplayParty; step: ActorStep }>();
+  // A message between two parties is two steps: one sends it, then the other receives it.
+  const stepsOf = new Map<TracedSipMessage, { party: ReplayParty; step: ActorStep }[]>();
   for (const party of plan.parties) {
     const own = plan.messages.filter((m) => same(m.entry.src, party.endpoint) || same(m.entry.dst, party.endpoint));
     const others = plan.parties.filter((p) => p !== party);
-    actorSteps(party, plan.pbx, others, own).forEach((step) => stepOf.set(step.source, { party, step }));
+    for (const step of actorSteps(party, plan.pbx, others, own)) {
+      const list = stepsOf.get(step.source) ?? [];
+      list.push({ party, step });
+      list.sort((a, b) => (a.step.kind === 'send' ? 0 : 1) - (b.step.kind === 'send' ? 0 : 1));
+      stepsOf.set(step.source, list);
+    }
   }
   const start = plan.messages[0]?.entry.at ?? 0;
   const steps: { value: Record<string, unknown>; comment: string }[] = [];
   let previous = start;
   plan.messages.forEach((m, i) => {
-    const entry = stepOf.get(m);
-    if (entry === undefined) return;
     const gap = Math.max(0, Math.round(m.entry.at - previous));
     previous = m.entry.at;
     const comment = ` F${i + 1} +${((m.entry.at - start) / 1000).toFixed(3)}s ${m.entry.src.address}:${m.entry.src.port} -> ${m.entry.dst.address}:${m.entry.dst.port} ${m.message.startLine}`;
-    const { party, step } = entry;
-    if (step.kind === 'send') {
-      if (gap >= MIN_WAIT_MS) steps.push({ value: { wait: `${gap}ms` }, comment: ` ${party.name} waited ${gap} ms in the capture` });
-      const to = plan.parties.find((p) => same(p.endpoint, m.entry.dst));
-      const send = step.authorize || to !== undefined ? { ...(to !== undefined && { to: to.name }), ...(step.authorize && { authorize: true }), message: `${step.text}\n` } : `${step.text}\n`;
-      steps.push({ value: { [party.name]: { send } }, comment });
-      return;
+    for (const { party, step } of stepsOf.get(m) ?? []) {
+      if (step.kind === 'send') {
+        if (gap >= MIN_WAIT_MS) steps.push({ value: { wait: `${gap}ms` }, comment: ` ${party.name} waited ${gap} ms in the capture` });
+        // A request to another party goes `to` it; a response goes back where its request came from.
+        const to = m.message.kind === 'request' ? plan.parties.find((p) => same(p.endpoint, m.entry.dst)) : undefined;
+        const send = step.authorize || to !== undefined ? { ...(to !== undefined && { to: to.name }), ...(step.authorize && { authorize: true }), message: `${step.text}\n` } : `${step.text}\n`;
+        steps.push({ value: { [party.name]: { send } }, comment });
+        continue;
+      }
+      const receive: Record<string, unknown> = {
+        ...(step.request !== undefined ? { request: step.request } : { response: step.response }),
+        headers: Object.fromEntries(step.headers),
+        ...(step.body !== undefined && { body: step.body }),
+      };
+      const optional = step.response === 100;
+      const within = steps.length === 0 && 'device' in options.world ? FIRST_CALL_WITHIN_MS : Math.max(MIN_WITHIN_MS, gap * 2);
+      steps.push({ value: { [party.name]: { receive, within: `${within}ms`, ...(optional && { optional: true }) } }, comment });
     }
-    const receive: Record<string, unknown> = {
-      ...(step.request !== undefined ? { request: step.request } : { response: step.response }),
-      headers: Object.fromEntries(step.headers),
-      ...(step.body !== undefined && { body: step.body }),
-    };
-    const optional = step.response === 100;
-    const within = steps.length === 0 && 'device' in options.world ? FIRST_CALL_WITHIN_MS : Math.max(MIN_WITHIN_MS, gap * 2);
-    steps.push({ value: { [party.name]: { receive, within: `${within}ms`, ...(optional && { optional: true }) } }, comment });
   });
 
   const actors: Record<string, unknown> = {};
