@@ -24,6 +24,12 @@ type Path = readonly PropertyKey[];
 const EXPECTATIONS = new Set(['expect', 'hears', 'not-hears', 'digits', 'receive']);
 const MODIFIERS = ['within', 'with', 'status', 'optional', 'unordered'] as const;
 const NEEDS_MEDIA = new Set(['hears', 'not-hears']);
+const DEVICE_VARIABLES = ['device_ip', 'device_port'];
+/** What the step checks know of the world. */
+interface StepWorld {
+  readonly media: 'packets' | 'off';
+  readonly device: boolean;
+}
 /** Where a raw actor's request can go besides another actor; not actor names. */
 const RESERVED_TARGETS: readonly string[] = ['pbx', 'device'];
 
@@ -54,7 +60,8 @@ export function parseScenario(text: string, file: string): Scenario {
   const pbx = checked.ok ? includedPbx(checked.value, file, doc, issues) : undefined;
   const device = checked.ok ? deviceOf(checked.value, report) : undefined;
   const actors = actorSpecs(doc.value, pbx, report);
-  checkSteps(doc.value, actors, checked.ok ? checked.value.world.media : 'packets', report, (path) => doc.locate(path).line);
+  const world = { media: checked.ok ? checked.value.world.media : 'packets', device: isRecord(doc.value) && isRecord(doc.value.world) && 'device' in doc.value.world } as const;
+  checkSteps(doc.value, actors, world, report, (path) => doc.locate(path).line);
   checkEventPatterns(doc.value, report);
   if (issues.length > 0 || !checked.ok) throw new ConfigError(issues);
   return compile(checked.value, file, { pbx, device }, actors, doc);
@@ -165,7 +172,7 @@ function linkOf(n: Record<string, unknown>): Partial<LinkConditions> {
 function checkSteps(
   raw: unknown,
   actors: ReadonlyMap<string, ActorSpec>,
-  media: 'packets' | 'off',
+  world: StepWorld,
   report: (path: Path, message: string, key?: string) => void,
   lineOf: (path: Path) => number,
 ): void {
@@ -190,7 +197,7 @@ function checkSteps(
       report(path, `undefined actor \`${key}\`${didYouMean(key, names)}${names.length > 0 ? ` (actors: ${names.join(', ')})` : ''}`, key);
       return;
     }
-    checkAction(step[key], [...path, key], actor, actors, media, captured, report);
+    checkAction(step[key], [...path, key], actor, actors, world, captured, report);
   });
 }
 
@@ -199,12 +206,13 @@ function checkAction(
   path: Path,
   actor: ActorSpec,
   actors: ReadonlyMap<string, ActorSpec>,
-  media: 'packets' | 'off',
+  world: StepWorld,
   captured: Set<string>,
   report: (path: Path, message: string, key?: string) => void,
 ): void {
   const obj: Record<string, unknown> | undefined = typeof action === 'string' ? { [action]: true } : isRecord(action) ? action : undefined;
   if (obj === undefined) return;
+  const media = world.media;
   const verbs = Object.keys(obj).filter((k) => (ACTION_VERBS as readonly string[]).includes(k));
   if (verbs.length !== 1) {
     if (Object.keys(obj).every((k) => (ACTION_VERBS as readonly string[]).includes(k) || (MODIFIERS as readonly string[]).includes(k)))
@@ -265,8 +273,10 @@ function checkAction(
     case 'send': {
       const message = typeof arg === 'string' ? arg : isRecord(arg) && typeof arg.message === 'string' ? arg.message : undefined;
       if (isRecord(arg) && typeof arg.to === 'string' && !RESERVED_TARGETS.includes(arg.to) && !actors.has(arg.to)) report([...path, verb, 'to'], `to: undefined actor \`${arg.to}\`${didYouMean(arg.to, [...actors.keys(), ...RESERVED_TARGETS])}`);
+      if (isRecord(arg) && arg.to === 'device' && !world.device) report([...path, verb, 'to'], 'to: device, but the world names no device (world.device: udp:HOST:PORT)');
       if (message === undefined) break;
       for (const v of templateVariables(message)) {
+        if (DEVICE_VARIABLES.includes(v) && !world.device) report([...path, verb], `\${${v}}: the world names no device (world.device: udp:HOST:PORT)`);
         const [head, field] = v.split('.', 2);
         // `last_NAME`: a header of the last message the actor received (raw-actor.ts), known only when it runs.
         const known = BUILT_IN_VARIABLES.includes(v) || /^last_./.test(v) || captured.has(v) || (field !== undefined && actors.has(head!) && ['ip', 'port', 'number', 'user'].includes(field));

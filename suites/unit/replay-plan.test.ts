@@ -65,7 +65,7 @@ describe('replay plan of a multi-leg capture', () => {
       ['alice', ALICE.address, false],
       ['carol', CAROL.address, true],
     ]);
-    expect(plan.callIds.sort()).toEqual(['call-1@alice', 'call-2@alice']);
+    expect([...plan.callIds].sort()).toEqual(['call-1@alice', 'call-2@alice']);
     expect(plan.messages.map((m) => `${m.entry.src.address} ${m.message.startLine.split(' ')[0]}`)).toEqual([
       '10.1.0.1 INVITE', '10.1.0.2 SIP/2.0', '10.1.0.1 ACK', '10.1.0.2 REFER', '10.1.0.1 SIP/2.0', '10.1.0.1 INVITE', '10.1.0.3 SIP/2.0', '10.1.0.1 ACK',
     ]);

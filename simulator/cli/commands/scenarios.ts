@@ -49,7 +49,7 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
     .option('--seed <n>', "seed for every scenario (default: each scenario's own, else 1)", positiveNumber('--seed', true))
     .option('--tags <t1,t2>', 'only scenarios with one of these tags')
     .option('--report <dir>', 'where the reports go', 'reports/run')
-    .option('--jobs <n>', 'scenarios run at once (default: the number of CPUs)', positiveNumber('--jobs', true))
+    .option('--jobs <n>', 'scenarios run at once (default: the number of CPUs; 1 against a device)', positiveNumber('--jobs', true))
     .action(async (paths: string[], options: RunCommandOptions) => {
       const loaded = load(paths, io);
       if (loaded === undefined) return setExit(EXIT.failed);
@@ -63,7 +63,8 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
       const progress = runProgress(io, scenarios.length);
       const wallStart = performance.now();
       const results = await runPool(scenarios, {
-        jobs: Math.max(1, options.jobs ?? defaultJobs()),
+        // Scenarios against one device share its users and registrations: one at a time unless told.
+        jobs: Math.max(1, options.jobs ?? (options.device !== undefined || scenarios.some((s) => s.world.device !== undefined) ? 1 : defaultJobs())),
         mode: options.real === true ? 'real' : 'virtual',
         ...(options.seed !== undefined && { seed: options.seed }),
         ...(options.device !== undefined && { device: options.device }),

@@ -82,7 +82,10 @@ export class ScenarioWorld {
       world = new ScenarioWorld(scenario, mode, clock, network, rng);
     } else {
       const clock = new RealClock(scenario.world.startEpochMs === undefined ? {} : { startEpochMs: scenario.world.startEpochMs });
-      world = new ScenarioWorld(scenario, mode, clock, new RealNetwork({ clock }), rng);
+      // A device outlives the run: the same seed must not give it the Call-IDs, tags and branches
+      // of an earlier run, which it would take for a merged request (RFC 3261 8.2.2.2, 482).
+      const tokens = scenario.world.device === undefined ? rng : rng.fork(`device-run-${new RealClock().epochMs()}`);
+      world = new ScenarioWorld(scenario, mode, clock, new RealNetwork({ clock }), tokens);
     }
     await world.startPbx();
     return world;
