@@ -84,22 +84,27 @@ function background(child: ChildProcess, timeoutMs: number): Background {
  * Starts `pbxlab ARGS` and resolves once it reports that it listens (its stderr line
  * `listening on`), so the peer never sends into a closed port.
  */
-export async function startPbxlab(args: readonly string[], timeoutMs: number): Promise<Background> {
-  const child = spawn(process.execPath, [PBXLAB, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  const pbxlab = background(child, timeoutMs);
-  await new Promise<void>((ready, fail) => {
+export function startPbxlab(args: readonly string[], timeoutMs: number): Promise<Background> {
+  return startReady(process.execPath, [PBXLAB, ...args], 'listening on', { timeoutMs });
+}
+
+/** Starts a command in the background and resolves once its stderr has said `ready`; rejects when it exits before. */
+export async function startReady(command: string, args: readonly string[], ready: string, options: { cwd?: string; timeoutMs: number }): Promise<Background> {
+  const child = spawn(command, [...args], { cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = background(child, options.timeoutMs);
+  await new Promise<void>((resolveReady, fail) => {
     let seen = '';
     const onData = (d: Buffer): void => {
       seen += d.toString();
-      if (seen.includes('listening on')) {
+      if (seen.includes(ready)) {
         child.stderr?.off('data', onData);
-        ready();
+        resolveReady();
       }
     };
     child.stderr?.on('data', onData);
-    void pbxlab.done.then((f) => fail(new Error(`pbxlab ${args.join(' ')} exited before listening (${f.code}): ${f.stderr}`)));
+    void started.done.then((f) => fail(new Error(`${command} ${args.join(' ')} exited before "${ready}" (${f.code}): ${f.stderr}`)));
   });
-  return pbxlab;
+  return started;
 }
 
 /** The last line of stdout parsed as the JSON summary. */
