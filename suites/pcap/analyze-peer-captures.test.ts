@@ -12,12 +12,12 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../simulator/cli/program.js';
 import { formatEndpoint, type Endpoint } from '../../simulator/engine/net/index.js';
 import { startServe } from '../interop/pbx-serve.js';
 import { requirePeer, run, scratchDir, start } from '../interop/peers.js';
 import { call, register, sippArgs, UAS_XML } from '../interop/sipp-terminals.js';
 import { captureLoopback } from './loopback-capture.js';
+import { analyzeJson } from './analyze-json.js';
 import { rtpPackets, rtpStreams, tshark } from './tshark.js';
 
 const PORTS = '15820-15839';
@@ -36,13 +36,7 @@ interface AnalysisJson {
   findings: { check: string; message: string }[];
 }
 
-async function analyze(file: string): Promise<AnalysisJson> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['analyze', file, '--json'], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readStdin: async () => new Uint8Array() });
-  expect(code, stderr).toBeLessThanOrEqual(1);
-  return JSON.parse(stdout) as AnalysisJson;
-}
+const analyze = (file: string): Promise<AnalysisJson> => analyzeJson<AnalysisJson>(file);
 
 /** dumpcap on this file's ports while `peers` runs. */
 async function captured(name: string, peers: () => Promise<void>): Promise<string> {
