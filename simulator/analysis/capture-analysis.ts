@@ -3,10 +3,12 @@
  * trace and its calls, transactions, dialogs and links (sip/), the RTP streams with Wireshark's
  * figures and the RFC 4733 events (rtp-streams.ts), each stream placed in its call by SDP, and the
  * timing checks of both (checks/). The telephone-event payload types and ptimes the SDP announces
- * are handed to the RTP analysis as streams start, since signalling comes before its media.
+ * are handed to the RTP analysis as streams start, since signalling comes before its media. A
+ * payload type means what any SDP of its call (offer or answer, RFC 3264 5.1, 6.1: the offer's
+ * rtpmap numbers what the offerer sends too) said it means, so the events of an offerer whose
+ * answer left telephone-event out are still read.
  */
 import type { Endpoint, PacketEvent } from '../engine/net/index.js';
-import type { SipMessage } from '../engine/sip/index.js';
 import type { Finding } from './checks/finding.js';
 import { holdDirectionFindings } from './checks/hold-direction.js';
 import { registrationRefreshFindings } from './checks/registration-refresh.js';
@@ -19,9 +21,11 @@ import { tryingLatencyFindings } from './checks/trying-latency.js';
 import type { PtimeReport } from './rtp-ptime-monitor.js';
 import { RtpStreamAnalyzer, type RtpStreamStats } from './rtp-streams.js';
 import type { TelephoneEventRecord } from './rtp-telephone-events.js';
-import { associateStreams } from './sip/call-media.js';
+import { associateStreams, telephoneEventRates } from './sip/call-media.js';
+import { sdpOf } from './sip/sdp-exchanges.js';
 import { analyzeSip, type SipAnalysis } from './sip/sip-analysis.js';
 import { SipTrace } from './sip/sip-trace.js';
+import type { TracedSipMessage } from './sip/sip-trace-entry.js';
 
 export interface CaptureAnalysisOptions extends SipTimerOptions {
   /** Only this call (and the calls linked to it) in the result. */
@@ -44,13 +48,15 @@ export interface CaptureAnalysis {
 
 /** Announced media per address:port: what SDP said the stream arriving there carries. */
 interface Announcement {
-  readonly telephoneEvents: Map<number, number>;
+  /** The telephone-event types of every SDP of the call so far: one map per call, shared and growing. */
+  readonly telephoneEvents: ReadonlyMap<number, number>;
   readonly ptimeMs?: number;
 }
 
 export class CaptureAnalyzer {
   private readonly trace = new SipTrace(0);
   private readonly announced = new Map<string, Announcement>();
+  private readonly callTelephoneEvents = new Map<string, Map<number, number>>();
   private readonly rtp = new RtpStreamAnalyzer({
     telephoneEvents: (s) => this.announcedFor(s.dst)?.telephoneEvents,
     ptimeMs: (s) => this.announcedFor(s.dst)?.ptimeMs,
@@ -92,26 +98,26 @@ export class CaptureAnalyzer {
   private signalling(e: PacketEvent): void {
     this.trace.tap(e);
     const messages = this.trace.messages;
-    for (; this.sdpSeen < messages.length; this.sdpSeen++) this.learnSdp(messages[this.sdpSeen]!.message);
+    for (; this.sdpSeen < messages.length; this.sdpSeen++) this.learnSdp(messages[this.sdpSeen]!);
   }
 
   private announcedFor(e: Endpoint): Announcement | undefined {
     return this.announced.get(`${e.address}:${e.port}`);
   }
 
-  /** RFC 4566 `c=`, `m=` and the `a=rtpmap` / `a=ptime` of each audio section (RFC 4733 7.1). */
-  private learnSdp(message: SipMessage): void {
-    const body = message.bodyText();
-    if (!body.includes('m=audio')) return;
-    const session = /^c=IN IP[46] (\S+)/m.exec(body)?.[1];
-    for (const section of body.split(/^(?=m=)/m).slice(1)) {
-      const m = /^m=audio (\d+) /.exec(section);
-      const address = /^c=IN IP[46] (\S+)/m.exec(section)?.[1] ?? session;
-      if (m === null || address === undefined) continue;
-      const telephoneEvents = new Map<number, number>();
-      for (const map of section.matchAll(/^a=rtpmap:(\d+) telephone-event\/(\d+)/gim)) telephoneEvents.set(Number(map[1]), Number(map[2]));
-      const ptime = /^a=ptime:(\d+(?:\.\d+)?)/m.exec(section)?.[1];
-      this.announced.set(`${address}:${m[1]}`, { telephoneEvents, ...(ptime !== undefined && { ptimeMs: Number(ptime) }) });
+  /** Each audio m-line's address and port (RFC 4566 5.7, 5.14), its call's telephone-event types (RFC 4733 7.1), its a=ptime. */
+  private learnSdp(traced: TracedSipMessage): void {
+    const sdp = sdpOf(traced)?.sdp;
+    if (sdp === undefined) return;
+    const callId = traced.entry.callId ?? '';
+    let events = this.callTelephoneEvents.get(callId);
+    if (events === undefined) this.callTelephoneEvents.set(callId, (events = new Map()));
+    for (const m of sdp.media) {
+      if (m.type !== 'audio') continue;
+      telephoneEventRates(m, events);
+      if (m.address !== undefined && !m.nullAddress && m.port > 0) {
+        this.announced.set(`${m.address}:${m.port}`, { telephoneEvents: events, ...(m.ptime !== undefined && { ptimeMs: m.ptime }) });
+      }
     }
   }
 }

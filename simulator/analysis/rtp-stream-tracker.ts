@@ -111,6 +111,11 @@ export class RtpStreamTracker {
    */
   constructor(private readonly dynamicClockRates: Readonly<Record<number, number>> = {}) {}
 
+  /** Whether a packet of payload type `pt` has been added. */
+  carried(pt: number): boolean {
+    return this.payloadTypes.includes(pt);
+  }
+
   /**
    * Adds a packet that arrived at `time` (ms in the caller's clock), `relativeMs` being the same
    * instant from the start of the capture (tshark works on those, which keeps the sums exact).

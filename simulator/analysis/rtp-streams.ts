@@ -3,9 +3,15 @@
  * RTP Streams, `tshark -z rtp,streams`): one stream per source address and port, destination
  * address and port, and SSRC (RFC 3550 8: a new SSRC is a new source), with per-stream packet
  * counts, loss, duplicates, sequence errors, arrival deltas and jitter (`rtp-stream-tracker.ts`
- * says how each is computed), how often the SSRC between the same ports changed, and on the side
+ * says how each is computed), how often the source between the same ports changed, and on the side
  * the stream's RFC 4733 events (`rtp-telephone-events.ts`) and packet timing against its ptime
  * (`rtp-ptime-monitor.ts`).
+ *
+ * A new SSRC on the same ports is a new stream, as in tshark; it takes the place of the SSRC
+ * before it (a change of source: a re-INVITE to a media server, a sender restart) only when it
+ * carries a payload type that one carried. One with a payload type of its own is a source beside
+ * it: RFC 4733 events or comfort noise from a generator with its own SSRC (RFC 3550 5.2 lets
+ * them share the ports), and also a new source that switched codec at the same moment.
  *
  * Feed it every datagram of a run or a capture in arrival order; what is not RTP (SIP, RTCP,
  * STUN, ...) is skipped by `readRtpHeader`. The figures agree with tshark 4.0 within rounding.
@@ -30,10 +36,13 @@ export interface RtpStreamKey {
 /** A stream and its figures; assignable to the scenario result's `RtpStreamSummary`. */
 export interface RtpStreamStats extends RtpStreamKey, RtpStreamFigures {
   /**
-   * How many times the SSRC changed between packets from this stream's source to its
-   * destination (the same figure for every stream of those two ports); 0 for one SSRC.
+   * How many times, between packets from this stream's source to its destination, an SSRC took
+   * the place of the one before (the same figure for every stream of those two ports); 0 for one
+   * source.
    */
   readonly ssrcChanges: number;
+  /** The SSRC this stream took the place of when it began: the one before it on these ports, carrying its payload type. */
+  readonly replacedSsrc?: number;
 }
 
 /** Something known per stream from signalling, or the same for all streams. */
@@ -58,6 +67,7 @@ export interface RtpStreamAnalyzerOptions {
 
 interface Entry extends RtpStreamKey {
   readonly flow: Flow;
+  replaced: number | undefined;
   readonly tracker: RtpStreamTracker;
   readonly ptime: PtimeMonitor;
   readonly events: TelephoneEventTracker;
@@ -105,8 +115,13 @@ export class RtpStreamAnalyzer {
     const flow = this.flowOf(packet.src, packet.dst);
     let entry = flow.lastEntry;
     if (flow.lastSsrc !== header.ssrc || entry === undefined) {
-      entry = flow.bySsrc.get(header.ssrc) ?? this.newEntry(flow, packet, header.ssrc);
-      if (flow.lastSsrc !== -1) flow.ssrcChanges++;
+      const before = entry;
+      const known = flow.bySsrc.get(header.ssrc);
+      entry = known ?? this.newEntry(flow, packet, header.ssrc);
+      if (before?.tracker.carried(header.payloadType) === true) {
+        flow.ssrcChanges++;
+        if (known === undefined) entry.replaced = before.ssrc;
+      }
       flow.lastSsrc = header.ssrc;
       flow.lastEntry = entry;
     }
@@ -118,7 +133,14 @@ export class RtpStreamAnalyzer {
 
   /** Every stream so far, in order of its first packet. */
   streams(): RtpStreamStats[] {
-    return this.entries.map((e) => ({ src: e.src, dst: e.dst, ssrc: e.ssrc, ...e.tracker.figures(), ssrcChanges: e.flow.ssrcChanges }));
+    return this.entries.map((e) => ({
+      src: e.src,
+      dst: e.dst,
+      ssrc: e.ssrc,
+      ...e.tracker.figures(),
+      ssrcChanges: e.flow.ssrcChanges,
+      ...(e.replaced !== undefined && { replacedSsrc: e.replaced }),
+    }));
   }
 
   /** Every RFC 4733 event of every stream, in order of their first packet. */
@@ -168,6 +190,7 @@ export class RtpStreamAnalyzer {
     const entry: Entry = {
       ...key,
       flow,
+      replaced: undefined,
       tracker: new RtpStreamTracker(this.dynamicClockRates),
       ptime: new PtimeMonitor(perStream(this.options.ptimeMs, key)),
       events: new TelephoneEventTracker(perStream(this.options.telephoneEvents, key), this.dynamicClockRates),

@@ -1,6 +1,8 @@
 /**
  * Progress of `pbxlab run`: a bar on an interactive terminal (cli-progress), one line per
- * scenario otherwise (CI logs). Failures are printed in full either way.
+ * scenario otherwise (CI logs). Failures are printed in full either way. A stopped bar ends its
+ * line, as it last showed, with a newline: the failures and the final summary then start a line
+ * of their own, also in a terminal log that keeps the bytes rather than the screen.
  */
 import { SingleBar } from 'cli-progress';
 import { formatDuration, type ScenarioResult } from '../scenario/index.js';
@@ -22,7 +24,7 @@ export function runProgress(io: CliIO, total: number): RunProgress {
       stop: () => undefined,
     };
   }
-  const bar = new SingleBar({ format: 'pbxlab run [{bar}] {value}/{total} {last}', stream: process.stderr, hideCursor: true, clearOnComplete: true });
+  const bar = new SingleBar({ format: 'pbxlab run [{bar}] {value}/{total} {last}', stream: process.stderr, hideCursor: true, clearOnComplete: false });
   bar.start(total, 0, { last: '' });
   return {
     done: (r) => {

@@ -85,24 +85,24 @@ function background(child: ChildProcess, timeoutMs: number): Background {
  * `listening on`), so the peer never sends into a closed port.
  */
 export function startPbxlab(args: readonly string[], timeoutMs: number): Promise<Background> {
-  return startReady(process.execPath, [PBXLAB, ...args], { ready: 'listening on', timeoutMs });
+  return startReady(process.execPath, [PBXLAB, ...args], 'listening on', { timeoutMs });
 }
 
-/** Starts a command in the background and resolves once its stderr says `ready` (rejects if it exits first). */
-export async function startReady(command: string, args: readonly string[], options: { ready: string; timeoutMs: number; cwd?: string }): Promise<Background> {
+/** Starts a command in the background and resolves once its stderr has said `ready`; rejects when it exits before. */
+export async function startReady(command: string, args: readonly string[], ready: string, options: { cwd?: string; timeoutMs: number }): Promise<Background> {
   const child = spawn(command, [...args], { cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   const started = background(child, options.timeoutMs);
-  await new Promise<void>((ready, fail) => {
+  await new Promise<void>((resolveReady, fail) => {
     let seen = '';
     const onData = (d: Buffer): void => {
       seen += d.toString();
-      if (seen.includes(options.ready)) {
+      if (seen.includes(ready)) {
         child.stderr?.off('data', onData);
-        ready();
+        resolveReady();
       }
     };
     child.stderr?.on('data', onData);
-    void started.done.then((f) => fail(new Error(`${command} ${args.join(' ')} exited before "${options.ready}" (${f.code}): ${f.stderr}`)));
+    void started.done.then((f) => fail(new Error(`${command} ${args.join(' ')} exited before "${ready}" (${f.code}): ${f.stderr}`)));
   });
   return started;
 }
@@ -114,20 +114,6 @@ export async function udpBound(address: string, port: number, timeoutMs: number)
     if (Date.now() > end) throw new Error(`nothing bound UDP ${address}:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** libpcap hands packets to dumpcap in blocks (TPACKET_V3), each up to its timeout late. */
-const CAPTURE_DRAIN_MS = 1500;
-
-/**
- * tshark capturing loopback into `file` with a capture filter (root needed, as in CI); `stop()`
- * ends it once the traffic is over: after the last block reached the file, SIGTERM (tshark
- * closes the file complete).
- */
-export async function captureLoopback(file: string, filter: string, timeoutMs: number): Promise<Background> {
-  requirePeer('tshark');
-  const tshark = await startReady('tshark', ['-i', 'lo', '-f', filter, '-w', file, '-q'], { ready: 'Capturing on', timeoutMs });
-  return { ...tshark, stop: () => new Promise((r) => setTimeout(r, CAPTURE_DRAIN_MS)).then(() => tshark.stop()) };
 }
 
 /** The last line of stdout parsed as the JSON summary. */

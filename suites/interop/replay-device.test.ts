@@ -5,15 +5,16 @@
  * a fresh SIPp caller that calls the replayed party where it listens; both pass under
  * `pbxlab run --real`. The caller's replay run against a peer that answers 486 (`--device`) fails
  * at the step that expected the ringing, naming the status received.
- * Ports: SIP 15900-15909 (SIPp, the replayed parties), baresip 15920-15923 (TLS +1), ctrl_tcp
- * 15930-15931; RTP 19100-19199.
+ * Ports: SIP 15900-15908 (SIPp, the replayed parties), the capture's end marker 15909, baresip
+ * 15920-15923 (TLS +1), ctrl_tcp 15930-15931; RTP 19100-19199.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tshark } from '../pcap/tshark.js';
 import { Baresip } from './baresip.js';
-import { captureLoopback, PBXLAB, REPO, requirePeer, run, scratchDir, start, udpBound } from './peers.js';
+import { captureLoopback } from '../pcap/loopback-capture.js';
+import { PBXLAB, REPO, requirePeer, run, scratchDir, start, udpBound } from './peers.js';
 
 const TEST_MS = 120_000;
 const SIPP_CALLER = 15901;
@@ -45,7 +46,7 @@ describe.sequential('pbxlab replay against a real device', () => {
     // The field capture: SIPp calls baresip directly, tshark on loopback.
     const original = await autoAnswering(15920, 15930, [19110, 19129]);
     phones.push(original);
-    const tap = await captureLoopback(capture, 'udp portrange 15900-15929', 60_000);
+    const tap = await captureLoopback(capture, ['15900-15929'], 15909, 60_000);
     const fieldCall = await sippCaller(dir, 15920, SIPP_CALLER, 19100);
     await tap.stop();
     await original.stop();

@@ -4,14 +4,16 @@
  * SIPp straight to baresip (RFC 3261 16.6 step 4, 12.1.2) and baresip's responses carry both Vias.
  * The replay as the caller, against the same kamailio as the device, has both ends as actors: the
  * caller's ACK and BYE go `to` the callee, the callee echoes the two Vias in full, and it passes.
- * Ports: kamailio 15940, baresip 15944 (TLS 15945), ctrl_tcp 15946, SIPp 15948; RTP 19200-19299.
+ * Ports: kamailio 15940, baresip 15944 (TLS 15945), ctrl_tcp 15946, SIPp 15948, the capture's end
+ * marker 15949; RTP 19200-19299.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tshark } from '../pcap/tshark.js';
 import { Baresip } from './baresip.js';
-import { captureLoopback, PBXLAB, REPO, requirePeer, run, scratchDir, start, udpBound, type Background } from './peers.js';
+import { captureLoopback } from '../pcap/loopback-capture.js';
+import { PBXLAB, REPO, requirePeer, run, scratchDir, start, udpBound, type Background } from './peers.js';
 
 const TEST_MS = 90_000;
 const PROXY = 15940;
@@ -54,7 +56,7 @@ describe.sequential('pbxlab replay of a call through a proxy', () => {
     running.push(callee);
 
     const capture = join(dir, 'proxied.pcap');
-    const tap = await captureLoopback(capture, `udp port ${PROXY} or udp port ${CALLEE} or udp port ${CALLER}`, 60_000);
+    const tap = await captureLoopback(capture, [`${PROXY}-${CALLER + 1}`], CALLER + 1, 60_000);
     const sipp = await run('sipp', [`127.0.0.1:${CALLEE}`, '-rsa', `127.0.0.1:${PROXY}`, '-sf', `${REPO}/fixtures/sipp/uac-via-proxy.xml`, '-i', '127.0.0.1', '-p', String(CALLER), '-mp', '19200', '-s', 'bs', '-m', '1', '-d', '500', '-nostdin', '-timeout', '20'], { cwd: dir, timeoutMs: 30_000 });
     await tap.stop();
     expect(sipp.code, `SIPp through kamailio\n${sipp.stdout}`).toBe(0);

@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../simulator/cli/program.js';
 import { formatEndpoint } from '../../simulator/engine/net/index.js';
 import { loadScenario, runScenario } from '../../simulator/scenario/index.js';
+import { analyzeJson } from './analyze-json.js';
 import { rtpStreams } from './tshark.js';
 
 const OUT = 'reports/analyze-tshark';
@@ -32,13 +32,7 @@ interface AnalysisJson {
   bytes: number;
 }
 
-async function analyze(file: string): Promise<AnalysisJson> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['analyze', file, '--json'], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readStdin: async () => new Uint8Array() });
-  expect(code, stderr).toBeLessThanOrEqual(1);
-  return JSON.parse(stdout) as AnalysisJson;
-}
+const analyze = (file: string): Promise<AnalysisJson> => analyzeJson<AnalysisJson>(file);
 
 /** Streams, packets, loss, max delta and max jitter as tshark prints them; heuristic RTP where there is no SIP. */
 async function expectSameAsTshark(file: string, heuristic: boolean): Promise<AnalysisJson> {

@@ -70,7 +70,9 @@ function disagreements(ours: readonly RtpStreamStats[], theirs: readonly TsharkR
 /**
  * What tshark's packet list says per stream that its rtp,streams table does not print: duplicates
  * (a sequence number seen before in the stream), marker bits, payload types in order of first
- * appearance, and SSRC changes between the same ports.
+ * appearance, and SSRC changes between the same ports (a switch to an SSRC whose packet has a
+ * payload type the SSRC before it had carried: a change of source, not events or comfort noise
+ * from a source beside it).
  */
 function packetDisagreements(ours: readonly RtpStreamStats[], packets: readonly TsharkRtpPacket[]): string[] {
   const perStream = new Map<string, { seen: Set<number>; duplicates: number; markers: number; payloadTypes: number[] }>();
@@ -84,7 +86,7 @@ function packetDisagreements(ours: readonly RtpStreamStats[], packets: readonly 
     if (p.marker) s.markers++;
     if (!s.payloadTypes.includes(p.payloadType)) s.payloadTypes.push(p.payloadType);
     const flow = flows.get(`${p.src} > ${p.dst}`) ?? { last: p.ssrc, changes: 0 };
-    if (flow.last !== p.ssrc) flow.changes++;
+    if (flow.last !== p.ssrc && perStream.get(streamKey(p.src, p.dst, flow.last))!.payloadTypes.includes(p.payloadType)) flow.changes++;
     flow.last = p.ssrc;
     flows.set(`${p.src} > ${p.dst}`, flow);
   }
@@ -256,6 +258,8 @@ describe('RTP stream statistics agree with tshark', () => {
       for (const d of datagrams) analyzer.add(d);
       expect(disagreements(analyzer.streams(), rtpStreams(file, { heuristic: true }), datagrams[0]!.time).map((d) => `seed ${seed}: ${d}`)).toEqual([]);
       expect(packetDisagreements(analyzer.streams(), rtpPackets(file, { heuristic: true })).map((d) => `seed ${seed}: ${d}`)).toEqual([]);
+      // Flow 2's second SSRC, in the same codec, took the place of its first.
+      expect(analyzer.streams().filter((s) => s.replacedSsrc !== undefined).map((s) => s.src.address), `seed ${seed}`).toContain('192.0.2.3');
     }
   });
 });
@@ -282,11 +286,12 @@ function syntheticCapture(seed: number): { pcap: Uint8Array; datagrams: Datagram
   ];
   const payloadTypes = [0, 8, 9, 18, 0, 3];
   for (const [fi, [src, dst]] of flows.entries()) {
-    // Two SSRCs one after the other on the same ports (a re-INVITE to another media source).
+    // Two SSRCs one after the other on the same ports (a re-INVITE to another media source):
+    // flow 2's keeps the codec, the others' switch codec too.
     let start = rng.float() * 40;
     for (let part = 0; part < 2; part++) {
       const ssrc = rng.int(0, 0xffffffff);
-      const pt = payloadTypes[(seed + fi + part) % payloadTypes.length]!;
+      const pt = payloadTypes[(seed + fi + (fi === 2 ? 0 : part)) % payloadTypes.length]!;
       // Near a wrap of the sequence number or the timestamp for some streams.
       let seq = rng.float() < 0.4 ? 0xffff - rng.int(0, 30) : rng.int(0, 0xffff);
       let ts = rng.float() < 0.4 ? 0x100000000 - 160 * rng.int(0, 40) : rng.int(0, 0xffffffff);

@@ -10,8 +10,15 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../simulator/cli/program.js';
 import { findScenarioFiles, loadScenarios, withTags } from '../../simulator/scenario/index.js';
+import { requirePeer } from '../interop/peers.js';
 
 const CLI = 'dist/simulator/cli/main.js';
+/** Terminal output without its escape sequences (CSI ... letter, ESC 7 and ESC 8). */
+const withoutEscapes = (text: string): string =>
+  text
+    .split('\u001b')
+    .map((part, i) => (i === 0 ? part : part.replace(/^(\[[0-9;?]*[A-Za-z]|[78])/, '')))
+    .join('');
 const quietIO = (out: { text: string }) => ({ stdout: (t: string) => void (out.text += t), stderr: (t: string) => void (out.text += t), readStdin: async () => new Uint8Array() });
 
 describe('pbxlab run', () => {
@@ -53,6 +60,23 @@ describe('pbxlab run', () => {
     expect(out.text).toContain('INVITE sip:1002@10.0.9.1');
     expect(existsSync(join(dir, 'report', 'index.html'))).toBe(true);
     expect(readFileSync(join(dir, 'report', 'junit.xml'), 'utf8')).toContain('<failure');
+  });
+
+  it('the last line ends with a newline before any later output, on a terminal (after the progress bar) and in a pipe', () => {
+    requirePeer('script', 'bsdutils');
+    const report = mkdtempSync(join(tmpdir(), 'pbxlab-lines-'));
+    const command = `node ${CLI} run --jobs 1 --report ${report} scenarios/basic/answered-call.yaml`;
+    const summary = /^1 passed, 0 failed, 0 errors: 1 scenarios, .* report \S+index\.html$/;
+    // A terminal (util-linux script gives one; without CI set the bar is drawn), read as a log
+    // would keep it: the bytes with the escape sequences dropped, so the bar's redraws share a line.
+    const { CI: _ci, ...env } = process.env;
+    const tty = spawnSync('script', ['-qec', `${command}; echo later`, '/dev/null'], { encoding: 'utf8', timeout: 120_000, env });
+    expect(tty.status, tty.stdout + tty.stderr).toBe(0);
+    const lines = withoutEscapes(tty.stdout).split(/\r?\n/);
+    expect(lines.slice(-4)).toEqual([expect.stringMatching(/pbxlab run \[=+\] 1\/1 scenarios\/basic\/answered-call\.yaml$/), expect.stringMatching(summary), 'later', '']);
+    const piped = spawnSync('sh', ['-c', `${command}; echo later`], { encoding: 'utf8', timeout: 120_000 });
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(piped.stdout.split('\n').slice(-3)).toEqual([expect.stringMatching(summary), 'later', '']);
   });
 
   it('list prints each scenario with its tags, and --tags filters', async () => {

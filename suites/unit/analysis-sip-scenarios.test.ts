@@ -1,9 +1,10 @@
 /**
  * The SIP call analysis on real scenario runs: each run's capture (the pcap a user would hand to
  * `pbxlab analyze`) is read back, its SIP reconstructed into calls and its RTP streams placed in
- * them. A basic call is one answered call whose two legs the PBX bridges; transfers link calls by
- * REFER; busy, cancel and no-answer runs end as such; a hold passes the direction check; over a
- * lossy network the retransmissions are marked and follow the RFC 3261 timers.
+ * them. A basic call is one answered call whose two legs the PBX bridges; a forwarded call's legs
+ * are linked by the caller's number, a waiting caller's legs not to the first call; transfers
+ * link calls by REFER; busy, cancel and no-answer runs end as such; a hold passes the direction
+ * check; over a lossy network the retransmissions are marked and follow the RFC 3261 timers.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -74,6 +75,23 @@ describe('calls from scenario captures', () => {
     const target = sip.calls.find((c) => c.callId === refer[0]!.to)!;
     expect(target.calleeUser).toBe('1003');
     expect(sip.calls.find((c) => c.callId === refer[0]!.from)!.transactions.some((tx) => tx.method === 'REFER')).toBe(true);
+  });
+
+  it('B2BUA links follow what the PBX carries across: the caller number to a forward target, not the called number to a later caller', async () => {
+    // 1001 calls 1005, forwarded to 1003: leg B has another called number and the same caller.
+    const forwarded = (await run('scenarios/forwarding/unconditional.yaml')).sip;
+    const [a, b] = forwarded.calls;
+    expect([a!.calleeUser, b!.calleeUser, b!.callerUser]).toEqual(['1005', '1003', a!.callerUser]);
+    expect(forwarded.links).toEqual([{ kind: 'b2bua', from: a!.callId, to: b!.callId, at: b!.startedAt }]);
+    // 1003 calls 1002, who is already talking to 1001: both legs are to 1002, but the PBX placed
+    // the second call's leg B long after the first call was answered.
+    const waiting = (await run('scenarios/call-waiting/reject.yaml')).sip;
+    expect(waiting.calls.map((c) => c.calleeUser)).toEqual(['1002', '1002', '1002', '1002']);
+    const [first, firstB, second, secondB] = waiting.calls;
+    expect(waiting.links).toEqual([
+      { kind: 'b2bua', from: first!.callId, to: firstB!.callId, at: firstB!.startedAt },
+      { kind: 'b2bua', from: second!.callId, to: secondB!.callId, at: secondB!.startedAt },
+    ]);
   });
 
   it('an attended transfer: the REFER links to the consultation call its Replaces names', async () => {

@@ -1,8 +1,10 @@
 /**
  * Interruptions of an RTP stream in the middle of a call: a gap between two regular packets (no
  * marker bit, so not the start of a talkspurt after silence suppression, RFC 3551 4.1) longer
- * than a limit, and a new SSRC between the same ports (RFC 3550 8: a new source, e.g. a
- * re-INVITE to a media server or a sender restart, which resets a receiver's jitter buffer).
+ * than a limit, and a new SSRC taking the place of the one before on the same ports (RFC 3550 8:
+ * a new source, e.g. a re-INVITE to a media server or a sender restart, which resets a receiver's
+ * jitter buffer). A new SSRC with a payload type of its own (RFC 4733 events, comfort noise) is a
+ * stream beside the audio, not a change (`rtp-streams.ts`).
  */
 import type { RtpStreamStats } from '../rtp-streams.js';
 import type { Finding } from './finding.js';
@@ -15,19 +17,16 @@ export interface ContinuityCheckOptions {
 
 export const DEFAULT_MAX_GAP_MS = 500;
 
-/** Findings `rtp-gap` (the longest gap of a stream) and `rtp-ssrc-change` (each later SSRC on the same ports). */
+/** Findings `rtp-gap` (the longest gap of a stream) and `rtp-ssrc-change` (each SSRC that took the place of another). */
 export function checkRtpContinuity(streams: readonly RtpStreamStats[], options: ContinuityCheckOptions = {}): Finding[] {
   const maxGap = options.maxGapMs ?? DEFAULT_MAX_GAP_MS;
   const findings: Finding[] = [];
-  const earlier = new Map<string, RtpStreamStats>();
   for (const s of streams) {
     if (s.maxDeltaMs > maxGap) findings.push({ check: 'rtp-gap', time: s.maxDeltaTime, message: `${rtpStreamName(s)}: ${ms(s.maxDeltaMs)} without a packet, more than ${ms(maxGap)}` });
-    const ports = `${s.src.address} ${s.src.port} ${s.dst.address} ${s.dst.port}`;
-    const before = earlier.get(ports);
-    if (before !== undefined) {
-      findings.push({ check: 'rtp-ssrc-change', time: s.firstTime, message: `${rtpStreamName(s)}: a new SSRC on the ports of ${rtpStreamName(before)}` });
+    if (s.replacedSsrc !== undefined) {
+      const before = rtpStreamName({ ...s, ssrc: s.replacedSsrc });
+      findings.push({ check: 'rtp-ssrc-change', time: s.firstTime, message: `${rtpStreamName(s)}: a new SSRC in place of ${before} (payload type ${s.payloadType})` });
     }
-    earlier.set(ports, s);
   }
   return findings.sort((a, b) => a.time - b.time);
 }

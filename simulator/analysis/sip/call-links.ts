@@ -5,15 +5,24 @@
  *   Replaces embedded in the Refer-To URI (RFC 3891 5), else one with Referred-By (RFC 3892) to the
  *   Refer-To user, else the next INVITE to that user, within `referWindowMs` of the REFER; when
  *   none follows (a B2BUA that joins the legs itself), the call the embedded Replaces names;
- * - `b2bua`: a node that receives an INVITE (leg A) and itself sends an INVITE for the same user
- *   (To or Request-URI user) within `b2buaWindowMs` is taken as a back-to-back user agent bridging
- *   the two legs. This is a heuristic: a node that rewrites the number (forwarding, a hunt group
- *   reached by its own number) is not linked, and two calls to one user from one node in the
- *   window link both ways.
+ * - `b2bua`: leg B of a back-to-back user agent (RFC 7092 2: a UAS on one leg, a UAC on the
+ *   other) whose leg A is an earlier call: leg B's INVITE comes from the node that received leg
+ *   A's (by address, since a B2BUA may send from another port, but not from the endpoint that sent
+ *   leg A: that is one phone calling twice), while leg A was being set up or up and within
+ *   `b2buaWindowMs` of its INVITE, and carries leg A across: the same called number (To or
+ *   Request-URI user) or the same calling number, and either a media address of leg A in leg B's
+ *   SDP (a B2BUA that leaves the media alone) or the answer relayed (leg B sent while leg A
+ *   waited for its final response, and leg A answered no earlier than leg B). Calls one after the
+ *   other between the same hosts are never linked. Not linked either: a B2BUA that answers leg A
+ *   before placing leg B and relays the media itself (an IVR dialling out), or one that rewrites
+ *   both numbers.
  */
 import { parseAddressHeader } from '../../engine/sip/index.js';
+import type { Endpoint } from '../../engine/net/endpoint.js';
+import { callMedia } from './call-media.js';
 import { safely, userOf } from './sip-fields.js';
 import type { SipCall } from './sip-call.js';
+import { finalResponse } from './transactions.js';
 
 export type CallLinkKind = 'replaces' | 'refer' | 'b2bua';
 
@@ -66,15 +75,40 @@ export function callLinks(calls: readonly SipCall[], options: CallLinkOptions = 
       else if (wanted !== undefined && byId.has(wanted) && wanted !== call.callId) out.push({ kind: 'refer', from: call.callId, to: wanted, at: refer.entry.at });
     }
   }
-  for (const a of calls) {
-    const node = a.callee.address;
-    for (const b of calls) {
-      if (b === a || b.caller.address !== node || b.startedAt < a.startedAt || b.startedAt - a.startedAt > b2buaWindow) continue;
-      const user = a.calleeUser;
-      if (user !== undefined && (b.calleeUser === user || b.requestUser === user)) {
-        out.push({ kind: 'b2bua', from: a.callId, to: b.callId, at: b.startedAt });
-      }
+  const byStart = [...calls].sort((x, y) => x.startedAt - y.startedAt);
+  const media = new Map<SipCall, ReadonlySet<string>>();
+  const mediaOf = (c: SipCall): ReadonlySet<string> => {
+    let set = media.get(c);
+    if (set === undefined) media.set(c, (set = new Set(callMedia(c).announcements.map((m) => `${m.address} ${m.port}`))));
+    return set;
+  };
+  for (const [i, a] of byStart.entries()) {
+    for (let j = i + 1; j < byStart.length && byStart[j]!.startedAt - a.startedAt <= b2buaWindow; j++) {
+      const b = byStart[j]!;
+      if (bridged(a, b) && (sharesMedia(mediaOf(a), mediaOf(b)) || relaysAnswer(a, b))) out.push({ kind: 'b2bua', from: a.callId, to: b.callId, at: b.startedAt });
     }
   }
   return out;
+}
+
+const sameEndpoint = (x: Endpoint, y: Endpoint): boolean => x.address === y.address && x.port === y.port;
+
+/** Leg B placed by the node that received leg A while leg A lasted, with one of its numbers. */
+function bridged(a: SipCall, b: SipCall): boolean {
+  if (b.caller.address !== a.callee.address || sameEndpoint(b.caller, a.caller)) return false;
+  if (b.startedAt > (a.outcome.endedAt ?? a.lastMessageAt)) return false;
+  const called = a.calleeUser !== undefined && (b.calleeUser === a.calleeUser || b.requestUser === a.calleeUser);
+  return called || (a.callerUser !== undefined && b.callerUser === a.callerUser);
+}
+
+function sharesMedia(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  for (const m of a) if (b.has(m)) return true;
+  return false;
+}
+
+function relaysAnswer(a: SipCall, b: SipCall): boolean {
+  const aFinal = finalResponse(a.invite)?.entry.at;
+  if (aFinal !== undefined && aFinal < b.startedAt) return false;
+  const [aAnswer, bAnswer] = [a.outcome.answeredAt, b.outcome.answeredAt];
+  return aAnswer === undefined || bAnswer === undefined || aAnswer >= bAnswer;
 }

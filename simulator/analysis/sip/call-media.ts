@@ -11,6 +11,8 @@
  */
 import type { Endpoint } from '../../engine/net/endpoint.js';
 import type { Direction } from '../../engine/media/sdp/direction.js';
+import { isTelephoneEvent } from '../../engine/media/sdp/codec.js';
+import type { MediaView } from '../../engine/media/sdp/parse.js';
 import type { SipCall } from './sip-call.js';
 import { pushTo } from '../push-to.js';
 
@@ -49,13 +51,16 @@ export function callMedia(call: SipCall): CallMedia {
     for (const m of s.sdp.media) {
       if (m.address !== undefined && !m.nullAddress && m.port > 0) announcements.push({ address: m.address, port: m.port, media: m.type, direction: m.direction, at: s.at, from: s.from });
       if (m.ptime !== undefined) ptimes.push(m.ptime);
-      for (const f of m.formats) {
-        payloadTypes.set(f.payloadType, { encoding: f.name, clockRate: f.clockRate, ...(f.channels !== undefined && { channels: f.channels }) });
-        if (f.name.toLowerCase() === 'telephone-event') telephoneEvent.set(f.payloadType, f.clockRate);
-      }
+      for (const f of m.formats) payloadTypes.set(f.payloadType, { encoding: f.name, clockRate: f.clockRate, ...(f.channels !== undefined && { channels: f.channels }) });
+      telephoneEventRates(m, telephoneEvent);
     }
   }
   return { announcements: announcements.sort((a, b) => a.at - b.at), payloadTypes, telephoneEventClockRates: telephoneEvent, ptimes };
+}
+
+/** Adds the m-line's telephone-event payload types and their clock rates (RFC 4733 7.1.1) to `into`. */
+export function telephoneEventRates(m: MediaView, into: Map<number, number>): void {
+  for (const f of m.formats) if (isTelephoneEvent(f)) into.set(f.payloadType, f.clockRate);
 }
 
 /** What association needs of a stream; `RtpStreamStats` fits. */

@@ -125,6 +125,7 @@ function streamJson(s: RtpStreamStats, zero: number) {
     sequenceErrors: s.sequenceErrors,
     markers: s.markers,
     ssrcChanges: s.ssrcChanges,
+    ...(s.replacedSsrc !== undefined && { replacedSsrc: s.replacedSsrc }),
     minDeltaMs: s.minDeltaMs ?? null,
     meanDeltaMs: s.meanDeltaMs,
     maxDeltaMs: s.maxDeltaMs,
