@@ -4,12 +4,15 @@
  * configuration. The steps pass; the `cdr` check, which reads the simulated PBX's records, is
  * skipped with its reason. Run twice in a row with the same seed it passes again: the device still
  * holds the first run's transactions, so the second must not repeat their Call-IDs and tags.
- * Without `--real` the command refuses. Ports: SIP 15970 (UDP and TCP), RTP 19500-19599.
+ * Without `--real` the command refuses. Raw actors reach a device over TCP and TLS (a self-signed
+ * certificate, not verified). Ports: SIP 15970 (UDP and TCP), 15975 (TLS), 15976 (TCP); RTP
+ * 19500-19599.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PBXLAB, REPO, run, scratchDir, startPbxlab } from './peers.js';
+import { PBXLAB, REPO, requirePeer, run, scratchDir, startPbxlab } from './peers.js';
 
 const TEST_MS = 120_000;
 const DEVICE = 'udp:127.0.0.1:15970';
@@ -42,4 +45,41 @@ describe.sequential('pbxlab run --device', () => {
     expect(virtual.code).toBe(2);
     expect(virtual.stderr).toContain('--device needs --real');
   });
+
+  it('raw actors send OPTIONS to a device over TLS and over TCP and get its 200', { timeout: TEST_MS }, async () => {
+    requirePeer('openssl');
+    const dir = scratchDir('run-device-tls');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const uas = await startPbxlab(['uas', '--listen', 'tls:127.0.0.1:15975', '--listen', 'tcp:127.0.0.1:15976', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')], TEST_MS);
+    try {
+      for (const [transport, port] of [['tls', 15975], ['tcp', 15976]] as const) {
+        const file = join(dir, `options-${transport}.yaml`);
+        writeFileSync(file, optionsScenario(transport, port));
+        const r = await pbxlab(['run', '--real', file, '--report', join(dir, `report-${transport}`)]);
+        expect(r.code, `${transport}\n${r.stdout}\n${r.stderr}`).toBe(0);
+      }
+    } finally {
+      await uas.stop();
+    }
+  });
 });
+
+function optionsScenario(transport: 'tcp' | 'tls', port: number): string {
+  return `name: OPTIONS to a device over ${transport}
+world: { device: "${transport}:127.0.0.1:${port}" }
+actors: { probe: { raw: ${transport} } }
+steps:
+  - probe:
+      send: |
+        OPTIONS sip:\${pbx_ip}:\${pbx_port};transport=${transport} SIP/2.0
+        Via: SIP/2.0/${transport.toUpperCase()} \${local_ip}:\${local_port};branch=\${branch}
+        Max-Forwards: 70
+        From: <sip:probe@\${local_ip}>;tag=\${tag}
+        To: <sip:\${pbx_ip}:\${pbx_port}>
+        Call-ID: \${call_id}
+        CSeq: 1 OPTIONS
+        Content-Length: \${len}
+  - probe: { receive: { response: 200, headers: { CSeq: '^1 OPTIONS$' } }, within: 5s }
+`;
+}
