@@ -1,7 +1,7 @@
 /**
  * The PBX's log lines (`pbxlab serve` prints them): one consumer of the typed events
- * (core/events.ts), one line per registration change, call, transfer and state change, and
- * per IVR step (simulator/pbx/README.md "IVR"; digits are left out).
+ * (core/events.ts), one line per registration change, call, transfer and state change, per
+ * IVR step (simulator/pbx/README.md "IVR"; digits are left out), and per interop finding.
  */
 import type { PbxEvent } from './core/events.js';
 
@@ -9,6 +9,8 @@ export function eventLogLine(e: PbxEvent): string | undefined {
   switch (e.type) {
     case 'registration-changed':
       return `${e.kind} ${e.user} (ext ${e.extension}) ${e.contact}${e.expires !== undefined ? ` expires ${e.expires}s` : ''}`;
+    case 'digest-uri-mismatch':
+      return `finding: ${e.user} signs digest credentials for ${e.uri}, not the Request-URI ${e.requestUri} (${e.method}; RFC 3261 22.4); accepted, auth.strictDigestUri refuses it`;
     case 'call-started':
       return `call ${e.caller}${e.user !== undefined ? ` (${e.user})` : ''} -> ${e.dialled}${e.forwardedBy !== undefined ? ` (forwarded by ${e.forwardedBy} to ${e.target})` : ''}`;
     case 'call-answered':

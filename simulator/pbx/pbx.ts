@@ -13,6 +13,7 @@ import { CallMedia, type MediaFidelity } from '../engine/media/call/index.js';
 import { RtpPortAllocator, type PortRange } from '../engine/media/rtp/index.js';
 import type { Network } from '../engine/net/index.js';
 import type { SeededRandom } from '../engine/rng/index.js';
+import type { DigestUriMismatch } from '../engine/sip/auth/index.js';
 import type { SipTransport } from '../engine/sip/transport/index.js';
 import { UserAgent, type CallerIdentity, type IncomingInvite, type IncomingRequest, type ReplacesTarget } from '../engine/ua/index.js';
 import { APPLICATIONS } from './applications/index.js';
@@ -72,6 +73,8 @@ export class Pbx {
   private readonly callContext: PbxCallContext;
   private readonly applicationContext: ApplicationContext;
   private readonly serviceContext: ServiceContext;
+  /** Users whose digest-URI mismatch was reported already: one finding per user, not per request. */
+  private readonly uriFindings = new Set<string>();
 
   constructor(private readonly options: PbxOptions) {
     const { config, clock, rng } = options;
@@ -106,7 +109,7 @@ export class Pbx {
       aor: `sip:pbx@${this.domain}`,
       product: 'pbxlab-pbx',
       methods: ['REGISTER'],
-      authentication: { server: this.credentials.digestServer(), methods: CHALLENGED },
+      authentication: { server: this.credentials.digestServer({ onUriMismatch: (m) => this.digestUriFinding(m) }), methods: CHALLENGED },
       sessionDescriptions: () => this.media(),
       delegate: {
         onInvite: (invite) => this.receiveInvite(invite),
@@ -154,6 +157,12 @@ export class Pbx {
 
   private media(): CallMedia {
     return new CallMedia({ clock: this.options.clock, rng: this.options.rng.fork(`media-${++this.media_}`), ports: this.ports, address: this.mediaAddress, ear: false, fidelity: this.options.media ?? 'packets' });
+  }
+
+  private digestUriFinding(m: DigestUriMismatch): void {
+    if (this.uriFindings.has(m.username)) return;
+    this.uriFindings.add(m.username);
+    this.events.publish('digest-uri-mismatch', { user: m.username, method: m.method, uri: m.uri, requestUri: m.requestUri });
   }
 
   private receiveRequest(request: IncomingRequest): void {

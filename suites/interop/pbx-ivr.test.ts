@@ -99,7 +99,7 @@ describe.sequential('IVR 500 of pbxlab serve', () => {
     // SIPp has no "ready" line; should its socket not be bound yet, the PBX retransmits the INVITE (Timer A).
     await new Promise((r) => setTimeout(r, 300));
     // -d: the caller stays 3 s after its digit, time for the IVR to ring 1002 and 1002 to answer.
-    const uac = await call(dir, pbx, caller, 18120, '1001', 'alice-secret', '500', UAC_DTMF_XML, ['-d', '3000', '-timeout', '30']);
+    const uac = await call(dir, pbx, caller, 18120, '1001', 'alice-secret', '500', { scenario: UAC_DTMF_XML, more: ['-d', '3000', '-timeout', '30'] });
     const answered = await uas.done;
     expect(uac.code, `SIPp uac exit status\n${uac.stdout}\n${uac.stderr}`).toBe(0);
     expect(answered.code, `SIPp uas exit status\n${answered.stdout}\n${answered.stderr}`).toBe(0);

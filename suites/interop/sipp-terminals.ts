@@ -22,14 +22,21 @@ export function register(dir: string, pbx: number, local: number, media: number,
   return run('sipp', [`127.0.0.1:${pbx}`, ...sippArgs(REGISTER_XML, local, media, ['-s', user, '-au', user, '-ap', password, '-m', '1', '-timeout', '15'])], { cwd: dir, timeoutMs: 30_000 });
 }
 
-/**
- * A SIPp uac as `user` calling `callee` through the PBX; the digest URI is the Request-URI (SIPp
- * defaults it to the server address). `scenario` (default uac-digest.xml) and `more` SIPp options.
- */
-export function call(dir: string, pbx: number, local: number, media: number, user: string, password: string, callee: string, scenario = UAC_XML, more: readonly string[] = []): ReturnType<typeof run> {
+export interface CallOptions {
+  /** Default uac-digest.xml. */
+  scenario?: string;
+  /** Sign the Request-URI with `-auth_uri` (default true); false leaves SIPp's default, the PBX's address `sip:HOST:PORT` (`sipp -h`). */
+  signRequestUri?: boolean;
+  /** More SIPp options, after the defaults (a later `-m` wins). */
+  more?: readonly string[];
+}
+
+/** A SIPp uac as `user` calling `callee` through the PBX, one call unless `more` says otherwise. */
+export function call(dir: string, pbx: number, local: number, media: number, user: string, password: string, callee: string, options: CallOptions = {}): ReturnType<typeof run> {
+  const authUri = options.signRequestUri === false ? [] : ['-auth_uri', `${callee}@127.0.0.1:${pbx}`];
   return run(
     'sipp',
-    [`127.0.0.1:${pbx}`, ...sippArgs(scenario, local, media, ['-s', callee, '-au', user, '-ap', password, '-auth_uri', `${callee}@127.0.0.1:${pbx}`, '-m', '1', '-timeout', '20', ...more])],
+    [`127.0.0.1:${pbx}`, ...sippArgs(options.scenario ?? UAC_XML, local, media, ['-s', callee, '-au', user, '-ap', password, ...authUri, '-m', '1', '-timeout', '20', ...(options.more ?? [])])],
     { cwd: dir, timeoutMs: 40_000 },
   );
 }

@@ -20,6 +20,7 @@ import {
   type DigestChallenge,
   type DigestCredentials,
   type DigestServerOptions,
+  type DigestUriMismatch,
   type ServerAlgorithm,
 } from '../../simulator/engine/sip/auth/index.js';
 
@@ -396,6 +397,54 @@ describe('DigestServer', () => {
     // The method is part of HA2: a REGISTER's credentials do not authorise an INVITE.
     expect(server.verify(register(good, 'Authorization', RURI, 'INVITE'), 'authorization')).toEqual({ ok: false, reason: BAD_CREDENTIALS });
     expect(server.verify(register(good), 'authorization').ok).toBe(true);
+  });
+
+  describe('strictUri: false (SIPp signs the server address, not the Request-URI)', () => {
+    const SERVER_ADDRESS = 'sip:example.com:5060';
+    const INVITE_URI = 'sip:bob@example.com';
+    const lenient = (): { server: DigestServer; mismatches: DigestUriMismatch[] } => {
+      const mismatches: DigestUriMismatch[] = [];
+      return { server: makeServer({ strictUri: false, onUriMismatch: (m) => mismatches.push(m) }).server, mismatches };
+    };
+    const invite = (creds: DigestCredentials): SipRequest => register(creds, 'Authorization', INVITE_URI, 'INVITE');
+
+    it('accepts a response computed over the uri sent, and reports which uri was signed', () => {
+      const { server, mismatches } = lenient();
+      const creds = answer(server.challenge()[0]!, { method: 'INVITE', uri: SERVER_ADDRESS });
+      expect(server.verify(invite(creds), 'authorization')).toEqual({ ok: true, username: 'alice' });
+      expect(mismatches).toEqual([{ username: 'alice', method: 'INVITE', uri: SERVER_ADDRESS, requestUri: INVITE_URI }]);
+      // The same credentials on a strict server: refused for the uri alone.
+      const { server: strict } = makeServer();
+      expect(strict.verify(invite(answer(strict.challenge()[0]!, { method: 'INVITE', uri: SERVER_ADDRESS })), 'authorization')).toEqual({
+        ok: false,
+        reason: 'digest-uri does not match the Request-URI',
+      });
+    });
+
+    it('still refuses a response that is wrong for the uri sent: lenient on which uri, never on the hash', () => {
+      const { server, mismatches } = lenient();
+      const [text] = server.challenge();
+      // Computed over the Request-URI but claiming the server address.
+      const overRequestUri = { ...answer(text!, { method: 'INVITE', uri: INVITE_URI }), uri: SERVER_ADDRESS };
+      expect(server.verify(invite(overRequestUri), 'authorization')).toEqual({ ok: false, reason: BAD_CREDENTIALS });
+      const wrongPassword = answer(text!, { method: 'INVITE', uri: SERVER_ADDRESS, password: 'Wonderland', nonceCount: 2 });
+      expect(server.verify(invite(wrongPassword), 'authorization')).toEqual({ ok: false, reason: BAD_CREDENTIALS });
+      // Another method signed (a REGISTER's credentials replayed on an INVITE).
+      const otherMethod = answer(text!, { method: 'REGISTER', uri: SERVER_ADDRESS, nonceCount: 3 });
+      expect(server.verify(invite(otherMethod), 'authorization')).toEqual({ ok: false, reason: BAD_CREDENTIALS });
+      expect(mismatches).toEqual([]);
+      // Replay protection is unchanged.
+      const good = answer(text!, { method: 'INVITE', uri: SERVER_ADDRESS, nonceCount: 4 });
+      expect(server.verify(invite(good), 'authorization').ok).toBe(true);
+      expect(server.verify(invite(good), 'authorization')).toEqual({ ok: false, reason: 'nonce count 00000004 replayed' });
+      expect(mismatches).toHaveLength(1);
+    });
+
+    it('reports nothing for credentials over the Request-URI', () => {
+      const { server, mismatches } = lenient();
+      expect(server.verify(invite(answer(server.challenge()[0]!, { method: 'INVITE', uri: INVITE_URI })), 'authorization').ok).toBe(true);
+      expect(mismatches).toEqual([]);
+    });
   });
 
   it('reports malformed credentials', () => {

@@ -8,7 +8,8 @@
  * 60-3600 s (3600 when the phone asks none); no-answer timeout 30 s (a common PBX default, and
  * longer than the 20 s default of forward-on-no-answer so that forwarding happens first);
  * blind-transfer recall 120 s (SPEC "Transfers"); progress tones left to the phones; secure passwords of 24 characters rotated daily,
- * the old one accepted for one more hour.
+ * the old one accepted for one more hour; digest credentials that sign another URI than the
+ * Request-URI accepted (`auth.strictDigestUri` refuses them, as RFC 3261 22.4 asks).
  *
  * The parsed `serviceCodes` is the resolved list (profile codes with the file's changes), which
  * is what the dialplan reads; in the file it maps a feature to its code, or to `false`.
@@ -59,6 +60,15 @@ const secureCredentialsSchema = z.strictObject({
   length: z.number().int().min(16).max(64).default(24),
 });
 
+const authSchema = z.strictObject({
+  /**
+   * Refuse digest credentials whose `uri` is not the Request-URI (RFC 3261 22.4, RFC 2617 3.2.2.5),
+   * for conformance runs. Off by default: SIPp's `[authentication]` signs the server's address,
+   * which many deployed servers accept; the PBX accepts it and logs it once per user.
+   */
+  strictDigestUri: z.boolean().default(false),
+});
+
 const pbxConfigObject = z.strictObject({
   listen: z.array(listenSpecSchema).min(1).prefault([DEFAULT_LISTEN]),
   profile: z.enum(NUMBERING_PROFILE_NAMES).default('neutral'),
@@ -75,6 +85,7 @@ const pbxConfigObject = z.strictObject({
     .min(1)
     .refine((a) => new Set(a).size === a.length, { error: 'an algorithm is listed twice' })
     .default(['MD5']),
+  auth: authSchema.prefault({}),
   registration: registrationSchema.prefault({}),
   timers: timersSchema.prefault({}),
   tones: tonesSchema.prefault({}),

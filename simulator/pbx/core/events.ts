@@ -20,6 +20,8 @@ export interface CoreEventMap {
   'party-left': { call: string; party: string; kind: string; number?: string };
   'extension-state-changed': { extension: string; field: string; value: unknown; by: string };
   'registration-changed': { kind: string; user: string; extension: string; contact: string; expires?: number };
+  /** A user's digest credentials signed `uri` instead of the Request-URI and were accepted (`auth.strictDigestUri` off); once per user. */
+  'digest-uri-mismatch': { user: string; method: string; uri: string; requestUri: string };
 }
 
 /**

@@ -10,6 +10,8 @@
  * here checks a response against the current password and, when that fails, against the previous
  * one. A refused response always costs both checks, for an unknown user as for a wrong password,
  * so neither the answer (one Warning text, `BAD_CREDENTIALS`) nor its cost tells them apart.
+ * Credentials that sign another URI than the Request-URI are accepted unless the configuration
+ * says `auth.strictDigestUri` (RFC 3261 22.4).
  */
 import type { Clock } from '../../engine/clock/index.js';
 import type { SeededRandom } from '../../engine/rng/index.js';
@@ -32,10 +34,9 @@ export interface PbxCredentialsOptions {
   store?: CredentialStore;
 }
 
-export interface DigestServerSettings {
+export interface DigestServerSettings extends Pick<DigestServerOptions, 'nonceLifetimeMs' | 'onUriMismatch'> {
   /** Default the configuration's `digestAlgorithms` (RFC 8760 section 2.4: in order of preference). */
   algorithms?: ServerAlgorithm[];
-  nonceLifetimeMs?: number;
 }
 
 /** A current and a previous password at most: every check tries both slots. */
@@ -46,6 +47,8 @@ export class PbxCredentials {
   /** The challenges' algorithms, in order (the configuration's `digestAlgorithms`). */
   readonly algorithms: readonly ServerAlgorithm[];
   readonly store: CredentialStore;
+  /** Refuse credentials that sign another URI than the Request-URI (the configuration's `auth.strictDigestUri`). */
+  private readonly strictDigestUri: boolean;
   private readonly clock: Clock;
   private readonly rng: SeededRandom;
   private readonly byUser = new Map<string, TerminalEntry>();
@@ -54,6 +57,7 @@ export class PbxCredentials {
   constructor(config: PbxConfig, options: PbxCredentialsOptions) {
     this.realm = config.realm;
     this.algorithms = config.digestAlgorithms;
+    this.strictDigestUri = config.auth.strictDigestUri;
     this.clock = options.clock;
     this.rng = options.rng;
     this.ownsStore = options.store === undefined;
@@ -92,7 +96,9 @@ export class PbxCredentials {
       clock: this.clock,
       rng: this.rng.fork('digest'),
       algorithms: [...(settings.algorithms ?? this.algorithms)],
+      strictUri: this.strictDigestUri,
       ...(settings.nonceLifetimeMs !== undefined && { nonceLifetimeMs: settings.nonceLifetimeMs }),
+      ...(settings.onUriMismatch !== undefined && { onUriMismatch: settings.onUriMismatch }),
     });
   }
 

@@ -2,6 +2,11 @@
  * The server side of digest authentication for a registrar, UAS or proxy (RFC 3261 sections 22.1,
  * 22.3, 22.4; RFC 2617 section 3.2.1 and 3.3; RFC 8760 section 2.4 for offering SHA-256 first).
  *
+ * RFC 3261 22.4 (RFC 2617 3.2.2.5) wants the credentials' `uri` to be the Request-URI, and that is
+ * the default. SIPp's `[authentication]` signs the server's address instead, and many deployed
+ * servers take it, so `strictUri: false` accepts any `uri`; the response is still computed over
+ * the `uri` the client sent, so only which URI is signed is lenient, never the hash.
+ *
  * Nonces are self-checking: issue time and a random part from the seeded generator, sealed with an
  * HMAC under a per-server key (also seeded). So an expired nonce is still recognised as ours after
  * it has left the nonce-count table (an answer "stale=TRUE" rather than "unknown"), and the table
@@ -33,6 +38,19 @@ export interface DigestServerOptions {
   /** Upper bound of the nonce-count table; the oldest live nonce goes first. Default 4096. */
   maxNonces?: number;
   lookup: (username: string) => DigestSecret | undefined;
+  /** Refuse credentials whose `uri` is not the Request-URI (default true). */
+  strictUri?: boolean;
+  /** With `strictUri: false`, told of every accepted request whose credentials signed another `uri`. */
+  onUriMismatch?: (mismatch: DigestUriMismatch) => void;
+}
+
+/** Credentials accepted although their `uri` is not the request's Request-URI. */
+export interface DigestUriMismatch {
+  readonly username: string;
+  readonly method: string;
+  /** The `uri` the credentials signed. */
+  readonly uri: string;
+  readonly requestUri: string;
 }
 
 export type DigestVerdict = { ok: true; username: string } | { ok: false; stale?: boolean; reason: string };
@@ -55,6 +73,8 @@ export class DigestServer {
   private readonly qop: boolean;
   private readonly maxNonces: number;
   private readonly lookup: (username: string) => DigestSecret | undefined;
+  private readonly strictUri: boolean;
+  private readonly onUriMismatch: ((mismatch: DigestUriMismatch) => void) | undefined;
   private readonly key: Buffer;
   /** Live nonces (insertion = issue order) with the last nonce count accepted. */
   private readonly live = new Map<string, { issued: number; lastNc: number }>();
@@ -69,6 +89,8 @@ export class DigestServer {
     this.qop = options.qop ?? true;
     this.maxNonces = options.maxNonces ?? 4096;
     this.lookup = options.lookup;
+    this.strictUri = options.strictUri ?? true;
+    this.onUriMismatch = options.onUriMismatch;
     this.key = this.randomBytes(KEY_BYTES);
   }
 
@@ -131,7 +153,8 @@ export class DigestServer {
       if (c.qop !== 'auth') return { ok: false, reason: 'qop=auth is required' };
       qop = 'auth';
     } else if (c.qop !== undefined) return { ok: false, reason: 'qop was not offered' };
-    if (c.uri !== request.uri.text) return { ok: false, reason: 'digest-uri does not match the Request-URI' };
+    const otherUri = c.uri !== request.uri.text;
+    if (otherUri && this.strictUri) return { ok: false, reason: 'digest-uri does not match the Request-URI' };
     if (!this.responseMatches(request, c, algorithm, qop)) return { ok: false, reason: BAD_CREDENTIALS };
 
     const entry = this.live.get(c.nonce);
@@ -147,6 +170,7 @@ export class DigestServer {
       if (entry.lastNc > 0) return { ok: false, reason: 'nonce already used' };
       entry.lastNc = 1;
     }
+    if (otherUri) this.onUriMismatch?.({ username: c.username, method: request.method, uri: c.uri, requestUri: request.uri.text });
     return { ok: true, username: c.username };
   }
 

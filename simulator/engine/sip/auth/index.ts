@@ -33,6 +33,7 @@ export {
   type DigestServerOptions,
   type DigestSecret,
   type DigestVerdict,
+  type DigestUriMismatch,
   type CredentialsHeader,
   type ServerAlgorithm,
 } from './digest-server.js';
