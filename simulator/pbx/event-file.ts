@@ -6,12 +6,10 @@
  * Each line is handed to the kernel with a synchronous write before the event's publisher goes on,
  * so a process killed at any moment (kill -9 included) loses at most the line being written; a
  * machine crash can lose what the kernel had not flushed (the CDR journal, which must survive
- * that, fsyncs per record instead). A line torn by such a kill is the file's last; reopening starts
- * the next event on a line of its own, so the damage stays in that one line.
+ * that, fsyncs per record instead). A line torn by such a kill stays alone (engine/line-file.ts).
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Clock } from '../engine/clock/index.js';
+import { LineFile } from '../engine/line-file.js';
 import type { PbxEvent } from './core/events.js';
 
 /** The line of one event; `at` rounded to the microsecond (the real clock's has float noise). */
@@ -20,41 +18,21 @@ export function eventLine(event: PbxEvent, epochMs: number): string {
 }
 
 export class EventFile {
-  private fd: number | undefined;
+  private readonly file: LineFile;
 
   /** Opens (or creates, with its directories) `path` for appending; `clock` gives each line's `time`. */
   constructor(
     readonly path: string,
     private readonly clock: Pick<Clock, 'epochMs'>,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'a+');
-    if (!this.endsWithNewline(this.fd)) this.append('\n');
+    this.file = new LineFile(path);
   }
 
   write(event: PbxEvent): void {
-    this.append(eventLine(event, this.clock.epochMs()));
+    this.file.append(eventLine(event, this.clock.epochMs()));
   }
 
   close(): void {
-    if (this.fd === undefined) return;
-    closeSync(this.fd);
-    this.fd = undefined;
-  }
-
-  private append(text: string): void {
-    if (this.fd === undefined) throw new Error(`EventFile: closed (${this.path})`);
-    const bytes = Buffer.from(text);
-    let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
-  }
-
-  /** True for an empty file or one whose last byte is a newline. */
-  private endsWithNewline(fd: number): boolean {
-    const size = fstatSync(fd).size;
-    if (size === 0) return true;
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    return last[0] === 0x0a;
+    this.file.close();
   }
 }
