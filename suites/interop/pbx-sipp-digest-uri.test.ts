@@ -35,6 +35,20 @@ function signedUris(dir: string, scenario: string, method: string): string[] {
   return uris;
 }
 
+/**
+ * Registers the callee 1002 from `callee` (SIPp traces in `dir`) and the caller 1001 from `caller`
+ * (traces in a folder of its own, returned), both with digest; SIPp media ports from `media`.
+ */
+async function registerTerminals(dir: string, pbx: number, callee: number, caller: number, media: number): Promise<string> {
+  const calleeReg = await register(dir, pbx, callee, media, '1002', 'bob-secret');
+  expect(calleeReg.code, `SIPp REGISTER 1002\n${calleeReg.stdout}`).toBe(0);
+  const callerDir = scratchDir('pbx-sipp-digest-uri-caller');
+  const callerReg = await register(callerDir, pbx, caller, media + 10, '1001', 'alice-secret');
+  expect(callerReg.code, `SIPp REGISTER 1001\n${callerReg.stdout}`).toBe(0);
+  expect(statusesFor(sippTrace(callerDir, 'register-digest'), 'REGISTER')).toEqual([401, 200]);
+  return callerDir;
+}
+
 const findings = (log: string): string[] => log.split('\n').filter((l) => l.startsWith('pbxlab serve: finding: '));
 
 describe.sequential('SIPp digest without -auth_uri at pbxlab serve', () => {
@@ -46,12 +60,7 @@ describe.sequential('SIPp digest without -auth_uri at pbxlab serve', () => {
     const serve = await startServe({ dir, port: pbx, rtpPorts: '19000-19099', extensions: EXTENSIONS, timeoutMs: RUN_MS, events: eventsPath });
     let log = '';
     try {
-      const calleeReg = await register(dir, pbx, callee, 19100, '1002', 'bob-secret');
-      expect(calleeReg.code, `SIPp REGISTER 1002\n${calleeReg.stdout}`).toBe(0);
-      const callerDir = scratchDir('pbx-sipp-digest-uri-caller');
-      const callerReg = await register(callerDir, pbx, caller, 19110, '1001', 'alice-secret');
-      expect(callerReg.code, `SIPp REGISTER 1001\n${callerReg.stdout}`).toBe(0);
-      expect(statusesFor(sippTrace(callerDir, 'register-digest'), 'REGISTER')).toEqual([401, 200]);
+      const callerDir = await registerTerminals(dir, pbx, callee, caller, 19100);
 
       const uas = start('sipp', sippArgs(UAS_XML, callee, 19120, ['-s', '1002', '-m', String(CALLS), '-timeout', '60']), { cwd: dir, timeoutMs: 75_000 });
       await new Promise((r) => setTimeout(r, 300));
@@ -89,11 +98,7 @@ describe.sequential('SIPp digest without -auth_uri at pbxlab serve', () => {
     const serve = await startServe({ dir, port: pbx, rtpPorts: '19000-19099', extensions: EXTENSIONS, timeoutMs: RUN_MS, moreConfig: ['auth: { strictDigestUri: true }'] });
     let log = '';
     try {
-      const calleeReg = await register(dir, pbx, callee, 19140, '1002', 'bob-secret');
-      expect(calleeReg.code, `SIPp REGISTER 1002\n${calleeReg.stdout}`).toBe(0);
-      const callerDir = scratchDir('pbx-sipp-digest-uri-strict-caller');
-      const callerReg = await register(callerDir, pbx, caller, 19150, '1001', 'alice-secret');
-      expect(callerReg.code, `SIPp REGISTER 1001\n${callerReg.stdout}`).toBe(0);
+      const callerDir = await registerTerminals(dir, pbx, callee, caller, 19140);
 
       const uas = start('sipp', sippArgs(UAS_XML, callee, 19160, ['-s', '1002', '-m', '1', '-timeout', '40']), { cwd: dir, timeoutMs: 50_000 });
       await new Promise((r) => setTimeout(r, 300));
