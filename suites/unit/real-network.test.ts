@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock, Timer } from '../../simulator/engine/clock/index.js';
 import {
   RealNetwork,
+  selfSignedCertificate,
   type DatagramSocket,
   type Endpoint,
   type PacketEvent,
@@ -307,5 +309,44 @@ describe('RealNetwork TLS', () => {
     const trusted = await net.connect({ remote: listener.local, tls: { ca: cert, servername: 'localhost' } });
     expect(trusted.open).toBe(true);
     await expect(net.connect({ remote: listener.local, tls: {} })).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+  });
+
+  it('selfSignedCertificate makes an X.509 certificate over a new key, signed by it, that a TLS listener serves', async () => {
+    const made = selfSignedCertificate('pbxlab');
+    const x509 = new X509Certificate(made.cert as string);
+    expect([x509.subject, x509.issuer]).toEqual(['CN=pbxlab', 'CN=pbxlab']);
+    expect(x509.checkPrivateKey(createPrivateKey(made.key as string))).toBe(true);
+    expect(x509.verify(x509.publicKey)).toBe(true);
+    expect(selfSignedCertificate('pbxlab').key).not.toEqual(made.key);
+    net = new RealNetwork();
+    const listener = await net.listen({ address: '127.0.0.1', tls: made });
+    const client = await net.connect({ remote: listener.local, tls: { ca: made.cert, servername: 'pbxlab' } });
+    expect(client.open).toBe(true);
+  });
+
+  it('hands the session secrets of both ends of a TLS connection to tlsKeylog as NSS key log lines; none for TCP', async () => {
+    const lines: string[] = [];
+    net = new RealNetwork({ tlsKeylog: (line) => lines.push(text(line)) });
+    const plain = await net.listen({ address: '127.0.0.1' });
+    const tcp = accept(plain);
+    await net.connect({ remote: plain.local });
+    await tcp;
+    expect(lines).toEqual([]);
+
+    const listener = await net.listen({ address: '127.0.0.1', tls: { cert, key } });
+    const accepted = accept(listener);
+    const client = await net.connect({ remote: listener.local, tls: { insecure: true } });
+    const server = await accepted;
+    const atServer = reader(server);
+    client.write(bytes('OPTIONS sips:pbx SIP/2.0'));
+    await atServer.received('OPTIONS sips:pbx SIP/2.0');
+    for (const l of lines) expect(l).toMatch(/^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]+\n$/);
+    const labels = lines.map((l) => l.split(' ')[0]);
+    // TLS 1.3: each end logs the handshake and traffic secrets, the same ones under one client random.
+    for (const label of ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0']) {
+      expect(labels.filter((l) => l === label), label).toHaveLength(2);
+    }
+    expect(new Set(lines.map((l) => l.split(' ')[1])).size).toBe(1);
+    expect(new Set(lines).size).toBe(lines.length / 2);
   });
 });

@@ -28,3 +28,4 @@ export { DUPLICATE_GAP_MS, type SimNetworkStats } from './sim-udp.js';
 export { RETRANSMISSION_TIMEOUT_MS, MAX_RETRANSMISSIONS } from './sim-pipe.js';
 export { EPHEMERAL_FIRST, EPHEMERAL_LAST } from './sim-hosts.js';
 export { RealNetwork, type RealNetworkOptions } from './real-network.js';
+export { selfSignedCertificate } from './self-signed-certificate.js';

@@ -2,7 +2,9 @@
  * The network of a real run: node:dgram, node:net and node:tls behind the `Network` interface.
  * Its taps observe at this host: every datagram and stream byte it sends and receives, except
  * that a packet between two of its own sockets is reported once (at the sender).
- * It sets no timers of its own; the clock only stamps tap events.
+ * It sets no timers of its own; the clock only stamps tap events. With `tlsKeylog`, every TLS
+ * connection's session secrets, client or server side, are handed out as NSS key log lines
+ * (Node's 'keylog' event), so that a capture of the run taken on the wire can be decrypted.
  */
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -19,6 +21,8 @@ import { RealStreamListener } from './real-stream-listener.js';
 export interface RealNetworkOptions {
   /** Stamps tap events; a `RealClock` by default. */
   clock?: Clock;
+  /** Receives each TLS key log line (NSS SSLKEYLOGFILE format, newline included) of every TLS connection. */
+  tlsKeylog?: (line: Uint8Array) => void;
 }
 
 const pem = (v: string | Uint8Array): string | Buffer => (typeof v === 'string' ? v : Buffer.from(v));
@@ -26,6 +30,7 @@ const pem = (v: string | Uint8Array): string | Buffer => (typeof v === 'string' 
 export class RealNetwork implements Network {
   readonly clock: Clock;
   private readonly registry: RealRegistry;
+  private readonly tlsKeylog: ((line: Uint8Array) => void) | undefined;
   private readonly datagrams = new Set<RealDatagramSocket>();
   private readonly listeners = new Set<RealStreamListener>();
   private readonly connections = new Set<RealStreamConnection>();
@@ -35,6 +40,7 @@ export class RealNetwork implements Network {
   constructor(options: RealNetworkOptions = {}) {
     this.clock = options.clock ?? new RealClock();
     this.registry = new RealRegistry(this.clock);
+    this.tlsKeylog = options.tlsKeylog;
   }
 
   async bindDatagram(options: BindOptions): Promise<RealDatagramSocket> {
@@ -47,7 +53,7 @@ export class RealNetwork implements Network {
 
   async listen(options: ListenOptions): Promise<RealStreamListener> {
     this.checkOpen();
-    const listener = await RealStreamListener.listen(options, this.registry, (conn) => this.track(conn));
+    const listener = await RealStreamListener.listen(options, this.registry, (conn) => this.track(conn), this.tlsKeylog);
     this.listeners.add(listener);
     listener.on('close', () => this.listeners.delete(listener));
     return listener;
@@ -70,6 +76,7 @@ export class RealNetwork implements Network {
           ...(tls.ca !== undefined && { ca: pem(tls.ca) }),
         })
       : tcpConnect(target);
+    if (tls && this.tlsKeylog !== undefined) socket.on('keylog', this.tlsKeylog);
     this.connecting.add(socket);
     const ready = tls ? 'secureConnect' : 'connect';
     let onError: (err: Error) => void = () => undefined;

@@ -35,16 +35,18 @@ export class RealStreamListener extends Emitter<StreamListenerEvents> implements
     });
   }
 
-  /** Listens with node:net, or node:tls when `options.tls` is given; resolves with the port actually bound. */
+  /** Listens with node:net, or node:tls when `options.tls` is given (its session secrets to `keylog`); resolves with the port actually bound. */
   static listen(
     options: ListenOptions,
     registry: RealRegistry,
     accepted: (conn: RealStreamConnection) => void,
+    keylog?: (line: Uint8Array) => void,
   ): Promise<RealStreamListener> {
     ipFamily(options.address);
     const port = checkPort(options.port ?? 0, true);
     const transport: StreamTransport = options.tls ? 'tls' : 'tcp';
     const server = options.tls ? createTlsServer({ cert: pem(options.tls.cert), key: pem(options.tls.key) }) : createTcpServer();
+    if (options.tls && keylog !== undefined) server.on('keylog', keylog);
     return new Promise((resolve, reject) => {
       const fail = (err: Error): void => {
         server.removeAllListeners();
