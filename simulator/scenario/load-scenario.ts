@@ -133,7 +133,7 @@ function actorSpecs(raw: unknown, pbx: PbxConfig | undefined, report: (path: Pat
       user,
       number: found?.number ?? user,
       password,
-      transport: a.transport === 'tcp' ? 'tcp' : 'udp',
+      transport: a.transport === 'tcp' || a.transport === 'tls' ? a.transport : 'udp',
       ...(typeof a.profile === 'string' && { profile: a.profile as 'e-phone' }),
       register: a.register !== false,
       ...(typeof a.dtmf === 'string' && { dtmf: a.dtmf as 'rfc4733' }),

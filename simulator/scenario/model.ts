@@ -19,7 +19,7 @@ export interface PhoneActorSpec {
   /** The number others dial to reach it (its extension's number). */
   readonly number: string;
   readonly password: string | undefined;
-  readonly transport: 'udp' | 'tcp';
+  readonly transport: 'udp' | 'tcp' | 'tls';
   readonly profile?: 'e-phone' | 'comfortel' | 'webcall';
   readonly register: boolean;
   readonly dtmf?: 'rfc4733' | 'inband' | 'info';

@@ -174,7 +174,7 @@ const networkSchema = z.strictObject({
 const phoneActor = z.strictObject({
   phone: z.string().min(1).describe('The SIP user it registers as (an extension number or a terminal user)'),
   password: z.string().optional().describe('Default: the password in the PBX configuration'),
-  transport: z.enum(['udp', 'tcp']).optional(),
+  transport: z.enum(['udp', 'tcp', 'tls']).optional().describe('How it reaches the PBX or device (default udp); tls: the simulated PBX on port 5061'),
   profile: z.enum(['e-phone', 'comfortel', 'webcall']).optional(),
   register: z.boolean().optional().describe('Register at the start (default true)'),
   dtmf: z.enum(['rfc4733', 'inband', 'info']).optional(),

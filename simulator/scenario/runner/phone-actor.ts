@@ -37,9 +37,9 @@ export class PhoneActor {
 
   static async create(world: ScenarioWorld, spec: PhoneActorSpec, index: number): Promise<PhoneActor> {
     const address = world.actorAddress(spec, index);
-    const transport = await world.sipTransport(address);
-    const target = formatEndpoint(world.target);
-    const registrar = `sip:${target}${spec.transport === 'tcp' ? ';transport=tcp' : ''}`;
+    const transport = await world.sipTransport(address, spec.transport === 'tls');
+    const target = formatEndpoint(world.targetFor(spec.transport));
+    const registrar = `sip:${target}${spec.transport === 'udp' ? '' : `;transport=${spec.transport}`}`;
     const registration = { registrar, user: spec.user, ...(spec.password !== undefined && { password: spec.password }), expires: 3600 };
     const options: Partial<PhoneOptions> = {
       ...(spec.register && { register: registration }),

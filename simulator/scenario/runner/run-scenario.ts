@@ -26,6 +26,8 @@ export interface RunOptions {
   wallClock?: () => number;
   /** Runs against this device instead of the scenario's simulated PBX or device (real mode). */
   device?: SipDestination;
+  /** With mode `real`: receives the TLS session secrets as NSS key log lines (`run --tls-keylog`). */
+  tlsKeylog?: (line: Uint8Array) => void;
 }
 
 type Actor = PhoneActor | RawActor;
@@ -42,7 +44,7 @@ export async function runScenario(file: Scenario, options: RunOptions = {}): Pro
   const wallStart = wall();
   const seed = options.seed ?? scenario.seed ?? 1;
   const mode = options.mode ?? 'virtual';
-  const world = await ScenarioWorld.create(scenario, seed, mode);
+  const world = await ScenarioWorld.create(scenario, seed, mode, { ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog }) });
   const rtp = new RtpStreamAnalyzer();
   world.network.addTap((e: PacketEvent) => {
     if (e.kind === 'datagram') rtp.add(e);

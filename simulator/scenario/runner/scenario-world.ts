@@ -5,7 +5,10 @@
  *
  * Addresses: virtual runs put the PBX on 10.0.9.1 and the actors on 10.0.0.1, .2 ...; real runs
  * give each world its own 127.x.y.0/24 (the PBX on .1, actors from .10), so parallel runs never
- * share a port. A raw actor with `listen` takes that address instead.
+ * share a port. A raw actor with `listen` takes that address instead. Everyone listens on UDP and
+ * TCP 5060; when a phone actor uses TLS, it and the PBX also listen on TLS 5061, with a
+ * self-signed certificate made for the world (a SimNetwork ignores certificates; a real run's TLS
+ * session secrets go to `tlsKeylog`).
  *
  * A device under test (`world.device`, real runs only) is a SIP peer outside the run: the actors'
  * target when the world has no simulated PBX (scenarios/README.md "World").
@@ -13,7 +16,7 @@
 import { threadId } from 'node:worker_threads';
 import { RealClock, VirtualClock, type Clock } from '../../engine/clock/index.js';
 import { Capture, MemorySink } from '../../engine/capture/index.js';
-import { RealNetwork, SimNetwork, type Endpoint, type Network } from '../../engine/net/index.js';
+import { RealNetwork, selfSignedCertificate, SimNetwork, type Endpoint, type Network } from '../../engine/net/index.js';
 import { SeededRandom } from '../../engine/rng/index.js';
 import { formatTransportSpec, parseTransportSpec, SipTransport, type SipDestination } from '../../engine/sip/transport/index.js';
 import { CdrJournal, MemoryCdrSink, readCdrJournal } from '../../pbx/cdr/index.js';
@@ -24,6 +27,8 @@ import { SipTrace } from '../../analysis/sip/sip-trace.js';
 
 /** The SIP port of the PBX and of every actor the world places (RFC 3261 19.1.2). */
 export const SIP_PORT = 5060;
+/** The SIP over TLS port of the PBX and of TLS phones (RFC 3261 19.1.2). */
+const SIP_TLS_PORT = 5061;
 /** How often an expectation is looked at while time runs (scenario ms). */
 const POLL_MS = 5;
 const DEFAULT_LATENCY_MS = 10;
@@ -33,6 +38,11 @@ let realWorlds = 0;
 /** Drives time: in virtual time by running the clock, in real time by waiting on it. */
 interface TimeDriver {
   advance(ms: number): Promise<void>;
+}
+
+export interface WorldOptions {
+  /** Real runs: receives the NSS key log line of every TLS session secret (RealNetworkOptions). */
+  tlsKeylog?: (line: Uint8Array) => void;
 }
 
 export class ScenarioWorld {
@@ -49,6 +59,8 @@ export class ScenarioWorld {
   private pbxValue: Pbx | undefined;
   private readonly driver: TimeDriver;
   private readonly addressBase: string;
+  /** The world's TLS certificate, made when a phone actor uses TLS. */
+  private readonly certificate: ReturnType<typeof selfSignedCertificate> | undefined;
 
   private constructor(
     readonly scenario: Scenario,
@@ -69,10 +81,11 @@ export class ScenarioWorld {
         ? { advance: async (ms) => void (await clock.runUntilAsync(clock.now() + ms)) }
         : { advance: (ms) => new Promise<void>((done) => clock.setTimer(ms, done)) };
     if (network instanceof SimNetwork && this.pbxEndpoint !== undefined) network.addHost('pbx', [this.pbxEndpoint.address]);
+    this.certificate = scenario.actors.some((a) => a.kind === 'phone' && a.transport === 'tls') ? selfSignedCertificate('pbxlab') : undefined;
   }
 
   /** Throws when the scenario cannot run in `mode` (a device needs real sockets). */
-  static async create(scenario: Scenario, seed: number, mode: RunMode): Promise<ScenarioWorld> {
+  static async create(scenario: Scenario, seed: number, mode: RunMode, options: WorldOptions = {}): Promise<ScenarioWorld> {
     if (scenario.world.device !== undefined && mode === 'virtual') throw new Error(`world.device ${formatTransportSpec(scenario.world.device)} is a real device: run with --real`);
     const rng = SeededRandom.fromSeed(seed);
     let world: ScenarioWorld;
@@ -85,7 +98,7 @@ export class ScenarioWorld {
       // A device outlives the run: the same seed must not give it the Call-IDs, tags and branches
       // of an earlier run, which it would take for a merged request (RFC 3261 8.2.2.2, 482).
       const tokens = scenario.world.device === undefined ? rng : rng.fork(`device-run-${new RealClock().epochMs()}`);
-      world = new ScenarioWorld(scenario, mode, clock, new RealNetwork({ clock }), tokens);
+      world = new ScenarioWorld(scenario, mode, clock, new RealNetwork({ clock, ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog }) }), tokens);
     }
     await world.startPbx();
     return world;
@@ -99,6 +112,11 @@ export class ScenarioWorld {
   /** Where actors send and phones register by default: the simulated PBX, else the device. */
   get target(): Endpoint {
     return this.pbxEndpoint ?? this.device!.endpoint;
+  }
+
+  /** Where a phone on `transport` registers: the simulated PBX's TLS port for TLS, else `target`. */
+  targetFor(transport: 'udp' | 'tcp' | 'tls'): Endpoint {
+    return transport === 'tls' && this.pbxEndpoint !== undefined ? { address: this.pbxEndpoint.address, port: SIP_TLS_PORT } : this.target;
   }
 
   /** Scenario ms since the start. */
@@ -116,9 +134,11 @@ export class ScenarioWorld {
     return address;
   }
 
-  /** A SIP transport on UDP and TCP port 5060 of `address`. */
-  async sipTransport(address: string): Promise<SipTransport> {
-    const t = await SipTransport.start({ network: this.network, listen: [parseTransportSpec(`udp:${address}:${SIP_PORT}`), parseTransportSpec(`tcp:${address}:${SIP_PORT}`)] });
+  /** A SIP transport on UDP and TCP port 5060 of `address`; with `withTls`, in a world with TLS phones, also on TLS port 5061. */
+  async sipTransport(address: string, withTls = false): Promise<SipTransport> {
+    const tls = withTls ? this.certificate : undefined;
+    const listen = [`udp:${address}:${SIP_PORT}`, `tcp:${address}:${SIP_PORT}`, ...(tls !== undefined ? [`tls:${address}:${SIP_TLS_PORT}`] : [])];
+    const t = await SipTransport.start({ network: this.network, listen: listen.map(parseTransportSpec), ...(tls !== undefined && { tls }) });
     this.transports.push(t);
     return t;
   }
@@ -161,7 +181,7 @@ export class ScenarioWorld {
   private async startPbx(): Promise<void> {
     const config = this.scenario.world.pbx;
     if (config === undefined || this.pbxEndpoint === undefined) return;
-    const transport = await this.sipTransport(this.pbxEndpoint.address);
+    const transport = await this.sipTransport(this.pbxEndpoint.address, true);
     this.pbxValue = new Pbx({
       config,
       transport,
