@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { RealClock } from '../engine/clock/index.js';
-import { RealNetwork } from '../engine/net/index.js';
+import { RealNetwork, type TlsServerOptions } from '../engine/net/index.js';
 import { DigestServer, type ServerAlgorithm } from '../engine/sip/auth/index.js';
 import { SeededRandom } from '../engine/rng/index.js';
 import { parseTransportSpec, SipTransport, type SipDestination } from '../engine/sip/transport/index.js';
@@ -60,20 +60,24 @@ export function positiveNumber(name: string, integer = false): (value: string) =
   };
 }
 
+/** The certificate and key of `--tls-cert`/`--tls-key`, read when a listener is `tls:` (which needs them). */
+export function tlsListenerFiles(listen: readonly SipDestination[], cert: string | undefined, key: string | undefined): TlsServerOptions | undefined {
+  if (!listen.some((l) => l.transport === 'TLS')) return undefined;
+  if (cert === undefined || key === undefined) throw new UsageError('a tls: listener needs --tls-cert FILE and --tls-key FILE');
+  try {
+    return { cert: readFileSync(cert), key: readFileSync(key) };
+  } catch (e) {
+    throw new UsageError(`--tls-cert/--tls-key: ${(e as Error).message}`);
+  }
+}
+
 export async function startRealAgent(options: RealAgentOptions): Promise<RealAgent> {
   const clock = new RealClock();
   const network = new RealNetwork({ clock });
-  const tlsWanted = options.listen.some((l) => l.transport === 'TLS');
-  if (tlsWanted && (options.tlsCert === undefined || options.tlsKey === undefined)) {
-    throw new UsageError('a tls: listener needs --tls-cert FILE and --tls-key FILE');
-  }
+  const tls = tlsListenerFiles(options.listen, options.tlsCert, options.tlsKey);
   let transport: SipTransport;
   try {
-    transport = await SipTransport.start({
-      network,
-      listen: options.listen,
-      ...(tlsWanted && { tls: { cert: readFileSync(options.tlsCert!), key: readFileSync(options.tlsKey!) } }),
-    });
+    transport = await SipTransport.start({ network, listen: options.listen, ...(tls !== undefined && { tls }) });
   } catch (e) {
     await network.close();
     throw new UsageError(`cannot listen: ${(e as Error).message}`);

@@ -9,12 +9,17 @@ import { Worker } from 'node:worker_threads';
 import { runScenario, type RunMode, type Scenario, type ScenarioResult } from '../scenario/index.js';
 import type { SipDestination } from '../engine/sip/transport/index.js';
 import type { RunRequest } from './run-worker.js';
+import { withTlsKeylog } from './tls-keylog.js';
 
 export interface PoolOptions {
   jobs: number;
   mode: RunMode;
   seed?: number;
   device?: SipDestination;
+  /** Append the TLS session secrets of real runs to this file (NSS key log format). */
+  tlsKeylog?: string;
+  /** Hears of a failed key log write. */
+  onKeylogError?: (message: string) => void;
   onStart?: (scenario: Scenario) => void;
   onResult?: (result: ScenarioResult) => void;
 }
@@ -35,7 +40,7 @@ export async function runPool(scenarios: readonly Scenario[], options: PoolOptio
   if (threads <= 1) {
     for (let i = take(); i !== undefined; i = take()) {
       options.onStart?.(scenarios[i]!);
-      finish(i, await runScenario(scenarios[i]!, { ...runOptions(options), wallClock: () => performance.now() }));
+      finish(i, await runRequested(scenarios[i]!, runOptions(options), options.onKeylogError ?? (() => undefined)));
     }
     return results;
   }
@@ -58,7 +63,13 @@ export async function runPool(scenarios: readonly Scenario[], options: PoolOptio
 }
 
 function runOptions(o: PoolOptions): Omit<RunRequest, 'file'> {
-  return { mode: o.mode, ...(o.seed !== undefined && { seed: o.seed }), ...(o.device !== undefined && { device: o.device }) };
+  return { mode: o.mode, ...(o.seed !== undefined && { seed: o.seed }), ...(o.device !== undefined && { device: o.device }), ...(o.tlsKeylog !== undefined && { tlsKeylog: o.tlsKeylog }) };
+}
+
+/** Runs one scenario as `request` says (here or in a worker), its key log file open for the run. */
+export function runRequested(scenario: Scenario, request: Omit<RunRequest, 'file'>, onKeylogError: (message: string) => void): Promise<ScenarioResult> {
+  const { tlsKeylog, ...options } = request;
+  return withTlsKeylog(tlsKeylog, onKeylogError, (write) => runScenario(scenario, { ...options, ...(write !== undefined && { tlsKeylog: write }), wallClock: () => performance.now() }));
 }
 
 function ask(worker: Worker, request: RunRequest): Promise<ScenarioResult> {

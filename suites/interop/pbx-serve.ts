@@ -30,6 +30,8 @@ export interface ServeOptions {
   events?: string;
   /** YAML lines appended to pbx.yaml after the extensions (an `ivr:` section...). */
   moreConfig?: readonly string[];
+  /** More serve options (`--listen tls:...` overrides the UDP listener, `--tls-cert`...). */
+  moreArgs?: readonly string[];
 }
 
 export interface Serve {
@@ -49,7 +51,7 @@ export async function startServe(options: ServeOptions): Promise<Serve & { reado
   writeFileSync(config, [`listen: [udp:127.0.0.1:${options.port}]`, 'digestAlgorithms: [MD5]', 'extensions:', ...extensions, ...(options.moreConfig ?? []), ''].join('\n'));
   const capture = options.capture === undefined ? [] : ['--capture', options.capture];
   const events = options.events === undefined ? [] : ['--events', options.events];
-  const serve = await startPbxlab(['serve', '--config', config, '--cdr', cdrPath, '--rtp-ports', options.rtpPorts, '--seed', '5', ...capture, ...events], options.timeoutMs);
+  const serve = await startPbxlab(['serve', '--config', config, '--cdr', cdrPath, '--rtp-ports', options.rtpPorts, '--seed', '5', ...capture, ...events, ...(options.moreArgs ?? [])], options.timeoutMs);
   return { cdrPath, configPath: config, stop: () => serve.stop() };
 }
 

@@ -79,6 +79,14 @@ describe('pbxlab run', () => {
     expect(piped.stdout.split('\n').slice(-3)).toEqual([expect.stringMatching(summary), 'later', '']);
   });
 
+  it('--tls-keylog without --real is a usage error (exit 2): virtual time has no TLS sessions', async () => {
+    const out = { text: '' };
+    const keylog = join(mkdtempSync(join(tmpdir(), 'pbxlab-keylog-')), 'keys.log');
+    expect(await runCli(['run', '--tls-keylog', keylog, 'suites/scenarios/tls'], quietIO(out))).toBe(2);
+    expect(out.text).toContain('--tls-keylog needs --real');
+    expect(existsSync(keylog)).toBe(false);
+  });
+
   it('list prints each scenario with its tags, and --tags filters', async () => {
     const out = { text: '' };
     expect(await runCli(['list', '--tags', 'real'], quietIO(out))).toBe(0);

@@ -13,6 +13,7 @@ import { EXIT, UsageError, type CliIO } from '../io.js';
 import { positiveNumber, transportSpec } from '../real-agent.js';
 import { defaultJobs, runPool } from '../scenario-pool.js';
 import { runProgress } from '../run-progress.js';
+import { openTlsKeylog } from '../tls-keylog.js';
 
 const DEFAULT_PATHS = ['scenarios'];
 
@@ -23,6 +24,7 @@ interface RunCommandOptions {
   tags?: string;
   report: string;
   jobs?: number;
+  tlsKeylog?: string;
 }
 
 const tagList = (text: string | undefined): string[] => (text ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
@@ -50,6 +52,7 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
     .option('--tags <t1,t2>', 'only scenarios with one of these tags')
     .option('--report <dir>', 'where the reports go', 'reports/run')
     .option('--jobs <n>', 'scenarios run at once (default: the number of CPUs; 1 against a device)', positiveNumber('--jobs', true))
+    .option('--tls-keylog <file>', 'with --real: append the TLS session secrets here (NSS key log format, for Wireshark and tshark)')
     .action(async (paths: string[], options: RunCommandOptions) => {
       const loaded = load(paths, io);
       if (loaded === undefined) return setExit(EXIT.failed);
@@ -59,7 +62,10 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
         if (options.device !== undefined) throw new UsageError('--device needs --real: a real device is reached on sockets');
         const device = scenarios.find((s) => s.world.device !== undefined);
         if (device !== undefined) throw new UsageError(`${device.file}: world.device is a real device: run with --real`);
+        if (options.tlsKeylog !== undefined) throw new UsageError('--tls-keylog needs --real: a run in virtual time has no TLS sessions');
       }
+      // Opened once here so that an unusable path is a usage error before anything runs.
+      if (options.tlsKeylog !== undefined) openTlsKeylog(options.tlsKeylog, () => undefined).close();
       const progress = runProgress(io, scenarios.length);
       const wallStart = performance.now();
       const results = await runPool(scenarios, {
@@ -68,6 +74,7 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
         mode: options.real === true ? 'real' : 'virtual',
         ...(options.seed !== undefined && { seed: options.seed }),
         ...(options.device !== undefined && { device: options.device }),
+        ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog, onKeylogError: (message: string) => io.stderr(`pbxlab: ${message}\n`) }),
         onResult: (r) => progress.done(r),
       });
       progress.stop();

@@ -3,8 +3,8 @@
  * `--listen`), for real phones and peers. Logs each registration and call in one line on stderr,
  * appends CDRs to `--cdr` (JSON lines, fsync'd per record), writes every packet it sends and
  * receives to `--capture` (pcap or pcapng by the file's extension, each packet written as it
- * passes), appends every PBX event to `--events` (JSON lines, pbx/event-file.ts), and stops
- * cleanly on SIGINT/SIGTERM.
+ * passes), appends every PBX event to `--events` (JSON lines, pbx/event-file.ts), appends the
+ * TLS session secrets to `--tls-keylog` (cli/tls-keylog.ts), and stops cleanly on SIGINT/SIGTERM.
  */
 import type { Command } from 'commander';
 import { Capture, FileSink } from '../../engine/capture/index.js';
@@ -19,7 +19,8 @@ import { Pbx, type PbxEvent } from '../../pbx/index.js';
 import { EventFile } from '../../pbx/event-file.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { portRange } from '../media-options.js';
-import { collect, positiveNumber, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
+import { collect, positiveNumber, tlsListenerFiles, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
+import { openTlsKeylog } from '../tls-keylog.js';
 
 interface ServeOptions {
   config: string;
@@ -29,6 +30,9 @@ interface ServeOptions {
   seed?: number;
   capture?: string;
   events?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsKeylog?: string;
 }
 
 export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -42,6 +46,9 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
     .option('--seed <n>', 'seed for tags, nonces and generated passwords', positiveNumber('--seed', true))
     .option('--capture <file>', 'write every SIP and RTP packet to this pcap (.pcapng: pcapng) file')
     .option('--events <file>', 'append every PBX event (registrations, calls, IVR choices...) here, one JSON line each')
+    .option('--tls-cert <file>', 'PEM certificate for tls: listeners')
+    .option('--tls-key <file>', 'PEM key for tls: listeners')
+    .option('--tls-keylog <file>', 'append the TLS session secrets here (NSS key log format, for Wireshark and tshark)')
     .action(async (options: ServeOptions) => {
       let config: PbxConfig;
       try {
@@ -52,15 +59,18 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       }
       const rtpPorts = portRange(options.rtpPorts);
       const listen = options.listen !== undefined ? transportSpecs(options.listen) : config.listen;
+      const tls = tlsListenerFiles(listen, options.tlsCert, options.tlsKey);
+      const keylog = options.tlsKeylog === undefined ? undefined : openTlsKeylog(options.tlsKeylog, (message) => io.stderr(`pbxlab serve: ${message}\n`));
       const clock = new RealClock();
-      const network = new RealNetwork({ clock });
+      const network = new RealNetwork({ clock, ...(keylog !== undefined && { tlsKeylog: keylog.write }) });
       const capture = options.capture === undefined ? undefined : Capture.attach(network, new FileSink(options.capture), { format: options.capture.endsWith('.pcapng') ? 'pcapng' : 'pcap' });
       let transport: SipTransport;
       try {
-        transport = await SipTransport.start({ network, listen });
+        transport = await SipTransport.start({ network, listen, ...(tls !== undefined && { tls }) });
       } catch (e) {
         capture?.stop();
         await network.close();
+        keylog?.close();
         throw new UsageError(`cannot listen: ${(e as Error).message}`);
       }
       const cdr = openCdrJournal(options.cdr);
@@ -72,6 +82,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         capture?.stop();
         await transport.close();
         await network.close();
+        keylog?.close();
         throw new UsageError(`--events ${options.events}: ${(e as Error).message}`);
       }
       const pbx = new Pbx({
@@ -106,6 +117,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       await transport.close();
       await network.close();
       capture?.stop();
+      keylog?.close();
       setExit(EXIT.ok);
     });
 }

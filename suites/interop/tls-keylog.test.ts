@@ -1,0 +1,127 @@
+/**
+ * `--tls-keylog` (issue 16): `pbxlab serve` and `pbxlab run --real` append the TLS session secrets
+ * (NSS key log format) to a file, and tshark, given that file (`-o tls.keylog_file:FILE`), decrypts
+ * the SIP over TLS of a loopback capture taken on the wire (tshark `-i lo`); without it, it reads
+ * none. Lines already in the file stay. SIP port 15820 (serve over TLS) and 5061 on the runs' own
+ * 127.x.y.0/24 networks, RTP 19200-19299, belong to this file.
+ */
+import { createSocket } from 'node:dgram';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../simulator/engine/net/index.js';
+import { tshark } from '../pcap/tshark.js';
+import { PBXLAB, REPO, requirePeer, run, scratchDir, start, summaryOf } from './peers.js';
+import { startServe, type PbxExtension } from './pbx-serve.js';
+
+const RUN_MS = 90_000;
+const EXTENSIONS: PbxExtension[] = [
+  { number: '1001', name: 'Alice', password: 'alice-secret' },
+  { number: '1002', name: 'Bob', password: 'bob-secret' },
+];
+const EARLIER = '# a line an earlier run left: kept\n';
+const KEYLOG_LINE = /^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]+$/;
+
+/** A UDP port nobody listens on: a datagram to it tells that the capture has caught up. */
+const SENTINEL_PORT = 15829;
+
+/** tshark capturing the loopback interface with `filter` into `file`; `drain` stops it once it has every packet sent so far. */
+async function captureLoopback(filter: string, file: string): Promise<{ drain(): Promise<void> }> {
+  // -P -l: a summary line per packet on stdout as it is written, so that the sentinel can be seen arriving.
+  const capture = start('tshark', ['-i', 'lo', '-f', `(${filter}) or udp port ${SENTINEL_PORT}`, '-w', file, '-P', '-l'], { timeoutMs: RUN_MS });
+  const until = async (seen: () => boolean, what: string): Promise<void> => {
+    for (let i = 0; i < 200 && !seen(); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!seen()) throw new Error(`tshark: ${what}\n${capture.stderr()}`);
+  };
+  await until(() => capture.stderr().includes('Capturing on'), 'did not start capturing');
+  return {
+    // A stop right after the last packet loses what dumpcap has not read yet: send a datagram after them all and wait for it.
+    drain: async () => {
+      try {
+        const socket = createSocket('udp4');
+        socket.send('capture sentinel', SENTINEL_PORT, '127.0.0.1', () => socket.close());
+        await until(() => new RegExp(`UDP .* → ${SENTINEL_PORT}\\b`).test(capture.stdout()), 'the sentinel datagram was never captured');
+      } finally {
+        await capture.stop();
+      }
+    },
+  };
+}
+
+/** The SIP request and status lines tshark reads in `pcap`, decrypting TLS on `port` with `keylog` when given. */
+function sipLines(pcap: string, port: number, keylog?: string): string[] {
+  const keys = keylog === undefined ? [] : ['-o', `tls.keylog_file:${keylog}`];
+  return tshark(['-r', pcap, ...keys, '-d', `tcp.port==${port},tls`, '-d', `tls.port==${port},sip`, '-Y', 'sip', '-T', 'fields', '-e', 'sip.Request-Line', '-e', 'sip.Status-Line'])
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+describe.sequential('TLS key logs for Wireshark and tshark', () => {
+  it('serve --tls-keylog: tshark decrypts the SIP of a TLS call through the PBX with the file, and reads none without it', { timeout: RUN_MS }, async () => {
+    requirePeer('tshark');
+    const port = 15820;
+    const dir = scratchDir('tls-keylog-serve');
+    const { cert, key } = selfSignedCertificate('127.0.0.1');
+    writeFileSync(join(dir, 'cert.pem'), cert);
+    writeFileSync(join(dir, 'key.pem'), key);
+    const keylog = join(dir, 'keys.log');
+    writeFileSync(keylog, EARLIER);
+    const pcap = join(dir, 'wire.pcapng');
+    const capture = await captureLoopback(`tcp port ${port}`, pcap);
+    try {
+      const tls = ['--listen', `tls:127.0.0.1:${port}`, '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--tls-keylog', keylog];
+      const serve = await startServe({ dir, port, rtpPorts: '19200-19299', extensions: EXTENSIONS, timeoutMs: RUN_MS, moreArgs: tls });
+      try {
+        // 1002 is not registered: the authenticated INVITE gets a 480 (SIP enough to decrypt: requests and responses).
+        const uac = await run(process.execPath, [PBXLAB, 'uac', '--target', `tls:127.0.0.1:${port}`, '--uri', `sip:1002@127.0.0.1:${port}`, '--user', '1001', '--password', 'alice-secret'], { cwd: REPO, timeoutMs: 30_000 });
+        expect(summaryOf(uac)).toMatchObject({ calls: 1, rejected: 1, errors: 0 });
+      } finally {
+        await serve.stop();
+      }
+    } finally {
+      await capture.drain();
+    }
+    const lines = readFileSync(keylog, 'utf8').split('\n').filter((l) => l !== '');
+    expect(lines[0]).toBe(EARLIER.trim());
+    expect(lines.slice(1).length).toBeGreaterThan(0);
+    for (const l of lines.slice(1)) expect(l).toMatch(KEYLOG_LINE);
+
+    expect(sipLines(pcap, port)).toEqual([]);
+    const invite = `INVITE sip:1002@127.0.0.1:${port} SIP/2.0`;
+    const ack = `ACK sip:1002@127.0.0.1:${port} SIP/2.0`;
+    // Sorted: messages that share a frame come out in the order tshark lists them, not the order they were sent.
+    expect(sipLines(pcap, port, keylog).sort()).toEqual([invite, 'SIP/2.0 401 Unauthorized', ack, invite, 'SIP/2.0 480 Temporarily Unavailable', ack].sort());
+  });
+
+  it('run --real --tls-keylog: two scenarios with TLS phones, run in two worker threads, both append; tshark decrypts both worlds', { timeout: RUN_MS }, async () => {
+    requirePeer('tshark');
+    const dir = scratchDir('tls-keylog-run');
+    const fixture = readFileSync(join(REPO, 'suites/scenarios/tls/call-over-tls.yaml'), 'utf8').replace(/pbx: \S+/, `pbx: ${resolve(REPO, 'scenarios/office.pbx.yaml')}`);
+    for (const name of ['first', 'second']) writeFileSync(join(dir, `${name}.yaml`), fixture);
+    const keylog = join(dir, 'keys.log');
+    writeFileSync(keylog, EARLIER);
+    const pcap = join(dir, 'wire.pcapng');
+    const capture = await captureLoopback('tcp port 5061', pcap);
+    let result;
+    try {
+      result = await run(process.execPath, [PBXLAB, 'run', '--real', '--jobs', '2', '--tls-keylog', keylog, '--report', join(dir, 'report'), dir], { cwd: REPO, timeoutMs: 60_000 });
+    } finally {
+      await capture.drain();
+    }
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('2 passed, 0 failed, 0 errors');
+    const lines = readFileSync(keylog, 'utf8').split('\n').filter((l) => l !== '');
+    expect(lines[0]).toBe(EARLIER.trim());
+    for (const l of lines.slice(1)) expect(l).toMatch(KEYLOG_LINE);
+
+    expect(sipLines(pcap, 5061)).toEqual([]);
+    const decrypted = sipLines(pcap, 5061, keylog);
+    // Each world's PBX is the .1 of its own 127.x.y.0/24: two registrars, each with both phones registered.
+    const registrars = decrypted.filter((l) => l.startsWith('REGISTER ')).map((l) => /^REGISTER sip:(127\.\d+\.\d+\.1):5061;transport=tls SIP\/2\.0$/.exec(l)?.[1]);
+    expect(registrars).not.toContain(undefined);
+    expect(new Set(registrars).size).toBe(2);
+    expect(decrypted.filter((l) => l.startsWith('INVITE '))).toHaveLength(4);
+    expect(decrypted.filter((l) => l.startsWith('BYE '))).toHaveLength(4);
+  });
+});
