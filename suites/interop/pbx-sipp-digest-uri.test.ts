@@ -6,7 +6,7 @@
  * sent) and logs it once per user, and `auth: { strictDigestUri: true }` refuses it.
  * Both sides authenticate: the callee, a SIPp uas, registers 1002 with digest; the caller
  * registers 1001 with digest, then places 20 calls whose INVITEs answer the PBX's challenge.
- * SIP ports 15800-15819 and RTP 19000-19199 belong to this file.
+ * SIP ports 15800-15819 and RTP 19300-19479 belong to this file.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,14 +57,14 @@ describe.sequential('SIPp digest without -auth_uri at pbxlab serve', () => {
     const [pbx, callee, caller] = [15800, 15801, 15802];
     const dir = scratchDir('pbx-sipp-digest-uri');
     const eventsPath = join(dir, 'events.jsonl');
-    const serve = await startServe({ dir, port: pbx, rtpPorts: '19000-19099', extensions: EXTENSIONS, timeoutMs: RUN_MS, events: eventsPath });
+    const serve = await startServe({ dir, port: pbx, rtpPorts: '19300-19399', extensions: EXTENSIONS, timeoutMs: RUN_MS, events: eventsPath });
     let log = '';
     try {
-      const callerDir = await registerTerminals(dir, pbx, callee, caller, 19100);
+      const callerDir = await registerTerminals(dir, pbx, callee, caller, 19400);
 
-      const uas = start('sipp', sippArgs(UAS_XML, callee, 19120, ['-s', '1002', '-m', String(CALLS), '-timeout', '60']), { cwd: dir, timeoutMs: 75_000 });
+      const uas = start('sipp', sippArgs(UAS_XML, callee, 19420, ['-s', '1002', '-m', String(CALLS), '-timeout', '60']), { cwd: dir, timeoutMs: 75_000 });
       await new Promise((r) => setTimeout(r, 300));
-      const uac = await call(callerDir, pbx, caller, 19130, '1001', 'alice-secret', '1002', { signRequestUri: false, more: ['-m', String(CALLS), '-r', '10', '-timeout', '60'] });
+      const uac = await call(callerDir, pbx, caller, 19430, '1001', 'alice-secret', '1002', { signRequestUri: false, more: ['-m', String(CALLS), '-r', '10', '-timeout', '60'] });
       const answered = await uas.done;
       expect(uac.code, `SIPp uac exit status\n${uac.stdout}\n${uac.stderr}`).toBe(0);
       expect(sippCalls(uac.stdout)).toEqual({ successful: CALLS, failed: 0 });
@@ -95,14 +95,14 @@ describe.sequential('SIPp digest without -auth_uri at pbxlab serve', () => {
     requirePeer('sipp');
     const [pbx, callee, caller] = [15810, 15811, 15812];
     const dir = scratchDir('pbx-sipp-digest-uri-strict');
-    const serve = await startServe({ dir, port: pbx, rtpPorts: '19000-19099', extensions: EXTENSIONS, timeoutMs: RUN_MS, moreConfig: ['auth: { strictDigestUri: true }'] });
+    const serve = await startServe({ dir, port: pbx, rtpPorts: '19300-19399', extensions: EXTENSIONS, timeoutMs: RUN_MS, moreConfig: ['auth: { strictDigestUri: true }'] });
     let log = '';
     try {
-      const callerDir = await registerTerminals(dir, pbx, callee, caller, 19140);
+      const callerDir = await registerTerminals(dir, pbx, callee, caller, 19440);
 
-      const uas = start('sipp', sippArgs(UAS_XML, callee, 19160, ['-s', '1002', '-m', '1', '-timeout', '40']), { cwd: dir, timeoutMs: 50_000 });
+      const uas = start('sipp', sippArgs(UAS_XML, callee, 19460, ['-s', '1002', '-m', '1', '-timeout', '40']), { cwd: dir, timeoutMs: 50_000 });
       await new Promise((r) => setTimeout(r, 300));
-      const uac = await call(callerDir, pbx, caller, 19170, '1001', 'alice-secret', '1002', { signRequestUri: false });
+      const uac = await call(callerDir, pbx, caller, 19470, '1001', 'alice-secret', '1002', { signRequestUri: false });
       expect(uac.code, 'SIPp fails the call: the 200 never comes').not.toBe(0);
       const inviteStatuses = statusesFor(sippTrace(callerDir, 'uac-digest'), 'INVITE').filter((s) => s !== 100);
       expect(inviteStatuses.slice(0, 2)).toEqual([401, 401]);

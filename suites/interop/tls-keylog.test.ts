@@ -3,7 +3,7 @@
  * (NSS key log format) to a file, and tshark, given that file (`-o tls.keylog_file:FILE`), decrypts
  * the SIP over TLS of a loopback capture taken on the wire (tshark `-i lo`); without it, it reads
  * none. Lines already in the file stay. SIP port 15820 (serve over TLS) and 5061 on the runs' own
- * 127.x.y.0/24 networks, RTP 19200-19299, belong to this file.
+ * 127.x.y.0/24 networks, RTP 19480-19499, belong to this file.
  */
 import { createSocket } from 'node:dgram';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -71,7 +71,7 @@ describe.sequential('TLS key logs for Wireshark and tshark', () => {
     const capture = await captureLoopback(`tcp port ${port}`, pcap);
     try {
       const tls = ['--listen', `tls:127.0.0.1:${port}`, '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--tls-keylog', keylog];
-      const serve = await startServe({ dir, port, rtpPorts: '19200-19299', extensions: EXTENSIONS, timeoutMs: RUN_MS, moreArgs: tls });
+      const serve = await startServe({ dir, port, rtpPorts: '19480-19499', extensions: EXTENSIONS, timeoutMs: RUN_MS, moreArgs: tls });
       try {
         // 1002 is not registered: the authenticated INVITE gets a 480 (SIP enough to decrypt: requests and responses).
         const uac = await run(process.execPath, [PBXLAB, 'uac', '--target', `tls:127.0.0.1:${port}`, '--uri', `sip:1002@127.0.0.1:${port}`, '--user', '1001', '--password', 'alice-secret'], { cwd: REPO, timeoutMs: 30_000 });
