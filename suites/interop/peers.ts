@@ -56,8 +56,6 @@ function finished(child: ChildProcess, timeoutMs: number): Promise<Finished> {
 export interface Background {
   /** Resolves when the process has exited. */
   readonly done: Promise<Finished>;
-  /** What the process has written to stdout so far. */
-  stdout(): string;
   /** What the process has written to stderr so far (its log lines, for a running `pbxlab serve`). */
   stderr(): string;
   stop(): Promise<Finished>;
@@ -70,13 +68,10 @@ export function start(command: string, args: readonly string[], options: { cwd?:
 
 function background(child: ChildProcess, timeoutMs: number): Background {
   const done = finished(child, timeoutMs);
-  let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return {
     done,
-    stdout: () => stdout,
     stderr: () => stderr,
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -1,17 +1,17 @@
 /**
  * `--tls-keylog` (issue 16): `pbxlab serve` and `pbxlab run --real` append the TLS session secrets
  * (NSS key log format) to a file, and tshark, given that file (`-o tls.keylog_file:FILE`), decrypts
- * the SIP over TLS of a loopback capture taken on the wire (tshark `-i lo`); without it, it reads
+ * the SIP over TLS of a loopback capture taken on the wire (dumpcap `-i lo`); without it, it reads
  * none. Lines already in the file stay. SIP port 15820 (serve over TLS) and 5061 on the runs' own
  * 127.x.y.0/24 networks, RTP 19480-19499, belong to this file.
  */
-import { createSocket } from 'node:dgram';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../simulator/engine/net/index.js';
+import { captureLoopback } from '../pcap/loopback-capture.js';
 import { tshark } from '../pcap/tshark.js';
-import { PBXLAB, REPO, requirePeer, run, scratchDir, start, summaryOf } from './peers.js';
+import { PBXLAB, REPO, requirePeer, run, scratchDir, summaryOf } from './peers.js';
 import { startServe, type PbxExtension } from './pbx-serve.js';
 
 const RUN_MS = 90_000;
@@ -22,31 +22,8 @@ const EXTENSIONS: PbxExtension[] = [
 const EARLIER = '# a line an earlier run left: kept\n';
 const KEYLOG_LINE = /^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]+$/;
 
-/** A UDP port nobody listens on: a datagram to it tells that the capture has caught up. */
-const SENTINEL_PORT = 15829;
-
-/** tshark capturing the loopback interface with `filter` into `file`; `drain` stops it once it has every packet sent so far. */
-async function captureLoopback(filter: string, file: string): Promise<{ drain(): Promise<void> }> {
-  // -P -l: a summary line per packet on stdout as it is written, so that the sentinel can be seen arriving.
-  const capture = start('tshark', ['-i', 'lo', '-f', `(${filter}) or udp port ${SENTINEL_PORT}`, '-w', file, '-P', '-l'], { timeoutMs: RUN_MS });
-  const until = async (seen: () => boolean, what: string): Promise<void> => {
-    for (let i = 0; i < 200 && !seen(); i++) await new Promise((r) => setTimeout(r, 50));
-    if (!seen()) throw new Error(`tshark: ${what}\n${capture.stderr()}`);
-  };
-  await until(() => capture.stderr().includes('Capturing on'), 'did not start capturing');
-  return {
-    // A stop right after the last packet loses what dumpcap has not read yet: send a datagram after them all and wait for it.
-    drain: async () => {
-      try {
-        const socket = createSocket('udp4');
-        socket.send('capture sentinel', SENTINEL_PORT, '127.0.0.1', () => socket.close());
-        await until(() => new RegExp(`UDP .* → ${SENTINEL_PORT}\\b`).test(capture.stdout()), 'the sentinel datagram was never captured');
-      } finally {
-        await capture.stop();
-      }
-    },
-  };
-}
+/** A UDP port nobody listens on, for the capture's end marker. */
+const END_PORT = 15829;
 
 /** The SIP request and status lines tshark reads in `pcap`, decrypting TLS on `port` with `keylog` when given. */
 function sipLines(pcap: string, port: number, keylog?: string): string[] {
@@ -68,7 +45,7 @@ describe.sequential('TLS key logs for Wireshark and tshark', () => {
     const keylog = join(dir, 'keys.log');
     writeFileSync(keylog, EARLIER);
     const pcap = join(dir, 'wire.pcapng');
-    const capture = await captureLoopback(`tcp port ${port}`, pcap);
+    const capture = await captureLoopback(pcap, [`${port}-${END_PORT}`], END_PORT, RUN_MS, ['udp', 'tcp']);
     try {
       const tls = ['--listen', `tls:127.0.0.1:${port}`, '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--tls-keylog', keylog];
       const serve = await startServe({ dir, port, rtpPorts: '19480-19499', extensions: EXTENSIONS, timeoutMs: RUN_MS, moreArgs: tls });
@@ -80,7 +57,7 @@ describe.sequential('TLS key logs for Wireshark and tshark', () => {
         await serve.stop();
       }
     } finally {
-      await capture.drain();
+      await capture.stop();
     }
     const lines = readFileSync(keylog, 'utf8').split('\n').filter((l) => l !== '');
     expect(lines[0]).toBe(EARLIER.trim());
@@ -102,12 +79,12 @@ describe.sequential('TLS key logs for Wireshark and tshark', () => {
     const keylog = join(dir, 'keys.log');
     writeFileSync(keylog, EARLIER);
     const pcap = join(dir, 'wire.pcapng');
-    const capture = await captureLoopback('tcp port 5061', pcap);
+    const capture = await captureLoopback(pcap, ['5061-5061', `${END_PORT}-${END_PORT}`], END_PORT, RUN_MS, ['udp', 'tcp']);
     let result;
     try {
       result = await run(process.execPath, [PBXLAB, 'run', '--real', '--jobs', '2', '--tls-keylog', keylog, '--report', join(dir, 'report'), dir], { cwd: REPO, timeoutMs: 60_000 });
     } finally {
-      await capture.drain();
+      await capture.stop();
     }
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('2 passed, 0 failed, 0 errors');

@@ -20,12 +20,13 @@ const POLL_MS = 50;
 const POLLS = 200;
 
 /**
- * dumpcap on `lo` writing pcapng to `file`, keeping UDP to or from the `portRanges`
- * (`first-last` each); `endPort` (in one of them, unused by the test) receives the end marker.
+ * dumpcap on `lo` writing pcapng to `file`, keeping UDP (and with `transports`, TCP) to or from
+ * the `portRanges` (`first-last` each); `endPort` (in one of them, unused by the test) receives
+ * the end marker.
  */
-export async function captureLoopback(file: string, portRanges: readonly string[], endPort: number, timeoutMs: number): Promise<LoopbackCapture> {
+export async function captureLoopback(file: string, portRanges: readonly string[], endPort: number, timeoutMs: number, transports: readonly ('udp' | 'tcp')[] = ['udp']): Promise<LoopbackCapture> {
   requirePeer('dumpcap', 'tshark');
-  const filter = `udp and (${portRanges.map((r) => `portrange ${r}`).join(' or ')})`;
+  const filter = `(${transports.join(' or ')}) and (${portRanges.map((r) => `portrange ${r}`).join(' or ')})`;
   const dumpcap = await startReady('dumpcap', ['-i', 'lo', '-f', filter, '-w', file, '-q'], 'Capturing on', { timeoutMs });
   return {
     file,
