@@ -227,13 +227,14 @@ export class RawActor {
   }
 
   /**
-   * The open connection, else a new one to `to`. The handshake is awaited while scenario time
+   * The open connection with `to`'s host (the one it opened, or the one that host opened to it:
+   * RFC 3261 18.1.1 lets requests reuse it), else a new one to `to`. The handshake is awaited while scenario time
    * runs: in virtual time the SYN and SYN-ACK are timers of the clock, which nothing else would run
    * while the step waits. A TLS actor does not verify the peer's certificate: devices in a lab
    * present self-signed ones.
    */
   private async connect(to: Endpoint): Promise<StreamConnection | Error> {
-    if (this.connection?.open === true) return this.connection;
+    if (this.connection?.open === true && this.connection.remote.address === to.address) return this.connection;
     let result: StreamConnection | Error | undefined;
     const tls = this.spec.transport === 'tls' ? { tls: { insecure: true } } : {};
     this.world.network.connect({ remote: to, localAddress: this.address, ...tls }).then(
