@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { SipDestination } from '../engine/sip/transport/index.js';
-import { loadScenario, type RunMode } from '../scenario/index.js';
+import { loadScenario, type LoadBaseline, type RunMode } from '../scenario/index.js';
 import { runRequested } from './scenario-pool.js';
 
 export interface RunRequest {
@@ -15,6 +15,8 @@ export interface RunRequest {
   device?: SipDestination;
   /** The key log file to append to (`run --tls-keylog`). */
   tlsKeylog?: string;
+  /** Load scenarios: the summaries to compare with (`run --baseline`). */
+  baseline?: LoadBaseline;
 }
 
 parentPort?.on('message', (req: RunRequest) => {

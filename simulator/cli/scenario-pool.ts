@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runScenario, type RunMode, type Scenario, type ScenarioResult } from '../scenario/index.js';
+import { runScenario, type RunMode, type Scenario, type ScenarioResult, type LoadBaseline } from '../scenario/index.js';
 import type { SipDestination } from '../engine/sip/transport/index.js';
 import type { RunRequest } from './run-worker.js';
 import { withTlsKeylog } from './tls-keylog.js';
@@ -18,6 +18,7 @@ export interface PoolOptions {
   device?: SipDestination;
   /** Append the TLS session secrets of real runs to this file (NSS key log format). */
   tlsKeylog?: string;
+  baseline?: LoadBaseline;
   /** Hears of a failed key log write. */
   onKeylogError?: (message: string) => void;
   onStart?: (scenario: Scenario) => void;
@@ -63,7 +64,7 @@ export async function runPool(scenarios: readonly Scenario[], options: PoolOptio
 }
 
 function runOptions(o: PoolOptions): Omit<RunRequest, 'file'> {
-  return { mode: o.mode, ...(o.seed !== undefined && { seed: o.seed }), ...(o.device !== undefined && { device: o.device }), ...(o.tlsKeylog !== undefined && { tlsKeylog: o.tlsKeylog }) };
+  return { mode: o.mode, ...(o.seed !== undefined && { seed: o.seed }), ...(o.device !== undefined && { device: o.device }), ...(o.tlsKeylog !== undefined && { tlsKeylog: o.tlsKeylog }), ...(o.baseline !== undefined && { baseline: o.baseline }) };
 }
 
 /** Runs one scenario as `request` says (here or in a worker), its key log file open for the run. */

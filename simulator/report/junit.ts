@@ -1,7 +1,7 @@
 /**
  * Scenario results as JUnit XML, the de-facto format CI servers read (the schema Jenkins, GitLab
  * and Ant's junitreport share): one `<testsuite>` with its counts inside `<testsuites>`, one
- * `<testcase>` per scenario run, `<failure>` for a failed expectation, `<error>` for a run that
+ * `<testcase>` per scenario run (and per gate of a load scenario), `<failure>` for a failed expectation, `<error>` for a run that
  * could not start or crashed, and the text ladder in `<system-out>`. Times are wall seconds.
  */
 import type { ScenarioResult } from '../scenario/result.js';
@@ -27,14 +27,30 @@ function testcase(r: ScenarioResult, root: string | undefined): string {
   }
   const header = `${r.name} (seed ${r.seed}, ${r.mode} time, ${formatScenarioTime(r.scenarioMs)} scenario time)\n\n`;
   body.push(`      <system-out>${xmlText(header + textLadder(r))}</system-out>`);
-  return `    <testcase ${attrs}>\n${body.join('\n')}\n    </testcase>`;
+  return [`    <testcase ${attrs}>\n${body.join('\n')}\n    </testcase>`, ...gateCases(r, root)].join('\n');
+}
+
+/** A load scenario's gates, one test case each, so that CI lists which gate broke. */
+function gateCases(r: ScenarioResult, root: string | undefined): string[] {
+  if (r.load === undefined) return [];
+  return r.checks.map((c) => {
+    const attrs = `classname="${xmlAttr(scenarioFolder(r.file, root))}" name="${xmlAttr(`${r.name}: ${c.name}`)}" file="${xmlAttr(relativeFile(r.file, root))}" time="0"`;
+    const failure = c.outcome === 'failed' ? `\n      <failure message="${xmlAttr(c.detail)}" type="gate">${xmlText(c.detail)}</failure>\n    ` : '';
+    return `    <testcase ${attrs}>${failure}</testcase>`;
+  });
+}
+
+/** Test cases in the report: a scenario, and each gate of a load scenario. */
+function caseCount(results: readonly ScenarioResult[]): { tests: number; failures: number } {
+  const gates = results.flatMap((r) => (r.load === undefined ? [] : r.checks));
+  return { tests: results.length + gates.length, failures: results.filter((r) => r.outcome === 'failed').length + gates.filter((c) => c.outcome === 'failed').length };
 }
 
 export function junitXml(results: readonly ScenarioResult[], suiteName: string, options: JunitOptions = {}): string {
-  const failures = results.filter((r) => r.outcome === 'failed').length;
+  const { tests, failures } = caseCount(results);
   const errors = results.filter((r) => r.outcome === 'error').length;
   const time = formatSeconds(results.reduce((sum, r) => sum + r.wallMs, 0));
-  const counts = `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="0" time="${time}"`;
+  const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${time}"`;
   const first = results.reduce((min, r) => Math.min(min, r.startEpochMs), Infinity);
   const timestamp = Number.isFinite(first) ? ` timestamp="${new Date(first).toISOString().slice(0, 19)}"` : '';
   return [

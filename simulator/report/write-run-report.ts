@@ -3,6 +3,8 @@
  *
  *   junit.xml  index.html  allure-results/<uuid>-result.json, <uuid>-attachment.*
  *   scenarios/<slug>/capture.pcap  ladder.txt  ladder.svg  cdr.jsonl  result.json
+ *   load scenarios also: scenarios/<slug>/load-summary.json  load-series.csv, and load-summary.json
+ *   (every load scenario's summary, the baseline of a later run)
  *
  * The only module of the reports that touches the file system; files are written whole, in a
  * fixed order, so the same results give the same bytes.
@@ -24,6 +26,8 @@ export interface RunReportOptions {
   /** The JUnit suite's name and the index page's title; default `pbxlab`. */
   suiteName?: string;
 }
+
+const LOAD_FILES = { summary: 'load-summary.json', series: 'load-series.csv' } as const;
 
 /** The result as JSON, without the capture's bytes (they are `capture.pcap` next to it). */
 function resultJson(result: ScenarioResult): string {
@@ -49,7 +53,14 @@ export function writeRunReport(dir: string, results: readonly ScenarioResult[], 
     write(join(folder, SCENARIO_FILES.ladderSvg), svgLadder(r));
     write(join(folder, SCENARIO_FILES.cdr), cdrJsonl(r.cdrs));
     write(join(folder, SCENARIO_FILES.result), resultJson(r));
+    if (r.load !== undefined) {
+      write(join(folder, LOAD_FILES.summary), `${JSON.stringify(r.load.summary, null, 2)}\n`);
+      write(join(folder, LOAD_FILES.series), r.load.seriesCsv);
+    }
   });
+  const loads = results.flatMap((r) => (r.load === undefined ? [] : [r.load.summary]));
+  // Every load scenario's summary in one file: what `pbxlab run --baseline` reads.
+  if (loads.length > 0) write(join(dir, LOAD_FILES.summary), `${JSON.stringify(loads, null, 2)}\n`);
 
   const allureDir = join(dir, 'allure-results');
   mkdirSync(allureDir, { recursive: true });

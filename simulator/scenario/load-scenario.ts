@@ -18,6 +18,7 @@ import { eventPattern, patternValue } from './event-pattern.js';
 import type { ActorSpec, MessageMatcher, Scenario, ScenarioCheck, ScenarioStep } from './model.js';
 import { ACTION_VERBS, RAW_VERBS, RESERVED_STEP_KEYS, SOUNDS, scenarioSchema, type ActionObject, type ScenarioFile } from './schema.js';
 import { BUILT_IN_VARIABLES, templateVariables } from './template.js';
+import { compileLoad } from './load/compile-load.js';
 
 type Path = readonly PropertyKey[];
 
@@ -63,8 +64,11 @@ export function parseScenario(text: string, file: string): Scenario {
   const world = { media: checked.ok ? checked.value.world.media : 'packets', device: isRecord(doc.value) && isRecord(doc.value.world) && 'device' in doc.value.world } as const;
   checkSteps(doc.value, actors, world, report, (path) => doc.locate(path).line);
   checkEventPatterns(doc.value, report);
+  const spot = (path: Path): { file: string; line: number; column: number } => ({ file, ...doc.locate(path) });
+  const holdWaits = checked.ok ? checked.value.steps.flatMap((s, i) => (s.wait === 'hold' ? [i] : [])) : [];
+  const load = checked.ok ? compileLoad(checked.value.load, checked.value.gates, holdWaits, { file, pbx, actors, report, issues, spot }) : undefined;
   if (issues.length > 0 || !checked.ok) throw new ConfigError(issues);
-  return compile(checked.value, file, { pbx, device }, actors, doc);
+  return { ...compile(checked.value, file, { pbx, device }, actors, doc), ...(load !== undefined && { load }) };
 }
 
 /** `world.device`, parsed; a world needs a PBX, a device or both. */
@@ -353,7 +357,7 @@ function compile(value: ScenarioFile, file: string, world: { pbx: PbxConfig | un
   value.steps.forEach((step, index) => {
     const key = Object.keys(step)[0]!;
     const at = spot(['steps', index]);
-    if (key === 'wait') return steps.push({ kind: 'wait', index, spot: at, summary: `wait ${step.wait}`, ms: durationMs(step.wait!) });
+    if (key === 'wait') return steps.push({ kind: 'wait', index, spot: at, summary: `wait ${step.wait}`, ...(step.wait === 'hold' ? { ms: 0, hold: true as const } : { ms: durationMs(step.wait!) }) });
     if (key === 'end') return steps.push({ kind: 'end', index, spot: at, summary: 'end' });
     const raw = step[key] as string | ActionObject;
     const obj: ActionObject = typeof raw === 'string' ? { [raw]: true } : raw;

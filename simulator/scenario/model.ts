@@ -8,6 +8,9 @@ import type { SipDestination } from '../engine/sip/transport/index.js';
 import type { PbxConfig } from '../pbx/config/index.js';
 import type { SourceSpot } from './result.js';
 import type { ActionObject, PhoneState } from './schema.js';
+import type { ArrivalSpec } from './load/arrival.js';
+import type { CallVariables } from './load/call-variables.js';
+import type { Gate } from './load/gates.js';
 
 export type MediaFidelity = 'packets' | 'off';
 
@@ -64,7 +67,7 @@ interface StepBase {
 }
 
 export type ScenarioStep =
-  | (StepBase & { readonly kind: 'wait'; readonly ms: number })
+  | (StepBase & { readonly kind: 'wait'; readonly ms: number; /** Load: the call's hold time instead of `ms`. */ readonly hold?: true })
   | (StepBase & { readonly kind: 'end' })
   | (StepBase & {
       readonly kind: 'action';
@@ -101,6 +104,20 @@ export interface EventPattern {
   readonly fields: readonly { readonly key: string; readonly expected: string | RegExp }[];
 }
 
+/** A load scenario's plan: the steps are the script of one call, started many times. */
+export interface LoadPlan {
+  readonly calls?: number;
+  readonly durationMs?: number;
+  readonly arrival: ArrivalSpec;
+  readonly concurrency: number;
+  readonly hold: { readonly kind: 'fixed'; readonly ms: number } | { readonly kind: 'exponential'; readonly meanMs: number };
+  /** Actor → the phones that play it (the actor alone when it has no pool). */
+  readonly pools: ReadonlyMap<string, readonly PhoneActorSpec[]>;
+  readonly variables?: CallVariables;
+  readonly intervalMs: number;
+  readonly gates: readonly { readonly gate: Gate; readonly spot: SourceSpot }[];
+}
+
 export interface Scenario {
   readonly file: string;
   readonly name: string;
@@ -119,6 +136,7 @@ export interface Scenario {
   readonly actors: readonly ActorSpec[];
   readonly steps: readonly ScenarioStep[];
   readonly checks: readonly ScenarioCheck[];
+  readonly load?: LoadPlan;
 }
 
 export type { PhoneState };

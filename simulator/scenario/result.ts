@@ -3,6 +3,7 @@
  * of each step and check, the SIP messages seen on the wire (the trace the ladder is drawn from),
  * the capture, and the PBX's call records. Times are scenario milliseconds from the run's start.
  */
+import type { LoadOutcome } from './load/run-load.js';
 import type { Endpoint } from '../engine/net/index.js';
 import type { SipTraceEntry } from '../analysis/sip/sip-trace-entry.js';
 import type { CallRecord, LegRecord } from '../pbx/cdr/index.js';
@@ -96,4 +97,6 @@ export interface ScenarioResult {
   readonly pcap: Uint8Array;
   /** The PBX's log lines, in order. */
   readonly log: readonly string[];
+  /** A load scenario's figures. */
+  readonly load?: LoadOutcome;
 }

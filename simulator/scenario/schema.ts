@@ -158,7 +158,7 @@ export const actionSchema = z.union([z.enum(BARE_VERBS), actionObjectSchema]);
 
 export const stepSchema = z
   .strictObject({
-    wait: durationSchema.optional().describe('Let scenario time pass'),
+    wait: z.union([durationSchema, z.literal('hold')]).optional().describe('Let scenario time pass (in a load scenario, `hold`: the call\'s hold time)'),
     end: z.literal(true).optional().describe('End the scenario here (the checks still run); steps after it are an error'),
   })
   .catchall(actionSchema)
@@ -223,6 +223,26 @@ const checkSchema = z.strictObject({
     .describe("The PBX's events, in order (others may come between): each map must match a later event than the one before"),
 });
 
+const rate = z.string().regex(/^\d+(\.\d+)?\/(s|min|h)$/, { error: 'a rate such as 20/s, 300/min or 3600/h' });
+const loadSchema = z
+  .strictObject({
+    calls: z.number().int().min(1).optional().describe('How many calls to start'),
+    duration: durationSchema.optional().describe('Start calls for this long'),
+    arrival: z
+      .union([
+        rate.describe('A constant rate'),
+        z.strictObject({ poisson: rate.describe('Poisson arrivals at this mean rate') }),
+        z.strictObject({ ramp: z.strictObject({ from: rate, to: rate, over: durationSchema }) }),
+      ])
+      .describe('When calls start'),
+    concurrency: z.number().int().min(1).optional().describe('At most this many calls at once (default 1000): an arrival waits for a free place'),
+    hold: z.union([durationSchema, z.strictObject({ exponential: durationSchema.describe('The mean') })]).optional().describe('The hold time `wait: hold` waits (default 0s)'),
+    pools: z.record(actorRef, z.array(z.string().min(1)).min(1)).optional().describe('Actor → the SIP users that play it, one free one per call (default: the actor alone)'),
+    variables: z.string().min(1).optional().describe('A CSV file (relative to this file): a header row of names, then one row per call, used as ${name}'),
+    interval: durationSchema.default('1s').describe('The time series interval'),
+  })
+  .describe('Runs the steps as the script of one call, many times (scenarios/README.md "Load")');
+
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -243,6 +263,11 @@ export const scenarioSchema = z.strictObject({
   actors: z.record(actorRef, actorSchema),
   steps: z.array(stepSchema).min(1),
   checks: z.array(checkSchema).default([]),
+  load: loadSchema.optional(),
+  gates: z
+    .record(z.string(), z.union([z.string(), z.number()]))
+    .optional()
+    .describe('Load: limits on the figures, e.g. setup-time-p95: 200ms, post-dial-delay-p99: 2s, answer-ratio: 99.5%, failures: 0'),
 });
 
 export type ScenarioFile = z.output<typeof scenarioSchema>;
@@ -253,4 +278,5 @@ export type CheckInput = z.output<typeof checkSchema>;
 export type BareVerb = (typeof BARE_VERBS)[number];
 export type PhoneState = (typeof PHONE_STATES)[number];
 export type NotInput = z.output<typeof notSchema>;
+export type LoadInput = z.output<typeof loadSchema>;
 export type PromptHeardInput = z.output<typeof promptHeard>;

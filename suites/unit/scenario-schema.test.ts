@@ -14,7 +14,7 @@ describe('scenarios/schema.json', () => {
 
   it('lists the top-level keys, the step verbs and the phone states for completion', () => {
     const schema = JSON.parse(scenarioJsonSchema()) as { properties: Record<string, { items?: { additionalProperties?: { anyOf: { properties?: Record<string, { enum?: string[] }> }[] } } }> };
-    expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'tags', 'seed', 'world', 'defaults', 'actors', 'steps', 'checks']);
+    expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'tags', 'seed', 'world', 'defaults', 'actors', 'steps', 'checks', 'load', 'gates']);
     const action = schema.properties.steps!.items!.additionalProperties!.anyOf.find((o) => o.properties !== undefined)!;
     expect(Object.keys(action.properties!)).toEqual(expect.arrayContaining(['dial', 'answer', 'hold', 'transfer', 'expect', 'hears', 'send', 'receive', 'within']));
     expect(action.properties!.expect!.enum).toEqual(expect.arrayContaining(['ringing', 'connected', 'idle', 'busy']));

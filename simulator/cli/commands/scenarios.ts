@@ -5,10 +5,11 @@
  * `pbxlab schema` prints the JSON Schema of the format. Nothing runs when any file has an error.
  */
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { formatIssue } from '../../config/index.js';
 import type { SipDestination } from '../../engine/sip/transport/index.js';
 import { writeRunReport } from '../../report/index.js';
-import { findScenarioFiles, formatDuration, loadScenarios, scenarioJsonSchema, withTags, type Scenario, type ScenarioResult } from '../../scenario/index.js';
+import { findScenarioFiles, formatDuration, loadScenarios, scenarioJsonSchema, withTags, type Scenario, type ScenarioResult, type LoadSummary } from '../../scenario/index.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { positiveNumber, transportSpec } from '../real-agent.js';
 import { defaultJobs, runPool } from '../scenario-pool.js';
@@ -25,6 +26,8 @@ interface RunCommandOptions {
   report: string;
   jobs?: number;
   tlsKeylog?: string;
+  baseline?: string;
+  maxRegression: number;
 }
 
 const tagList = (text: string | undefined): string[] => (text ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
@@ -53,6 +56,8 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
     .option('--report <dir>', 'where the reports go', 'reports/run')
     .option('--jobs <n>', 'scenarios run at once (default: the number of CPUs; 1 against a device)', positiveNumber('--jobs', true))
     .option('--tls-keylog <file>', 'with --real: append the TLS session secrets here (NSS key log format, for Wireshark and tshark)')
+    .option('--baseline <file>', "load scenarios: a previous run's load-summary.json; each figure may be worse by at most --max-regression")
+    .option('--max-regression <percent>', 'how much worse than the baseline a figure may be', percentOption('--max-regression'), 0.1)
     .action(async (paths: string[], options: RunCommandOptions) => {
       const loaded = load(paths, io);
       if (loaded === undefined) return setExit(EXIT.failed);
@@ -75,6 +80,7 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
         ...(options.seed !== undefined && { seed: options.seed }),
         ...(options.device !== undefined && { device: options.device }),
         ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog, onKeylogError: (message: string) => io.stderr(`pbxlab: ${message}\n`) }),
+        ...(options.baseline !== undefined && { baseline: { summaries: readBaseline(options.baseline), maxRegression: options.maxRegression } }),
         onResult: (r) => progress.done(r),
       });
       progress.stop();
@@ -121,4 +127,27 @@ function summary(results: readonly ScenarioResult[], wallMs: number, index: stri
   const count = (o: ScenarioResult['outcome']): number => results.filter((r) => r.outcome === o).length;
   const scenarioMs = results.reduce((n, r) => n + r.scenarioMs, 0);
   return `${count('passed')} passed, ${count('failed')} failed, ${count('error')} errors: ${results.length} scenarios, ${formatDuration(scenarioMs)} of scenario time in ${(wallMs / 1000).toFixed(1)} s; report ${index}\n`;
+}
+
+/** `10%` (or `10`) as 0.1. */
+function percentOption(name: string): (value: string) => number {
+  return (value) => {
+    const m = /^(\d+(?:\.\d+)?)%?$/.exec(value.trim());
+    if (m === null) throw new UsageError(`${name}: expected a percentage such as 10%, got ${JSON.stringify(value)}`);
+    return Number(m[1]) / 100;
+  };
+}
+
+/** The summaries of a previous run's load-summary.json (a list, or one summary). */
+function readBaseline(file: string): LoadSummary[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--baseline ${file}: ${(e as Error).message}`);
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (!list.every((s) => typeof s === 'object' && s !== null && typeof (s as LoadSummary).scenario === 'string' && typeof (s as LoadSummary).answerRatio === 'number'))
+    throw new UsageError(`--baseline ${file}: not a load-summary.json of pbxlab run (a list of summaries with scenario and answerRatio)`);
+  return list as LoadSummary[];
 }

@@ -10,7 +10,8 @@ import { analyzeSip, RtpStreamAnalyzer } from '../../analysis/index.js';
 import type { PacketEvent } from '../../engine/net/index.js';
 import type { SipDestination } from '../../engine/sip/transport/index.js';
 import { durationMs, formatDuration } from '../duration.js';
-import type { ActionStep, Scenario, ScenarioStep } from '../model.js';
+import type { ActionStep, LoadPlan, Scenario, ScenarioStep } from '../model.js';
+import { runLoad, type LoadBaseline } from '../load/run-load.js';
 import type { CheckResult, Participant, RunMode, ScenarioResult, SipTraceEntry, StepResult } from '../result.js';
 import { runCheck } from './checks.js';
 import { PhoneActor } from './phone-actor.js';
@@ -28,6 +29,8 @@ export interface RunOptions {
   device?: SipDestination;
   /** With mode `real`: receives the TLS session secrets as NSS key log lines (`run --tls-keylog`). */
   tlsKeylog?: (line: Uint8Array) => void;
+  /** Load scenarios: earlier summaries to compare with (`run --baseline`). */
+  baseline?: LoadBaseline;
 }
 
 type Actor = PhoneActor | RawActor;
@@ -44,7 +47,8 @@ export async function runScenario(file: Scenario, options: RunOptions = {}): Pro
   const wallStart = wall();
   const seed = options.seed ?? scenario.seed ?? 1;
   const mode = options.mode ?? 'virtual';
-  const world = await ScenarioWorld.create(scenario, seed, mode, { ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog }) });
+  const world = await ScenarioWorld.create(scenario, seed, mode, { ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog }), record: scenario.load === undefined });
+  if (scenario.load !== undefined) return loadResult(scenario, scenario.load, world, { seed, mode, wallStart, wall, baseline: options.baseline });
   const rtp = new RtpStreamAnalyzer();
   world.network.addTap((e: PacketEvent) => {
     if (e.kind === 'datagram') rtp.add(e);
@@ -111,6 +115,43 @@ export async function runScenario(file: Scenario, options: RunOptions = {}): Pro
 function againstDevice(scenario: Scenario, device: SipDestination): Scenario {
   const { pbx: _replaced, ...world } = scenario.world;
   return { ...scenario, world: { ...world, device } };
+}
+
+/** A load scenario's run as a result: no steps or trace, its gates as the checks, its figures in `load`. */
+async function loadResult(scenario: Scenario, plan: LoadPlan, world: ScenarioWorld, o: { seed: number; mode: RunMode; wallStart: number; wall: () => number; baseline: LoadBaseline | undefined }): Promise<ScenarioResult> {
+  let ran: Awaited<ReturnType<typeof runLoad>> | undefined;
+  let error: string | undefined;
+  try {
+    ran = await runLoad(scenario, plan, world, o.seed, o.mode, o.baseline);
+  } catch (e) {
+    error = `the run stopped: ${(e as Error).message}`;
+  }
+  const endedAt = world.now();
+  await world.close();
+  const cdrs = world.cdrs();
+  const message = error ?? ran?.message;
+  return {
+    file: scenario.file,
+    name: scenario.name,
+    ...(scenario.description !== undefined && { description: scenario.description }),
+    tags: scenario.tags,
+    seed: o.seed,
+    mode: o.mode,
+    outcome: error !== undefined ? 'error' : message !== undefined ? 'failed' : 'passed',
+    ...(message !== undefined && { message }),
+    wallMs: o.wall() - o.wallStart,
+    scenarioMs: endedAt,
+    startEpochMs: world.startEpochMs,
+    steps: [],
+    checks: ran?.checks ?? [],
+    participants: participants(world, new Map()),
+    trace: [],
+    rtp: [],
+    cdrs: { calls: cdrs.calls, legs: cdrs.legs },
+    pcap: new Uint8Array(0),
+    log: [],
+    ...(ran !== undefined && { load: ran.load }),
+  };
 }
 
 async function runStep(step: ScenarioStep, world: ScenarioWorld, actors: ReadonlyMap<string, Actor>, ctx: StepContext): Promise<StepResult> {

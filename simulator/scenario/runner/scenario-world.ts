@@ -43,6 +43,8 @@ interface TimeDriver {
 export interface WorldOptions {
   /** Real runs: receives the NSS key log line of every TLS session secret (RealNetworkOptions). */
   tlsKeylog?: (line: Uint8Array) => void;
+  /** Keep the SIP trace and the capture (default true); a load run keeps neither. */
+  record?: boolean;
 }
 
 export class ScenarioWorld {
@@ -52,7 +54,7 @@ export class ScenarioWorld {
   readonly pbxEndpoint: Endpoint | undefined;
   readonly device: SipDestination | undefined;
   private readonly sink = new MemorySink();
-  private readonly capture: Capture;
+  private readonly capture: Capture | undefined;
   private readonly cdrSink = new MemoryCdrSink();
   private readonly transports: SipTransport[] = [];
   private readonly epochZero: number;
@@ -68,14 +70,15 @@ export class ScenarioWorld {
     readonly clock: Clock,
     readonly network: Network,
     readonly rng: SeededRandom,
+    record: boolean,
   ) {
     this.epochZero = clock.epochMs();
     this.addressBase = mode === 'virtual' ? '10.0.0.' : realBase();
     this.device = scenario.world.device;
     this.pbxEndpoint = scenario.world.pbx === undefined ? undefined : { address: mode === 'virtual' ? '10.0.9.1' : `${this.addressBase}1`, port: SIP_PORT };
     this.trace = new SipTrace(this.epochZero);
-    network.addTap(this.trace.tap);
-    this.capture = Capture.attach(network, this.sink, { format: 'pcap' });
+    if (record) network.addTap(this.trace.tap);
+    this.capture = record ? Capture.attach(network, this.sink, { format: 'pcap' }) : undefined;
     this.driver =
       clock instanceof VirtualClock
         ? { advance: async (ms) => void (await clock.runUntilAsync(clock.now() + ms)) }
@@ -88,17 +91,18 @@ export class ScenarioWorld {
   static async create(scenario: Scenario, seed: number, mode: RunMode, options: WorldOptions = {}): Promise<ScenarioWorld> {
     if (scenario.world.device !== undefined && mode === 'virtual') throw new Error(`world.device ${formatTransportSpec(scenario.world.device)} is a real device: run with --real`);
     const rng = SeededRandom.fromSeed(seed);
+    const record = options.record ?? true;
     let world: ScenarioWorld;
     if (mode === 'virtual') {
       const clock = new VirtualClock(scenario.world.startEpochMs === undefined ? {} : { startEpochMs: scenario.world.startEpochMs });
       const network = new SimNetwork({ clock, rng: rng.fork('net'), defaults: { latencyMs: DEFAULT_LATENCY_MS, ...scenario.world.network } });
-      world = new ScenarioWorld(scenario, mode, clock, network, rng);
+      world = new ScenarioWorld(scenario, mode, clock, network, rng, record);
     } else {
       const clock = new RealClock(scenario.world.startEpochMs === undefined ? {} : { startEpochMs: scenario.world.startEpochMs });
       // A device outlives the run: the same seed must not give it the Call-IDs, tags and branches
       // of an earlier run, which it would take for a merged request (RFC 3261 8.2.2.2, 482).
       const tokens = scenario.world.device === undefined ? rng : rng.fork(`device-run-${new RealClock().epochMs()}`);
-      world = new ScenarioWorld(scenario, mode, clock, new RealNetwork({ clock, ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog }) }), tokens);
+      world = new ScenarioWorld(scenario, mode, clock, new RealNetwork({ clock, ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog }) }), tokens, record);
     }
     await world.startPbx();
     return world;
@@ -126,7 +130,7 @@ export class ScenarioWorld {
 
   /** The address of the actor at `index` in the scenario's list (its own `listen`, else one of the world's); adds its host in a SimNetwork. */
   actorAddress(actor: ActorSpec, index: number): string {
-    const address = actor.kind === 'raw' && actor.listen !== undefined ? actor.listen.address : `${this.addressBase}${this.mode === 'virtual' ? index + 1 : index + 10}`;
+    const address = actor.kind === 'raw' && actor.listen !== undefined ? actor.listen.address : this.mode === 'virtual' ? virtualAddress(index) : `${this.addressBase}${index + 10}`;
     if (this.network instanceof SimNetwork) {
       this.network.addHost(actor.name, [address]);
       if (actor.network !== undefined && this.pbxEndpoint !== undefined) this.network.setLink(actor.name, 'pbx', actor.network);
@@ -175,7 +179,7 @@ export class ScenarioWorld {
     this.pbxValue?.close();
     for (const t of this.transports) await t.close();
     await this.network.close();
-    this.capture.stop();
+    this.capture?.stop();
   }
 
   private async startPbx(): Promise<void> {
@@ -203,4 +207,11 @@ export class ScenarioWorld {
 function realBase(): string {
   const n = realWorlds++;
   return `127.${20 + (process.pid % 200)}.${(threadId * 8 + (n % 8)) % 256}.`;
+}
+
+/** 10.0.0.1 ... 10.0.0.250, then 10.1.0.1, 10.1.0.2 ... (never the PBX's 10.0.9.1): room for a load scenario's thousands of phones. */
+function virtualAddress(index: number): string {
+  if (index < 250) return `10.0.0.${index + 1}`;
+  const n = index - 250;
+  return `10.1.${Math.floor(n / 250)}.${(n % 250) + 1}`;
 }

@@ -1,0 +1,151 @@
+/**
+ * What a load run measures on the wire (a network tap, so that it works against the simulated PBX
+ * and against a device alike): for every call a caller starts (its first INVITE, RFC 3261 13.2.1),
+ * the setup time to the first 18x and the post-dial delay to the 200 (the first INVITE is the
+ * start, so a digest challenge counts in both), the final failure status (401 and 407 are
+ * challenges, not failures), and requests sent again unchanged (retransmissions, 17.1.1.2). The
+ * runner adds what only the script knows: calls started and ended (concurrency) and why a script
+ * failed. Everything is also counted per interval for the time series.
+ */
+import type { PacketEvent } from '../../engine/net/index.js';
+import { parseMessage } from '../../engine/sip/index.js';
+import { Sample, type PercentileSummary } from './percentiles.js';
+
+interface InviteTiming {
+  readonly at: number;
+  ringing: boolean;
+  settled: boolean;
+  readonly sent: Set<string>;
+}
+
+/** One interval of the time series. */
+export interface IntervalRow {
+  /** Start of the interval, ms since the load started. */
+  readonly atMs: number;
+  started: number;
+  answered: number;
+  failed: number;
+  /** Calls in progress (started by the script, not yet ended) at the end of the interval. */
+  concurrent: number;
+  readonly setup: Sample;
+  readonly postDial: Sample;
+}
+
+export interface LoadFigures {
+  readonly invites: number;
+  readonly answered: number;
+  readonly failedByStatus: Readonly<Record<string, number>>;
+  readonly retransmissions: number;
+  readonly setupTimeMs: PercentileSummary | undefined;
+  readonly postDialDelayMs: PercentileSummary | undefined;
+}
+
+const CHALLENGES = new Set([401, 407]);
+
+export class LoadMetrics {
+  private readonly calls = new Map<string, InviteTiming>();
+  private readonly setup = new Sample();
+  private readonly postDial = new Sample();
+  private readonly byStatus = new Map<number, number>();
+  private readonly rows: IntervalRow[] = [];
+  private invites = 0;
+  private answered = 0;
+  private retransmissions = 0;
+  private inProgress = 0;
+
+  /**
+   * `isCaller(address)`: whether an INVITE from this address starts a measured call; `now()`: ms
+   * since the load started.
+   */
+  constructor(
+    private readonly isCaller: (address: string) => boolean,
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  readonly tap = (e: PacketEvent): void => {
+    if (e.kind !== 'datagram') return;
+    const first = e.data[0];
+    // Requests to track start with I (INVITE), A (ACK), B (BYE), C (CANCEL); responses with S.
+    if (first !== 0x49 && first !== 0x53) return;
+    const parsed = parseMessage(e.data);
+    if (!parsed.ok) return;
+    const m = parsed.message;
+    const callId = m.callId;
+    if (callId === undefined) return;
+    const at = this.now();
+    if (m.kind === 'request') {
+      if (m.method !== 'INVITE' || !this.isCaller(e.src.address)) return;
+      const key = `${m.headers.get('cseq') ?? ''} ${m.headers.get('via') ?? ''}`;
+      let call = this.calls.get(callId);
+      if (call === undefined) {
+        call = { at, ringing: false, settled: false, sent: new Set() };
+        this.calls.set(callId, call);
+        this.invites++;
+        this.row(at).started++;
+      } else if (call.sent.has(key)) {
+        this.retransmissions++;
+      }
+      call.sent.add(key);
+      return;
+    }
+    const call = this.calls.get(callId);
+    if (call === undefined || call.settled || !/\bINVITE\b/i.test(m.headers.get('cseq') ?? '')) return;
+    const status = m.status;
+    if (status >= 180 && status < 200 && !call.ringing) {
+      call.ringing = true;
+      this.setup.add(at - call.at);
+      this.row(at).setup.add(at - call.at);
+    } else if (status >= 200 && status < 300) {
+      call.settled = true;
+      this.answered++;
+      this.postDial.add(at - call.at);
+      const row = this.row(at);
+      row.answered++;
+      row.postDial.add(at - call.at);
+      this.calls.delete(callId);
+    } else if (status >= 300 && !CHALLENGES.has(status)) {
+      call.settled = true;
+      this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+      this.row(at).failed++;
+      this.calls.delete(callId);
+    }
+  };
+
+  /** The script started a call (for concurrency). */
+  callStarted(): void {
+    this.inProgress++;
+    this.row(this.now()).concurrent = this.inProgress;
+  }
+
+  callEnded(): void {
+    this.inProgress--;
+    this.row(this.now()).concurrent = this.inProgress;
+  }
+
+  figures(): LoadFigures {
+    return {
+      invites: this.invites,
+      answered: this.answered,
+      failedByStatus: Object.fromEntries([...this.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => [String(s), n])),
+      retransmissions: this.retransmissions,
+      setupTimeMs: this.setup.summary(),
+      postDialDelayMs: this.postDial.summary(),
+    };
+  }
+
+  /** The intervals from the first to the one holding `endMs`, empty ones included. */
+  series(endMs: number): readonly IntervalRow[] {
+    this.row(endMs);
+    return this.rows;
+  }
+
+  private row(atMs: number): IntervalRow {
+    const index = Math.floor(atMs / this.intervalMs);
+    while (this.rows.length <= index) {
+      const concurrent = this.rows.at(-1)?.concurrent ?? 0;
+      this.rows.push({ atMs: this.rows.length * this.intervalMs, started: 0, answered: 0, failed: 0, concurrent, setup: new Sample(), postDial: new Sample() });
+    }
+    return this.rows[index]!;
+  }
+}

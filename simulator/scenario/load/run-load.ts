@@ -1,0 +1,214 @@
+/**
+ * Runs a load scenario (scenarios/README.md "Load"): the phones of every pool register, then calls
+ * start as the arrival process says, at most `concurrency` at once, each running the steps as its
+ * script with each actor played by a free phone of its pool and `${name}` taken from its row of
+ * the CSV variables. One loop drives time (scenario time in virtual runs, the real clock with
+ * `--real`) and polls every call in progress, as the ordinary runner polls one scenario. Nothing is
+ * traced or captured: the figures come from a tap (load-metrics.ts), and the gates and the baseline
+ * are the run's checks.
+ */
+import type { SeededRandom } from '../../engine/rng/index.js';
+import { durationMs as parseDuration, formatDuration } from '../duration.js';
+import type { ActionStep, LoadPlan, PhoneActorSpec, Scenario, ScenarioStep } from '../model.js';
+import type { CheckResult, RunMode, ScenarioResult } from '../result.js';
+import { PhoneActor } from '../runner/phone-actor.js';
+import type { ScenarioWorld } from '../runner/scenario-world.js';
+import type { StepContext, StepOutcome } from '../runner/step-outcome.js';
+import { arrivalProcess } from './arrival.js';
+import { checkBaseline, checkGate, gateName } from './gates.js';
+import { LoadMetrics } from './load-metrics.js';
+import { loadSeriesCsv, loadSummary, type LoadSummary } from './load-summary.js';
+
+const POLL_MS = 5;
+const REGISTRATION_LIMIT_MS = 30_000;
+const SETTLE_MS = { virtual: 2000, real: 500 };
+/** A call's script may not outlive its start by more than this: a stuck call is cut. */
+const CALL_LIMIT_MS = 3_600_000;
+const EXAMPLES = 5;
+const EXPECTATIONS = new Set(['expect', 'hears', 'not-hears', 'digits']);
+
+export interface LoadBaseline {
+  readonly summaries: readonly LoadSummary[];
+  readonly maxRegression: number;
+}
+
+/** What a load run adds to its result: the summary (report's load-summary.json) and the time series (load-series.csv). */
+export interface LoadOutcome {
+  readonly summary: LoadSummary;
+  readonly seriesCsv: string;
+  /** The first few failed calls, why. */
+  readonly examples: readonly string[];
+}
+
+interface CallRun {
+  /** 1 for the first call started. */
+  readonly number: number;
+  readonly startedAt: number;
+  readonly ctx: StepContext;
+  readonly phones: ReadonlyMap<string, PhoneActor>;
+  readonly holdMs: number;
+  step: number;
+  /** When the current step started; a wait's end. */
+  since: number;
+  waitUntil: number | undefined;
+  failure: string | undefined;
+}
+
+export async function runLoad(scenario: Scenario, plan: LoadPlan, world: ScenarioWorld, seed: number, mode: RunMode, baseline: LoadBaseline | undefined): Promise<Pick<ScenarioResult, 'checks' | 'message'> & { load: LoadOutcome; endedAt: number }> {
+  const pools = new Map<string, PhoneActor[]>();
+  let index = 0;
+  for (const [role, members] of plan.pools) pools.set(role, await Promise.all(members.map((m: PhoneActorSpec) => PhoneActor.create(world, m, index++))));
+  const all = [...pools.values()].flat();
+  const callers = new Set(all.map((p) => p.address));
+  const loadStart = { at: 0 };
+  const metrics = new LoadMetrics((address) => callers.has(address), plan.intervalMs, () => world.now() - loadStart.at);
+  world.network.addTap(metrics.tap);
+  const registered = await world.until(() => all.every((p) => !p.spec.register || p.phone.registration?.state === 'registered'), REGISTRATION_LIMIT_MS);
+  if (!registered) {
+    const stuck = all.filter((p) => p.phone.registration?.state !== 'registered').slice(0, EXAMPLES).map((p) => p.describe());
+    throw new Error(`the phones did not register within ${formatDuration(REGISTRATION_LIMIT_MS)}: ${stuck.join('; ')}`);
+  }
+
+  const rng = world.rng.fork('load');
+  const nextGap = arrivalProcess(plan.arrival, rng.fork('arrivals'));
+  const holds = rng.fork('holds');
+  const busy = new Set<PhoneActor>();
+  const active: CallRun[] = [];
+  const causes = new Map<string, number>();
+  const examples: string[] = [];
+  let started = 0;
+  let completed = 0;
+  let nextArrival = 0;
+  loadStart.at = world.now();
+  const now = (): number => world.now() - loadStart.at;
+  const arrivalsOver = (): boolean => (plan.calls !== undefined && started >= plan.calls) || (plan.durationMs !== undefined && nextArrival >= plan.durationMs);
+
+  for (;;) {
+    while (!arrivalsOver() && nextArrival <= now() && active.length < plan.concurrency) {
+      const phones = freePhones(pools, busy);
+      if (phones === undefined) break;
+      for (const p of phones.values()) busy.add(p);
+      const row = plan.variables === undefined ? undefined : plan.variables.rows[started % plan.variables.rows.length];
+      active.push({ number: started + 1, startedAt: now(), ctx: contextOf(phones, plan, row, world), phones, holdMs: holdOf(plan, holds), step: 0, since: now(), waitUntil: undefined, failure: undefined });
+      metrics.callStarted();
+      started++;
+      nextArrival += nextGap(nextArrival);
+    }
+    for (let i = active.length - 1; i >= 0; i--) {
+      const call = active[i]!;
+      if (!advanceCall(call, scenario.steps, now())) continue;
+      active.splice(i, 1);
+      for (const p of call.phones.values()) {
+        for (const c of [...p.phone.calls]) c.hangUp();
+        busy.delete(p);
+      }
+      metrics.callEnded();
+      if (call.failure === undefined) {
+        completed++;
+      } else {
+        const cause = call.failure.split(':', 1)[0]!;
+        causes.set(cause, (causes.get(cause) ?? 0) + 1);
+        if (examples.length < EXAMPLES) examples.push(`call ${call.number} (started at ${formatDuration(call.startedAt)}): ${call.failure}`);
+      }
+    }
+    if (arrivalsOver() && active.length === 0) break;
+    await world.advance(POLL_MS);
+  }
+  const endedAt = now();
+  await world.advance(SETTLE_MS[mode]);
+  for (const p of all) p.close();
+  await world.advance(SETTLE_MS[mode]);
+
+  const summary = loadSummary({ scenario: scenario.name, seed, mode, durationMs: Math.round(endedAt) }, started, completed, metrics.figures(), causes);
+  const checks: CheckResult[] = plan.gates.map(({ gate, spot }) => {
+    const v = checkGate(gate, summary);
+    return { spot, name: `gate ${gateName(gate)}`, outcome: v.ok ? 'passed' : 'failed', detail: v.detail };
+  });
+  const before = baseline?.summaries.find((s) => s.scenario === scenario.name);
+  if (baseline !== undefined && before !== undefined) {
+    const spot = { file: scenario.file, line: 1, column: 1 };
+    for (const v of checkBaseline(summary, before, baseline.maxRegression)) checks.push({ spot, name: v.name, outcome: v.ok ? 'passed' : 'failed', detail: v.detail });
+  }
+  const broken = checks.filter((c) => c.outcome === 'failed');
+  const message = broken.length === 0 ? undefined : broken.map((c) => `${c.spot.file}:${c.spot.line}:${c.spot.column}: ${c.name} broken: ${c.detail}`).join('\n');
+  return { checks, ...(message !== undefined && { message }), load: { summary, seriesCsv: loadSeriesCsv(metrics.series(endedAt)), examples }, endedAt };
+}
+
+/** One free phone per role (the first free one of its pool), or undefined when a role has none. */
+function freePhones(pools: ReadonlyMap<string, PhoneActor[]>, busy: ReadonlySet<PhoneActor>): Map<string, PhoneActor> | undefined {
+  const chosen = new Map<string, PhoneActor>();
+  for (const [role, members] of pools) {
+    const free = members.find((m) => !busy.has(m) && m.phone.calls.length === 0);
+    if (free === undefined) return undefined;
+    chosen.set(role, free);
+  }
+  return chosen;
+}
+
+function holdOf(plan: LoadPlan, rng: SeededRandom): number {
+  return plan.hold.kind === 'fixed' ? plan.hold.ms : -Math.log(1 - rng.float()) * plan.hold.meanMs;
+}
+
+/** Runs the call's script as far as it goes now; true when it has ended (passed or failed). */
+function advanceCall(call: CallRun, steps: readonly ScenarioStep[], now: number): boolean {
+  const ctx = call.ctx;
+  for (;;) {
+    if (now - call.startedAt > CALL_LIMIT_MS) {
+      call.failure = `cut: still running after ${formatDuration(CALL_LIMIT_MS)}`;
+      return true;
+    }
+    const step = steps[call.step];
+    if (step === undefined || step.kind === 'end') return true;
+    if (step.kind === 'wait') {
+      call.waitUntil ??= now + (step.hold === true ? call.holdMs : step.ms);
+      if (now < call.waitUntil) return false;
+      call.waitUntil = undefined;
+    } else {
+      const phone = call.phones.get(step.actor)!;
+      const outcome = phone.perform(withVariables(step, ctx), ctx);
+      if (outcome === 'pending' || (!outcome.ok && EXPECTATIONS.has(step.verb))) {
+        if (now - call.since < step.withinMs) return false;
+        call.failure = `timeout: step ${step.index + 1} \`${step.summary}\`: ${outcome === 'pending' ? 'nothing' : describe(outcome)} within ${formatDuration(step.withinMs)}`;
+        return true;
+      }
+      if (!outcome.ok) {
+        call.failure = `refused: step ${step.index + 1} \`${step.summary}\`: ${describe(outcome)}`;
+        return true;
+      }
+    }
+    call.step++;
+    call.since = now;
+  }
+}
+
+function describe(o: Exclude<StepOutcome, { ok: true }>): string {
+  return `expected ${o.expected}, ${o.actual}`;
+}
+
+/** The step with `${name}` in a text argument (a number to dial) replaced from the call's variables. */
+function withVariables(step: ActionStep, ctx: StepContext): ActionStep {
+  if (typeof step.arg !== 'string' || !step.arg.includes('${')) return step;
+  return { ...step, arg: step.arg.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => ctx.variables.get(name) ?? whole) };
+}
+
+/** The call's context: actors are its phones (an actor's name dials the phone playing it), the row's values are its variables. */
+function contextOf(phones: ReadonlyMap<string, PhoneActor>, plan: LoadPlan, row: readonly string[] | undefined, world: ScenarioWorld): StepContext {
+  const variables = new Map<string, string>();
+  if (plan.variables !== undefined && row !== undefined) plan.variables.names.forEach((n, i) => variables.set(n, row[i]!));
+  return {
+    dialString: (target) => phones.get(target)?.spec.number ?? target,
+    identities: (name) => {
+      const p = phones.get(name);
+      return p === undefined ? [] : [p.spec.number, p.spec.user];
+    },
+    actorByTone: (hz) => [...phones].find(([, p]) => p.spec.toneHz === hz)?.[0],
+    durationMs: parseDuration,
+    variables,
+    actorEndpoint: (name) => {
+      const p = phones.get(name);
+      return p === undefined ? undefined : { address: p.address, port: p.port };
+    },
+    pbx: world.target,
+    ...(world.device !== undefined && { device: world.device.endpoint }),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Load scenarios (issue 17): the steps as the script of one call, run many times in virtual time.
+ * The same seed gives the same summary, and its answered calls are the PBX's answered call
+ * records; a run whose PBX answers slower (behind a slower link) breaks the baseline of an earlier
+ * run with the figure and the limit printed, while an unchanged run passes; gates are JUnit test
+ * cases; Poisson arrivals have the exponential gaps theory says; a bad CSV row is refused at its
+ * row and column.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ConfigError } from '../../simulator/config/index.js';
+import { SeededRandom } from '../../simulator/engine/rng/index.js';
+import { writeRunReport } from '../../simulator/report/index.js';
+import { arrivalProcess } from '../../simulator/scenario/load/arrival.js';
+import { parseCallVariables } from '../../simulator/scenario/load/call-variables.js';
+import { parseScenario, runScenario, type ScenarioResult } from '../../simulator/scenario/index.js';
+
+const PBX = resolve('scenarios/load/load.pbx.yaml');
+
+function loadScenario(options: { latency?: string; gates?: string; variables?: string } = {}): string {
+  return `name: Load test calls
+world: { pbx: ${PBX}, media: off${options.latency !== undefined ? `, network: { latency: ${options.latency} }` : ''} }
+load:
+  calls: 120
+  arrival: { poisson: 4/s }
+  concurrency: 5
+  hold: { exponential: 2s }
+  pools:
+    caller: ["2001", "2002", "2003", "2004", "2005"]
+    agent: ["3001", "3002", "3003", "3004", "3005"]
+${options.variables ?? ''}actors:
+  caller: { phone: "2001" }
+  agent: { phone: "3001", autoAnswer: 500ms }
+steps:
+  - caller: { dial: agent }
+  - caller: { expect: connected, within: 5s }
+  - wait: hold
+  - caller: hangup
+  - agent: { expect: idle, within: 5s }
+${options.gates ?? ''}`;
+}
+
+const run = async (text: string, options: Parameters<typeof runScenario>[1] = {}): Promise<ScenarioResult> => runScenario(parseScenario(text, resolve('suites/scenarios/load-test.yaml')), options);
+
+describe('load scenarios in virtual time', () => {
+  it('give the same summary for the same seed; the answered calls are the answered call records; another seed differs', async () => {
+    const [a, b, c] = [await run(loadScenario()), await run(loadScenario()), await run(loadScenario(), { seed: 2 })];
+    expect(a.outcome, a.message).toBe('passed');
+    const summary = a.load!.summary;
+    expect(summary.calls).toEqual({ started: 120, completed: 120, invited: 120, answered: 120 });
+    expect(b.load!.summary).toEqual(summary);
+    expect(b.load!.seriesCsv).toBe(a.load!.seriesCsv);
+    expect(c.load!.summary.durationMs).not.toBe(summary.durationMs);
+    expect(a.cdrs.calls.filter((r) => r.disposition === 'answered')).toHaveLength(summary.calls.answered);
+    // Digest challenge, then 180 after one link each way and the 200 half a second later.
+    expect(summary.setupTimeMs).toMatchObject({ count: 120 });
+    expect(summary.postDialDelayMs!.p50).toBeGreaterThanOrEqual(500);
+    expect(summary.postDialDelayMs!.p50 - summary.setupTimeMs!.p50).toBeGreaterThanOrEqual(500);
+    // The series accounts for every call.
+    const rows = a.load!.seriesCsv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    expect(rows.reduce((n, r) => n + r[1]!, 0)).toBe(120);
+    expect(rows.reduce((n, r) => n + r[2]!, 0)).toBe(120);
+    expect(Math.max(...rows.map((r) => r[4]!))).toBeLessThanOrEqual(5);
+  });
+
+  it('a run whose PBX answers slower breaks the baseline, naming the figure and the limit; an unchanged run passes', async () => {
+    const baseline = { summaries: [(await run(loadScenario())).load!.summary], maxRegression: 0.1 };
+    const same = await run(loadScenario(), { baseline });
+    expect(same.outcome, same.message).toBe('passed');
+    expect(same.checks.filter((c) => c.name.startsWith('baseline ')).length).toBeGreaterThan(5);
+
+    const slower = await run(loadScenario({ latency: '40ms' }), { baseline });
+    expect(slower.outcome).toBe('failed');
+    const p95 = baseline.summaries[0]!.setupTimeMs!.p95;
+    expect(slower.message).toContain(`baseline setup-time-p95 broken: setup-time p95 ${slower.load!.summary.setupTimeMs!.p95}ms, baseline ${p95}ms + 10% regression = ${Math.round(p95 * 1.1)}ms`);
+    expect(slower.message!.split('\n').every((l) => /^\S+load-test\.yaml:1:1: baseline \S+ broken: /.test(l))).toBe(true);
+  });
+
+  it('gates: a broken one fails the run with its line, each is a JUnit test case', async () => {
+    const result = await run(loadScenario({ gates: 'gates:\n  setup-time-p95: 1ms\n  answer-ratio: 99.5%\n' }));
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(/load-test\.yaml:\d+:\d+: gate setup-time-p95 <= 1ms broken: setup-time p95 \d+ms, limit 1ms$/);
+    expect(result.checks.map((c) => [c.name, c.outcome])).toEqual([
+      ['gate setup-time-p95 <= 1ms', 'failed'],
+      ['gate answer-ratio >= 99.5%', 'passed'],
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'pbxlab-load-report-'));
+    writeRunReport(dir, [result]);
+    const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toContain('tests="3" failures="2"');
+    expect(junit).toMatch(/<testcase [^>]*name="Load test calls: gate setup-time-p95 &lt;= 1ms"[^>]*>\n\s*<failure message="setup-time p95 \d+ms, limit 1ms"/);
+    expect(JSON.parse(readFileSync(join(dir, 'load-summary.json'), 'utf8'))).toEqual([result.load!.summary]);
+  });
+
+  it('per-call variables from a CSV file: each call dials its row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pbxlab-load-csv-'));
+    writeFileSync(join(dir, 'numbers.csv'), 'number\n3001\n3002\n3003\n');
+    const text = loadScenario({ variables: `  variables: ${join(dir, 'numbers.csv')}\n` }).replace('{ dial: agent }', '{ dial: "${number}" }').replace(/agent: \["3001".*\]/, 'agent: ["3001", "3002", "3003"]').replace('concurrency: 5', 'concurrency: 1');
+    const result = await run(text);
+    expect(result.outcome, result.message).toBe('passed');
+    expect(result.cdrs.calls.slice(0, 4).map((r) => r.callee)).toEqual(['3001', '3002', '3003', '3001']);
+  });
+});
+
+describe('load inputs', () => {
+  it('a bad CSV row is refused with its file, row and column', () => {
+    expect(parseCallVariables('number,name\n1001,Alice\n1002\n"1003,Carol\n', 'calls.csv')).toEqual([
+      { file: 'calls.csv', line: 4, column: 1, message: 'a quote that is not closed' },
+      { file: 'calls.csv', line: 3, column: 1, message: '1 fields, the header names 2 (number, name)' },
+    ]);
+    expect(parseCallVariables('number,name\n"1001, 2",Alice\n', 'calls.csv')).toEqual({ file: 'calls.csv', names: ['number', 'name'], rows: [['1001, 2', 'Alice']] });
+  });
+
+  it('the loader refuses gates without a load, a bad gate and a pool user the PBX lacks, at their lines', () => {
+    const bad = loadScenario({ gates: 'gates:\n  setup-time-p97: 1s\n  answer-ratio: 120%\n' }).replace('"3005"]', '"3999"]');
+    let error: ConfigError | undefined;
+    try {
+      parseScenario(bad, '/tmp/bad-load.yaml');
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.issues.map((i) => `${i.line}:${i.column} ${i.message}`)).toEqual([
+      expect.stringMatching(/^10:\d+ no extension or terminal of the PBX has the SIP user `3999`$/),
+      expect.stringMatching(/^21:3 unknown gate `setup-time-p97`/),
+      '22:17 answer-ratio: a percentage such as 99.5%',
+    ]);
+  });
+
+  it('Poisson arrivals: exponential gaps with the mean and the spread theory gives (mean = standard deviation = 1/rate)', () => {
+    const next = arrivalProcess({ kind: 'poisson', perSecond: 20 }, SeededRandom.fromSeed(7));
+    const gaps = Array.from({ length: 20_000 }, () => next(0));
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    const sd = Math.sqrt(gaps.reduce((a, g) => a + (g - mean) ** 2, 0) / gaps.length);
+    expect(Math.abs(mean - 50) / 50).toBeLessThan(0.03);
+    expect(Math.abs(sd - 50) / 50).toBeLessThan(0.03);
+    // P(gap > 1/rate) = e^-1 for an exponential distribution.
+    expect(Math.abs(gaps.filter((g) => g > 50).length / gaps.length - Math.exp(-1))).toBeLessThan(0.015);
+  });
+});
