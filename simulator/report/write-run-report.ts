@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioResult } from '../scenario/result.js';
+import { loadSeriesCsv } from '../scenario/load/load-summary.js';
 import { allureResults } from './allure.js';
 import { cdrJsonl } from './cdr-jsonl.js';
 import { indexHtml } from './html-index.js';
@@ -55,7 +56,7 @@ export function writeRunReport(dir: string, results: readonly ScenarioResult[], 
     write(join(folder, SCENARIO_FILES.result), resultJson(r));
     if (r.load !== undefined) {
       write(join(folder, LOAD_FILES.summary), `${JSON.stringify(r.load.summary, null, 2)}\n`);
-      write(join(folder, LOAD_FILES.series), r.load.seriesCsv);
+      write(join(folder, LOAD_FILES.series), loadSeriesCsv(r.load.series));
     }
   });
   const loads = results.flatMap((r) => (r.load === undefined ? [] : [r.load.summary]));

@@ -8,4 +8,4 @@ export { runScenario, type RunOptions } from './runner/run-scenario.js';
 export type { Scenario, ScenarioStep, ScenarioCheck, ActorSpec } from './model.js';
 export type * from './result.js';
 export type { LoadBaseline, LoadOutcome } from './load/run-load.js';
-export type { LoadSummary } from './load/load-summary.js';
+export type { LoadSeriesRow, LoadSummary } from './load/load-summary.js';

@@ -6,7 +6,7 @@
  * cases; Poisson arrivals have the exponential gaps theory says; a bad CSV row is refused at its
  * row and column.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ describe('load scenarios in virtual time', () => {
     const summary = a.load!.summary;
     expect(summary.calls).toEqual({ started: 120, completed: 120, invited: 120, answered: 120 });
     expect(b.load!.summary).toEqual(summary);
-    expect(b.load!.seriesCsv).toBe(a.load!.seriesCsv);
+    expect(b.load!.series).toEqual(a.load!.series);
     expect(c.load!.summary.durationMs).not.toBe(summary.durationMs);
     expect(a.cdrs.calls.filter((r) => r.disposition === 'answered')).toHaveLength(summary.calls.answered);
     // Digest challenge, then 180 after one link each way and the 200 half a second later.
@@ -59,10 +59,10 @@ describe('load scenarios in virtual time', () => {
     expect(summary.postDialDelayMs!.p50).toBeGreaterThanOrEqual(500);
     expect(summary.postDialDelayMs!.p50 - summary.setupTimeMs!.p50).toBeGreaterThanOrEqual(500);
     // The series accounts for every call.
-    const rows = a.load!.seriesCsv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
-    expect(rows.reduce((n, r) => n + r[1]!, 0)).toBe(120);
-    expect(rows.reduce((n, r) => n + r[2]!, 0)).toBe(120);
-    expect(Math.max(...rows.map((r) => r[4]!))).toBeLessThanOrEqual(5);
+    const rows = a.load!.series;
+    expect(rows.reduce((n, r) => n + r.started, 0)).toBe(120);
+    expect(rows.reduce((n, r) => n + r.answered, 0)).toBe(120);
+    expect(Math.max(...rows.map((r) => r.concurrent))).toBe(5);
   });
 
   it('a run whose PBX answers slower breaks the baseline, naming the figure and the limit; an unchanged run passes', async () => {
@@ -92,6 +92,9 @@ describe('load scenarios in virtual time', () => {
     expect(junit).toContain('tests="3" failures="2"');
     expect(junit).toMatch(/<testcase [^>]*name="Load test calls: gate setup-time-p95 &lt;= 1ms"[^>]*>\n\s*<failure message="setup-time p95 \d+ms, limit 1ms"/);
     expect(JSON.parse(readFileSync(join(dir, 'load-summary.json'), 'utf8'))).toEqual([result.load!.summary]);
+    const csv = readFileSync(join(dir, 'scenarios', readdirSync(join(dir, 'scenarios'))[0]!, 'load-series.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('at_s,started,answered,failed,concurrent,setup_p50_ms,setup_p95_ms,setup_max_ms,pdd_p50_ms,pdd_p95_ms,pdd_max_ms');
+    expect(csv.slice(1).reduce((n, l) => n + Number(l.split(',')[1]), 0)).toBe(120);
   });
 
   it('per-call variables from a CSV file: each call dials its row', async () => {

@@ -42,15 +42,57 @@ export function loadSummary(base: Pick<LoadSummary, 'scenario' | 'seed' | 'mode'
   };
 }
 
-const round = (n: number | undefined): string => (n === undefined ? '' : String(Math.round(n * 1000) / 1000));
+/** One interval of the time series, as numbers (ms; absent percentiles: no call got that far in it). */
+export interface LoadSeriesRow {
+  /** Start of the interval, s since the load started. */
+  readonly atS: number;
+  readonly started: number;
+  readonly answered: number;
+  readonly failed: number;
+  /** Calls in progress at the end of the interval. */
+  readonly concurrent: number;
+  readonly setupP50Ms?: number;
+  readonly setupP95Ms?: number;
+  readonly setupMaxMs?: number;
+  readonly pddP50Ms?: number;
+  readonly pddP95Ms?: number;
+  readonly pddMaxMs?: number;
+}
 
-/** One row per interval: when, calls started, answered and failed in it, calls in progress at its end, setup-time and post-dial-delay percentiles. */
-export function loadSeriesCsv(rows: readonly IntervalRow[]): string {
-  const header = 'at_s,started,answered,failed,concurrent,setup_p50_ms,setup_p95_ms,setup_max_ms,pdd_p50_ms,pdd_p95_ms,pdd_max_ms';
-  const lines = rows.map((r) => {
+const SERIES_COLUMNS: readonly [keyof LoadSeriesRow, string][] = [
+  ['atS', 'at_s'],
+  ['started', 'started'],
+  ['answered', 'answered'],
+  ['failed', 'failed'],
+  ['concurrent', 'concurrent'],
+  ['setupP50Ms', 'setup_p50_ms'],
+  ['setupP95Ms', 'setup_p95_ms'],
+  ['setupMaxMs', 'setup_max_ms'],
+  ['pddP50Ms', 'pdd_p50_ms'],
+  ['pddP95Ms', 'pdd_p95_ms'],
+  ['pddMaxMs', 'pdd_max_ms'],
+];
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
+
+export function loadSeries(rows: readonly IntervalRow[]): LoadSeriesRow[] {
+  return rows.map((r) => {
     const s = r.setup.summary();
     const p = r.postDial.summary();
-    return [r.atMs / 1000, r.started, r.answered, r.failed, r.concurrent, round(s?.p50), round(s?.p95), round(s?.max), round(p?.p50), round(p?.p95), round(p?.max)].join(',');
+    return {
+      atS: r.atMs / 1000,
+      started: r.started,
+      answered: r.answered,
+      failed: r.failed,
+      concurrent: r.concurrent,
+      ...(s !== undefined && { setupP50Ms: round(s.p50), setupP95Ms: round(s.p95), setupMaxMs: round(s.max) }),
+      ...(p !== undefined && { pddP50Ms: round(p.p50), pddP95Ms: round(p.p95), pddMaxMs: round(p.max) }),
+    };
   });
-  return `${[header, ...lines].join('\n')}\n`;
+}
+
+/** The series as CSV: a header, then one row per interval (empty cells for absent percentiles). */
+export function loadSeriesCsv(rows: readonly LoadSeriesRow[]): string {
+  const lines = rows.map((r) => SERIES_COLUMNS.map(([key]) => r[key] ?? '').join(','));
+  return `${[SERIES_COLUMNS.map(([, name]) => name).join(','), ...lines].join('\n')}\n`;
 }

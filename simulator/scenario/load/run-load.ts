@@ -17,7 +17,7 @@ import type { StepContext, StepOutcome } from '../runner/step-outcome.js';
 import { arrivalProcess } from './arrival.js';
 import { checkBaseline, checkGate, gateName } from './gates.js';
 import { LoadMetrics } from './load-metrics.js';
-import { loadSeriesCsv, loadSummary, type LoadSummary } from './load-summary.js';
+import { loadSeries, loadSummary, type LoadSeriesRow, type LoadSummary } from './load-summary.js';
 
 const POLL_MS = 5;
 const REGISTRATION_LIMIT_MS = 30_000;
@@ -32,10 +32,10 @@ export interface LoadBaseline {
   readonly maxRegression: number;
 }
 
-/** What a load run adds to its result: the summary (report's load-summary.json) and the time series (load-series.csv). */
+/** What a load run adds to its result: the summary (report's load-summary.json) and the time series (load-series.csv, the plots). */
 export interface LoadOutcome {
   readonly summary: LoadSummary;
-  readonly seriesCsv: string;
+  readonly series: readonly LoadSeriesRow[];
   /** The first few failed calls, why. */
   readonly examples: readonly string[];
 }
@@ -131,7 +131,7 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   }
   const broken = checks.filter((c) => c.outcome === 'failed');
   const message = broken.length === 0 ? undefined : broken.map((c) => `${c.spot.file}:${c.spot.line}:${c.spot.column}: ${c.name} broken: ${c.detail}`).join('\n');
-  return { checks, ...(message !== undefined && { message }), load: { summary, seriesCsv: loadSeriesCsv(metrics.series(endedAt)), examples }, endedAt };
+  return { checks, ...(message !== undefined && { message }), load: { summary, series: loadSeries(metrics.series(endedAt)), examples }, endedAt };
 }
 
 /** One free phone per role (the first free one of its pool), or undefined when a role has none. */
