@@ -66,7 +66,7 @@ export function parseScenario(text: string, file: string): Scenario {
   checkEventPatterns(doc.value, report);
   const spot = (path: Path): { file: string; line: number; column: number } => ({ file, ...doc.locate(path) });
   const holdWaits = checked.ok ? checked.value.steps.flatMap((s, i) => (s.wait === 'hold' ? [i] : [])) : [];
-  const load = checked.ok ? compileLoad(checked.value.load, checked.value.gates, holdWaits, { file, pbx, actors, report, issues, spot }) : undefined;
+  const load = checked.ok ? compileLoad(checked.value.load, checked.value.gates, holdWaits, checked.value.checks.length, { file, pbx, actors, report, issues, spot }) : undefined;
   if (issues.length > 0 || !checked.ok) throw new ConfigError(issues);
   return { ...compile(checked.value, file, { pbx, device }, actors, doc), ...(load !== undefined && { load }) };
 }

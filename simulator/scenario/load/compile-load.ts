@@ -30,12 +30,14 @@ export interface LoadSources {
 }
 
 /** The plan, or undefined when the file has no `load:` (then `gates:` and `wait: hold` are errors). */
-export function compileLoad(load: LoadInput | undefined, gates: Readonly<Record<string, string | number>> | undefined, waits: readonly number[], src: LoadSources): LoadPlan | undefined {
+export function compileLoad(load: LoadInput | undefined, gates: Readonly<Record<string, string | number>> | undefined, waits: readonly number[], checks: number, src: LoadSources): LoadPlan | undefined {
   if (load === undefined) {
     if (gates !== undefined) src.report(['gates'], '`gates` apply to a load scenario: add `load:`');
     for (const i of waits) src.report(['steps', i, 'wait'], '`wait: hold` is the hold time of a load scenario: add `load:`, or write a duration');
     return undefined;
   }
+  // A load run keeps no trace or capture, which the checks read: its figures are checked by gates.
+  if (checks > 0) src.report(['checks'], 'a load scenario is checked by its `gates` (setup-time-p95, answer-ratio ...), not by `checks`');
   if (load.calls === undefined && load.duration === undefined) src.report(['load'], 'a load needs `calls` (how many) or `duration` (how long), or both');
   const pools = new Map<string, PhoneActorSpec[]>();
   for (const [name, spec] of src.actors) {
