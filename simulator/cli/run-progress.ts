@@ -5,13 +5,15 @@
  * of their own, also in a terminal log that keeps the bytes rather than the screen.
  */
 import { SingleBar } from 'cli-progress';
-import { formatDuration, type ScenarioResult } from '../scenario/index.js';
+import { formatDuration, type LoadProgress, type ScenarioResult } from '../scenario/index.js';
 import type { CliIO } from './io.js';
 
 const LABEL = { passed: 'PASS', failed: 'FAIL', error: 'ERROR' } as const;
 
 export interface RunProgress {
   done(result: ScenarioResult): void;
+  /** A load scenario's live figures (shown on a terminal only). */
+  load(progress: LoadProgress): void;
   stop(): void;
 }
 
@@ -21,6 +23,7 @@ export function runProgress(io: CliIO, total: number): RunProgress {
   if (io.terminal !== true) {
     return {
       done: (r) => io.stdout(line(r) + failure(r)),
+      load: () => undefined,
       stop: () => undefined,
     };
   }
@@ -35,6 +38,7 @@ export function runProgress(io: CliIO, total: number): RunProgress {
       }
       bar.increment({ last: r.file });
     },
+    load: (p) => bar.update({ last: `${p.file}: ${p.placed} placed, ${p.answered} answered, ${p.failed} failed, ${p.inProgress} in progress, ${p.perSecond.toFixed(1)} calls/s` }),
     stop: () => bar.stop(),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { SipDestination } from '../engine/sip/transport/index.js';
-import { loadScenario, type LoadBaseline, type RunMode } from '../scenario/index.js';
+import { loadScenario, type LoadBaseline, type LoadProgress, type RunMode, type ScenarioResult } from '../scenario/index.js';
 import { runRequested } from './scenario-pool.js';
 
 export interface RunRequest {
@@ -19,10 +19,14 @@ export interface RunRequest {
   baseline?: LoadBaseline;
 }
 
+/** What a worker posts: a load run's progress while it runs, then the result. */
+export type WorkerMessage = { kind: 'progress'; progress: LoadProgress } | { kind: 'result'; result: ScenarioResult };
+
 parentPort?.on('message', (req: RunRequest) => {
   void (async () => {
     const { file, ...request } = req;
-    const result = await runRequested(loadScenario(file), request, (message) => process.stderr.write(`pbxlab: ${message}\n`));
-    parentPort!.postMessage(result, [result.pcap.buffer as ArrayBuffer]);
+    const progress = (p: LoadProgress): void => parentPort!.postMessage({ kind: 'progress', progress: p } satisfies WorkerMessage);
+    const result = await runRequested(loadScenario(file), request, (message) => process.stderr.write(`pbxlab: ${message}\n`), progress);
+    parentPort!.postMessage({ kind: 'result', result } satisfies WorkerMessage, [result.pcap.buffer as ArrayBuffer]);
   })();
 });

@@ -6,9 +6,9 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runScenario, type RunMode, type Scenario, type ScenarioResult, type LoadBaseline } from '../scenario/index.js';
+import { runScenario, type RunMode, type Scenario, type ScenarioResult, type LoadBaseline, type LoadProgress } from '../scenario/index.js';
 import type { SipDestination } from '../engine/sip/transport/index.js';
-import type { RunRequest } from './run-worker.js';
+import type { RunRequest, WorkerMessage } from './run-worker.js';
 import { withTlsKeylog } from './tls-keylog.js';
 
 export interface PoolOptions {
@@ -23,6 +23,7 @@ export interface PoolOptions {
   onKeylogError?: (message: string) => void;
   onStart?: (scenario: Scenario) => void;
   onResult?: (result: ScenarioResult) => void;
+  onLoadProgress?: (progress: LoadProgress) => void;
 }
 
 export const defaultJobs = (): number => Math.max(1, availableParallelism());
@@ -41,7 +42,7 @@ export async function runPool(scenarios: readonly Scenario[], options: PoolOptio
   if (threads <= 1) {
     for (let i = take(); i !== undefined; i = take()) {
       options.onStart?.(scenarios[i]!);
-      finish(i, await runRequested(scenarios[i]!, runOptions(options), options.onKeylogError ?? (() => undefined)));
+      finish(i, await runRequested(scenarios[i]!, runOptions(options), options.onKeylogError ?? (() => undefined), options.onLoadProgress));
     }
     return results;
   }
@@ -53,7 +54,7 @@ export async function runPool(scenarios: readonly Scenario[], options: PoolOptio
           const scenario = scenarios[i]!;
           options.onStart?.(scenario);
           const request: RunRequest = { file: scenario.file, ...runOptions(options) };
-          finish(i, await ask(worker, request));
+          finish(i, await ask(worker, request, options.onLoadProgress));
         }
       } finally {
         await worker.terminate();
@@ -68,22 +69,26 @@ function runOptions(o: PoolOptions): Omit<RunRequest, 'file'> {
 }
 
 /** Runs one scenario as `request` says (here or in a worker), its key log file open for the run. */
-export function runRequested(scenario: Scenario, request: Omit<RunRequest, 'file'>, onKeylogError: (message: string) => void): Promise<ScenarioResult> {
+export function runRequested(scenario: Scenario, request: Omit<RunRequest, 'file'>, onKeylogError: (message: string) => void, onLoadProgress?: (p: LoadProgress) => void): Promise<ScenarioResult> {
   const { tlsKeylog, ...options } = request;
-  return withTlsKeylog(tlsKeylog, onKeylogError, (write) => runScenario(scenario, { ...options, ...(write !== undefined && { tlsKeylog: write }), wallClock: () => performance.now() }));
+  return withTlsKeylog(tlsKeylog, onKeylogError, (write) =>
+    runScenario(scenario, { ...options, ...(write !== undefined && { tlsKeylog: write }), ...(onLoadProgress !== undefined && { onLoadProgress }), wallClock: () => performance.now() }),
+  );
 }
 
-function ask(worker: Worker, request: RunRequest): Promise<ScenarioResult> {
+function ask(worker: Worker, request: RunRequest, onLoadProgress: ((p: LoadProgress) => void) | undefined): Promise<ScenarioResult> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => {
       worker.off('message', onMessage);
       reject(e);
     };
-    const onMessage = (r: ScenarioResult): void => {
+    const onMessage = (m: WorkerMessage): void => {
+      if (m.kind === 'progress') return onLoadProgress?.(m.progress);
+      worker.off('message', onMessage);
       worker.off('error', onError);
-      resolve(r);
+      resolve(m.result);
     };
-    worker.once('message', onMessage);
+    worker.on('message', onMessage);
     worker.once('error', onError);
     worker.postMessage(request);
   });

@@ -7,5 +7,5 @@ export { durationMs, formatDuration } from './duration.js';
 export { runScenario, type RunOptions } from './runner/run-scenario.js';
 export type { Scenario, ScenarioStep, ScenarioCheck, ActorSpec } from './model.js';
 export type * from './result.js';
-export type { LoadBaseline, LoadOutcome } from './load/run-load.js';
+export type { LoadBaseline, LoadOutcome, LoadProgress } from './load/run-load.js';
 export type { LoadSeriesRow, LoadSummary } from './load/load-summary.js';

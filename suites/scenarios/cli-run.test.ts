@@ -79,6 +79,20 @@ describe('pbxlab run', () => {
     expect(piped.stdout.split('\n').slice(-3)).toEqual([expect.stringMatching(summary), 'later', '']);
   });
 
+  it('a load scenario shows its live figures on a terminal: calls placed, answered, failed, in progress, the rate', () => {
+    requirePeer('script', 'bsdutils');
+    const report = mkdtempSync(join(tmpdir(), 'pbxlab-load-progress-'));
+    const { CI: _ci, ...env } = process.env;
+    const tty = spawnSync('script', ['-qec', `node ${CLI} run --jobs 2 --report ${report} scenarios/load/short-calls.yaml scenarios/basic/answered-call.yaml`, '/dev/null'], { encoding: 'utf8', timeout: 120_000, env });
+    expect(tty.status, tty.stdout + tty.stderr).toBe(0);
+    const shown = [...withoutEscapes(tty.stdout).matchAll(/scenarios\/load\/short-calls\.yaml: (\d+) placed, (\d+) answered, (\d+) failed, (\d+) in progress, ([\d.]+) calls\/s/g)];
+    expect(shown.length).toBeGreaterThan(10);
+    const placed = shown.map((m) => Number(m[1]));
+    expect(placed).toEqual([...placed].sort((a, b) => a - b));
+    expect(placed.at(-1)).toBeGreaterThan(250);
+    expect(shown.every((m) => Number(m[2]) <= Number(m[1]) && Number(m[4]) <= 10)).toBe(true);
+  });
+
   it('--tls-keylog without --real is a usage error (exit 2): virtual time has no TLS sessions', async () => {
     const out = { text: '' };
     const keylog = join(mkdtempSync(join(tmpdir(), 'pbxlab-keylog-')), 'keys.log');

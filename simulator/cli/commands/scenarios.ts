@@ -82,6 +82,7 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
         ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog, onKeylogError: (message: string) => io.stderr(`pbxlab: ${message}\n`) }),
         ...(options.baseline !== undefined && { baseline: { summaries: readBaseline(options.baseline), maxRegression: options.maxRegression } }),
         onResult: (r) => progress.done(r),
+        onLoadProgress: (p) => progress.load(p),
       });
       progress.stop();
       writeRunReport(options.report, results);

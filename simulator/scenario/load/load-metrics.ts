@@ -123,6 +123,11 @@ export class LoadMetrics {
     this.row(this.now()).concurrent = this.inProgress;
   }
 
+  /** Calls answered so far (cheap, for progress). */
+  get answeredSoFar(): number {
+    return this.answered;
+  }
+
   figures(): LoadFigures {
     return {
       invites: this.invites,

@@ -27,6 +27,17 @@ const CALL_LIMIT_MS = 3_600_000;
 const EXAMPLES = 5;
 const EXPECTATIONS = new Set(['expect', 'hears', 'not-hears', 'digits']);
 
+/** Where a load run is, reported once per interval (a terminal's live line). */
+export interface LoadProgress {
+  readonly file: string;
+  readonly placed: number;
+  readonly answered: number;
+  readonly failed: number;
+  readonly inProgress: number;
+  /** Calls placed per second over the last interval. */
+  readonly perSecond: number;
+}
+
 export interface LoadBaseline {
   readonly summaries: readonly LoadSummary[];
   readonly maxRegression: number;
@@ -54,7 +65,7 @@ interface CallRun {
   failure: string | undefined;
 }
 
-export async function runLoad(scenario: Scenario, plan: LoadPlan, world: ScenarioWorld, seed: number, mode: RunMode, baseline: LoadBaseline | undefined): Promise<Pick<ScenarioResult, 'checks' | 'message'> & { load: LoadOutcome; endedAt: number }> {
+export async function runLoad(scenario: Scenario, plan: LoadPlan, world: ScenarioWorld, seed: number, mode: RunMode, baseline: LoadBaseline | undefined, onProgress?: (p: LoadProgress) => void): Promise<Pick<ScenarioResult, 'checks' | 'message'> & { load: LoadOutcome; endedAt: number }> {
   const pools = new Map<string, PhoneActor[]>();
   let index = 0;
   for (const [role, members] of plan.pools) pools.set(role, await Promise.all(members.map((m: PhoneActorSpec) => PhoneActor.create(world, m, index++))));
@@ -79,6 +90,8 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   let started = 0;
   let completed = 0;
   let nextArrival = 0;
+  let failed = 0;
+  let reported = { at: 0, placed: 0 };
   loadStart.at = world.now();
   const now = (): number => world.now() - loadStart.at;
   const arrivalsOver = (): boolean => (plan.calls !== undefined && started >= plan.calls) || (plan.durationMs !== undefined && nextArrival >= plan.durationMs);
@@ -106,12 +119,17 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
       if (call.failure === undefined) {
         completed++;
       } else {
+        failed++;
         const cause = call.failure.split(':', 1)[0]!;
         causes.set(cause, (causes.get(cause) ?? 0) + 1);
         if (examples.length < EXAMPLES) examples.push(`call ${call.number} (started at ${formatDuration(call.startedAt)}): ${call.failure}`);
       }
     }
     if (arrivalsOver() && active.length === 0) break;
+    if (onProgress !== undefined && now() - reported.at >= plan.intervalMs) {
+      onProgress({ file: scenario.file, placed: started, answered: metrics.answeredSoFar, failed, inProgress: active.length, perSecond: ((started - reported.placed) * 1000) / (now() - reported.at) });
+      reported = { at: now(), placed: started };
+    }
     await world.advance(POLL_MS);
   }
   const endedAt = now();

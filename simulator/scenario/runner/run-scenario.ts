@@ -11,7 +11,7 @@ import type { PacketEvent } from '../../engine/net/index.js';
 import type { SipDestination } from '../../engine/sip/transport/index.js';
 import { durationMs, formatDuration } from '../duration.js';
 import type { ActionStep, LoadPlan, Scenario, ScenarioStep } from '../model.js';
-import { runLoad, type LoadBaseline } from '../load/run-load.js';
+import { runLoad, type LoadBaseline, type LoadProgress } from '../load/run-load.js';
 import type { CheckResult, Participant, RunMode, ScenarioResult, SipTraceEntry, StepResult } from '../result.js';
 import { runCheck } from './checks.js';
 import { PhoneActor } from './phone-actor.js';
@@ -31,6 +31,8 @@ export interface RunOptions {
   tlsKeylog?: (line: Uint8Array) => void;
   /** Load scenarios: earlier summaries to compare with (`run --baseline`). */
   baseline?: LoadBaseline;
+  /** Load scenarios: hears where the run is, once per interval. */
+  onLoadProgress?: (p: LoadProgress) => void;
 }
 
 type Actor = PhoneActor | RawActor;
@@ -48,7 +50,7 @@ export async function runScenario(file: Scenario, options: RunOptions = {}): Pro
   const seed = options.seed ?? scenario.seed ?? 1;
   const mode = options.mode ?? 'virtual';
   const world = await ScenarioWorld.create(scenario, seed, mode, { ...(options.tlsKeylog !== undefined && { tlsKeylog: options.tlsKeylog }), record: scenario.load === undefined });
-  if (scenario.load !== undefined) return loadResult(scenario, scenario.load, world, { seed, mode, wallStart, wall, baseline: options.baseline });
+  if (scenario.load !== undefined) return loadResult(scenario, scenario.load, world, { seed, mode, wallStart, wall, baseline: options.baseline, onProgress: options.onLoadProgress });
   const rtp = new RtpStreamAnalyzer();
   world.network.addTap((e: PacketEvent) => {
     if (e.kind === 'datagram') rtp.add(e);
@@ -118,11 +120,11 @@ function againstDevice(scenario: Scenario, device: SipDestination): Scenario {
 }
 
 /** A load scenario's run as a result: no steps or trace, its gates as the checks, its figures in `load`. */
-async function loadResult(scenario: Scenario, plan: LoadPlan, world: ScenarioWorld, o: { seed: number; mode: RunMode; wallStart: number; wall: () => number; baseline: LoadBaseline | undefined }): Promise<ScenarioResult> {
+async function loadResult(scenario: Scenario, plan: LoadPlan, world: ScenarioWorld, o: { seed: number; mode: RunMode; wallStart: number; wall: () => number; baseline: LoadBaseline | undefined; onProgress: ((p: LoadProgress) => void) | undefined }): Promise<ScenarioResult> {
   let ran: Awaited<ReturnType<typeof runLoad>> | undefined;
   let error: string | undefined;
   try {
-    ran = await runLoad(scenario, plan, world, o.seed, o.mode, o.baseline);
+    ran = await runLoad(scenario, plan, world, o.seed, o.mode, o.baseline, o.onProgress);
   } catch (e) {
     error = `the run stopped: ${(e as Error).message}`;
   }
