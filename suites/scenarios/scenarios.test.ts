@@ -21,7 +21,10 @@ describe('scenarios/', () => {
 
   for (const file of files) {
     it(file.replace(/^scenarios\//, ''), async () => {
-      const result = await runScenario(loadScenario(file), { wallClock: () => performance.now() });
+      const scenario = loadScenario(file);
+      // A scenario against a real device runs only with --real (suites/interop): here it must say so.
+      if (scenario.world.device !== undefined) return void (await expect(runScenario(scenario)).rejects.toThrow(/is a real device: run with --real/));
+      const result = await runScenario(scenario, { wallClock: () => performance.now() });
       results.push(result);
       expect(result.outcome, result.message).toBe('passed');
       expect(result.steps.every((s) => s.outcome !== 'failed')).toBe(true);

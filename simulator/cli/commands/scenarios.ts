@@ -61,12 +61,14 @@ export function registerScenarioCommands(program: Command, io: CliIO, setExit: (
     .action(async (paths: string[], options: RunCommandOptions) => {
       const loaded = load(paths, io);
       if (loaded === undefined) return setExit(EXIT.failed);
-      const scenarios = withTags(loaded, tagList(options.tags));
-      if (scenarios.length === 0) throw new UsageError(`no scenario has a tag of ${options.tags ?? ''}`);
+      const tagged = withTags(loaded, tagList(options.tags));
+      if (tagged.length === 0) throw new UsageError(`no scenario has a tag of ${options.tags ?? ''}`);
+      // In virtual time a scenario against a real device cannot run: it is left out, saying so.
+      const scenarios = options.real === true ? tagged : tagged.filter((s) => s.world.device === undefined);
+      for (const s of tagged.filter((t) => !scenarios.includes(t))) io.stdout(`SKIP  ${s.file}  ${s.name}: world.device is a real device, run with --real\n`);
+      if (scenarios.length === 0) throw new UsageError(`${tagged.map((s) => s.file).join(', ')}: world.device is a real device: run with --real`);
       if (options.real !== true) {
         if (options.device !== undefined) throw new UsageError('--device needs --real: a real device is reached on sockets');
-        const device = scenarios.find((s) => s.world.device !== undefined);
-        if (device !== undefined) throw new UsageError(`${device.file}: world.device is a real device: run with --real`);
         if (options.tlsKeylog !== undefined) throw new UsageError('--tls-keylog needs --real: a run in virtual time has no TLS sessions');
       }
       // Opened once here so that an unusable path is a usage error before anything runs.
