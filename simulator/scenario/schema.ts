@@ -267,7 +267,7 @@ export const scenarioSchema = z.strictObject({
   gates: z
     .record(z.string(), z.union([z.string(), z.number()]))
     .optional()
-    .describe('Load: limits on the figures, e.g. setup-time-p95: 200ms, post-dial-delay-p99: 2s, answer-ratio: 99.5%, failures: 0'),
+    .describe('Load: limits on the figures, e.g. setup-time-p95: 200ms, post-dial-delay-p99: 2s, answer-ratio: 99.5%, failures: 0, mos-p5: 4.0'),
 });
 
 export type ScenarioFile = z.output<typeof scenarioSchema>;

@@ -13,7 +13,9 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '../../simulator/config/index.js';
 import { SeededRandom } from '../../simulator/engine/rng/index.js';
 import { writeRunReport } from '../../simulator/report/index.js';
+import type { RtpStreamStats } from '../../simulator/analysis/index.js';
 import { arrivalProcess } from '../../simulator/scenario/load/arrival.js';
+import { mosFromR, streamMos } from '../../simulator/scenario/load/voice-quality.js';
 import { parseCallVariables } from '../../simulator/scenario/load/call-variables.js';
 import { parseScenario, runScenario, type ScenarioResult } from '../../simulator/scenario/index.js';
 
@@ -104,6 +106,35 @@ describe('load scenarios in virtual time', () => {
     const result = await run(text);
     expect(result.outcome, result.message).toBe('passed');
     expect(result.cdrs.calls.slice(0, 4).map((r) => r.callee)).toEqual(['3001', '3002', '3003', '3001']);
+  });
+});
+
+describe('voice quality of a load run', () => {
+  it('the E-model gives G.107\'s reference points: R 93.2 is MOS 4.41, R 50 is 2.58; G.711 at 1% random loss without concealment loses Ie,eff = 95/5.3', () => {
+    expect(mosFromR(93.2)).toBeCloseTo(4.41, 2);
+    expect(mosFromR(50)).toBeCloseTo(2.58, 2);
+    expect([mosFromR(0), mosFromR(100)]).toEqual([1, 4.5]);
+    const stream = { payloadType: 0, packets: 99, expected: 100, lost: 1, meanDeltaMs: 20, meanJitterMs: 0 } as RtpStreamStats;
+    expect(streamMos(stream)).toBeCloseTo(mosFromR(93.2 - 0.024 * 20 - 95 / 5.3), 6);
+    expect(streamMos({ ...stream, payloadType: 101 })).toBeUndefined();
+  });
+
+  it('with media, each call\'s streams are measured: clean links give G.711\'s MOS, a lossy link a lower one that breaks the mos-p5 gate', async () => {
+    const withMedia = (text: string): string => text.replace('media: off', 'media: packets').replace('calls: 120', 'calls: 12').replace("exponential: 2s", 'exponential: 3s');
+    const clean = await run(withMedia(loadScenario({ gates: 'gates:\n  mos-p5: 4.3\n' })));
+    expect(clean.outcome, clean.message).toBe('passed');
+    const voice = clean.load!.summary.voice!;
+    // Both directions of both legs (caller-PBX, PBX-callee) of every call.
+    expect(voice.streams).toBe(12 * 4);
+    expect(voice.lossPercent.max).toBe(0);
+    expect(voice.mos!.min).toBeGreaterThan(4.3);
+
+    const lossy = await run(withMedia(loadScenario({ latency: '10ms', gates: 'gates:\n  mos-p5: 4.3\n' })).replace('latency: 10ms', 'latency: 10ms, loss: 3'));
+    expect(lossy.outcome).toBe('failed');
+    const lossyVoice = lossy.load!.summary.voice!;
+    expect(lossyVoice.lossPercent.p50).toBeGreaterThan(0);
+    expect(lossyVoice.mos!.p5).toBeLessThan(4.3);
+    expect(lossy.message).toMatch(/gate mos-p5 >= 4\.3 broken: mos p5 [\d.]+ over \d+ streams, limit 4\.3/);
   });
 });
 

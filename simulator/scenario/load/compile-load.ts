@@ -103,7 +103,7 @@ function gatesOf(gates: Readonly<Record<string, string | number>>, src: LoadSour
   const out: { gate: Gate; spot: ReturnType<LoadSources['spot']> }[] = [];
   for (const [key, value] of Object.entries(gates)) {
     if (!GATE_KEY.test(key)) {
-      src.report(['gates'], `unknown gate \`${key}\`: setup-time-p50|p90|p95|p99|max, post-dial-delay-p50|...|max, answer-ratio, failures`, key);
+      src.report(['gates'], `unknown gate \`${key}\`: setup-time-p50|p90|p95|p99|max, post-dial-delay-p50|...|max, mos-p5|p50|min, answer-ratio, failures`, key);
       continue;
     }
     const gate = parseGate(key, value, (t) => (durationSchema.safeParse(t).success ? durationMs(t) : undefined));

@@ -1,6 +1,7 @@
 /**
- * What a load run measures on the wire (a network tap, so that it works against the simulated PBX
- * and against a device alike): for every call a caller starts (its first INVITE, RFC 3261 13.2.1),
+ * What a load run measures on the wire (network taps, so that it works against the simulated PBX
+ * and against a device alike; a request when it leaves the caller, a response when the caller
+ * has it): for every call a caller starts (its first INVITE, RFC 3261 13.2.1),
  * the setup time to the first 18x and the post-dial delay to the 200 (the first INVITE is the
  * start, so a digest challenge counts in both), the final failure status (401 and 407 are
  * challenges, not failures), and requests sent again unchanged (retransmissions, 17.1.1.2). The
@@ -63,19 +64,28 @@ export class LoadMetrics {
     private readonly now: () => number,
   ) {}
 
-  readonly tap = (e: PacketEvent): void => {
-    if (e.kind !== 'datagram') return;
-    const first = e.data[0];
-    // Requests to track start with I (INVITE), A (ACK), B (BYE), C (CANCEL); responses with S.
-    if (first !== 0x49 && first !== 0x53) return;
-    const parsed = parseMessage(e.data);
-    if (!parsed.ok) return;
+  /** Tap for what is sent (a caller's INVITE counts when it leaves). */
+  readonly sent = (e: PacketEvent): void => {
+    // Only INVITEs (I) are measured among the requests.
+    if (e.kind !== 'datagram' || e.data[0] !== 0x49 || !this.isCaller(e.src.address)) return;
+    this.take(e.data, true);
+  };
+
+  /** Tap for what is received (a response counts when the caller has it). */
+  readonly received = (e: PacketEvent): void => {
+    if (e.kind !== 'datagram' || e.data[0] !== 0x53 || !this.isCaller(e.dst.address)) return;
+    this.take(e.data, false);
+  };
+
+  private take(data: Uint8Array, request: boolean): void {
+    const parsed = parseMessage(data);
+    if (!parsed.ok || (parsed.message.kind === 'request') !== request) return;
     const m = parsed.message;
     const callId = m.callId;
     if (callId === undefined) return;
     const at = this.now();
     if (m.kind === 'request') {
-      if (m.method !== 'INVITE' || !this.isCaller(e.src.address)) return;
+      if (m.method !== 'INVITE') return;
       const key = `${m.headers.get('cseq') ?? ''} ${m.headers.get('via') ?? ''}`;
       let call = this.calls.get(callId);
       if (call === undefined) {
@@ -110,7 +120,7 @@ export class LoadMetrics {
       this.row(at).failed++;
       this.calls.delete(callId);
     }
-  };
+  }
 
   /** The script started a call (for concurrency). */
   callStarted(): void {

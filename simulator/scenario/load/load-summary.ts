@@ -6,6 +6,7 @@
  */
 import type { PercentileSummary } from './percentiles.js';
 import type { IntervalRow, LoadFigures } from './load-metrics.js';
+import type { VoiceQuality } from './voice-quality.js';
 
 export interface LoadSummary {
   readonly scenario: string;
@@ -28,9 +29,18 @@ export interface LoadSummary {
   readonly postDialDelayMs: PercentileSummary | null;
   readonly failures: { readonly byStatus: Readonly<Record<string, number>>; readonly byCause: Readonly<Record<string, number>> };
   readonly retransmissions: number;
+  /** With media: the RTP streams' loss, jitter and E-model MOS. */
+  readonly voice: VoiceQuality | null;
 }
 
-export function loadSummary(base: Pick<LoadSummary, 'scenario' | 'seed' | 'mode' | 'durationMs'>, started: number, completed: number, figures: LoadFigures, byCause: ReadonlyMap<string, number>): LoadSummary {
+export function loadSummary(
+  base: Pick<LoadSummary, 'scenario' | 'seed' | 'mode' | 'durationMs'>,
+  started: number,
+  completed: number,
+  figures: LoadFigures,
+  byCause: ReadonlyMap<string, number>,
+  voice: VoiceQuality | null,
+): LoadSummary {
   return {
     ...base,
     calls: { started, completed, invited: figures.invites, answered: figures.answered },
@@ -39,6 +49,7 @@ export function loadSummary(base: Pick<LoadSummary, 'scenario' | 'seed' | 'mode'
     postDialDelayMs: figures.postDialDelayMs ?? null,
     failures: { byStatus: figures.failedByStatus, byCause: Object.fromEntries([...byCause].sort()) },
     retransmissions: figures.retransmissions,
+    voice,
   };
 }
 

@@ -35,8 +35,21 @@ export class Sample {
   /** Undefined for an empty sample. */
   summary(): PercentileSummary | undefined {
     if (this.size === 0) return undefined;
-    const sorted = this.values.slice(0, this.size).sort();
-    const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+    const sorted = this.sorted();
+    const rank = (p: number): number => nearestRank(sorted, p);
     return { count: sorted.length, p50: rank(50), p90: rank(90), p95: rank(95), p99: rank(99), max: sorted[sorted.length - 1]! };
   }
+
+  /** The p-th percentile (0: the minimum) of a sample that is not empty. */
+  percentile(p: number): number {
+    return nearestRank(this.sorted(), p);
+  }
+
+  private sorted(): Float64Array {
+    return this.values.slice(0, this.size).sort();
+  }
+}
+
+function nearestRank(sorted: Float64Array, p: number): number {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }

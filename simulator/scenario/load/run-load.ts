@@ -7,6 +7,7 @@
  * traced or captured: the figures come from a tap (load-metrics.ts), and the gates and the baseline
  * are the run's checks.
  */
+import { RtpStreamAnalyzer } from '../../analysis/index.js';
 import type { SeededRandom } from '../../engine/rng/index.js';
 import { durationMs as parseDuration, formatDuration } from '../duration.js';
 import type { ActionStep, LoadPlan, PhoneActorSpec, Scenario, ScenarioStep } from '../model.js';
@@ -17,6 +18,7 @@ import type { StepContext, StepOutcome } from '../runner/step-outcome.js';
 import { arrivalProcess } from './arrival.js';
 import { checkBaseline, checkGate, gateName } from './gates.js';
 import { LoadMetrics } from './load-metrics.js';
+import { voiceQuality } from './voice-quality.js';
 import { loadSeries, loadSummary, type LoadSeriesRow, type LoadSummary } from './load-summary.js';
 
 const POLL_MS = 5;
@@ -73,7 +75,11 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   const callers = new Set(all.map((p) => p.address));
   const loadStart = { at: 0 };
   const metrics = new LoadMetrics((address) => callers.has(address), plan.intervalMs, () => world.now() - loadStart.at);
-  world.network.addTap(metrics.tap);
+  world.network.addTap(metrics.sent, { at: 'sender' });
+  world.network.addTap(metrics.received, { at: 'receiver' });
+  // Voice is judged as the ear gets it: after the network's loss and jitter.
+  const rtp = world.scenario.world.media === 'packets' ? new RtpStreamAnalyzer() : undefined;
+  if (rtp !== undefined) world.network.addTap((e) => void (e.kind === 'datagram' && rtp.add(e)), { at: 'receiver' });
   const registered = await world.until(() => all.every((p) => !p.spec.register || p.phone.registration?.state === 'registered'), REGISTRATION_LIMIT_MS);
   if (!registered) {
     const stuck = all.filter((p) => p.phone.registration?.state !== 'registered').slice(0, EXAMPLES).map((p) => p.describe());
@@ -137,7 +143,7 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   for (const p of all) p.close();
   await world.advance(SETTLE_MS[mode]);
 
-  const summary = loadSummary({ scenario: scenario.name, seed, mode, durationMs: Math.round(endedAt) }, started, completed, metrics.figures(), causes);
+  const summary = loadSummary({ scenario: scenario.name, seed, mode, durationMs: Math.round(endedAt) }, started, completed, metrics.figures(), causes, rtp === undefined ? null : voiceQuality(rtp.streams()));
   const checks: CheckResult[] = plan.gates.map(({ gate, spot }) => {
     const v = checkGate(gate, summary);
     return { spot, name: `gate ${gateName(gate)}`, outcome: v.ok ? 'passed' : 'failed', detail: v.detail };
