@@ -22,6 +22,8 @@ import { voiceQuality } from './voice-quality.js';
 import { loadSeries, loadSummary, type LoadSeriesRow, type LoadSummary } from './load-summary.js';
 
 const POLL_MS = 5;
+/** The longest time runs between two looks when no call waits on an expectation. */
+const MAX_STEP_MS = 1000;
 const REGISTRATION_LIMIT_MS = 30_000;
 const SETTLE_MS = { virtual: 2000, real: 500 };
 /** A call's script may not outlive its start by more than this: a stuck call is cut. */
@@ -89,8 +91,9 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   const rng = world.rng.fork('load');
   const nextGap = arrivalProcess(plan.arrival, rng.fork('arrivals'));
   const holds = rng.fork('holds');
-  const busy = new Set<PhoneActor>();
-  const active: CallRun[] = [];
+  const free = new Map([...pools].map(([role, members]) => [role, [...members]]));
+  const polling: CallRun[] = [];
+  const sleeping = new WakeQueue();
   const causes = new Map<string, number>();
   const examples: string[] = [];
   let started = 0;
@@ -101,42 +104,51 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   loadStart.at = world.now();
   const now = (): number => world.now() - loadStart.at;
   const arrivalsOver = (): boolean => (plan.calls !== undefined && started >= plan.calls) || (plan.durationMs !== undefined && nextArrival >= plan.durationMs);
+  const inProgress = (): number => polling.length + sleeping.size;
+  const finish = (call: CallRun): void => {
+    for (const [role, p] of call.phones) {
+      for (const c of [...p.phone.calls]) c.hangUp();
+      free.get(role)!.push(p);
+    }
+    metrics.callEnded();
+    if (call.failure === undefined) {
+      completed++;
+      return;
+    }
+    failed++;
+    const cause = call.failure.split(':', 1)[0]!;
+    causes.set(cause, (causes.get(cause) ?? 0) + 1);
+    if (examples.length < EXAMPLES) examples.push(`call ${call.number} (started at ${formatDuration(call.startedAt)}): ${call.failure}`);
+  };
 
   for (;;) {
-    while (!arrivalsOver() && nextArrival <= now() && active.length < plan.concurrency) {
-      const phones = freePhones(pools, busy);
+    while (!arrivalsOver() && nextArrival <= now() && inProgress() < plan.concurrency) {
+      const phones = takePhones(free);
       if (phones === undefined) break;
-      for (const p of phones.values()) busy.add(p);
       const row = plan.variables === undefined ? undefined : plan.variables.rows[started % plan.variables.rows.length];
-      active.push({ number: started + 1, startedAt: now(), ctx: contextOf(phones, plan, row, world), phones, holdMs: holdOf(plan, holds), step: 0, since: now(), waitUntil: undefined, failure: undefined });
+      polling.push({ number: started + 1, startedAt: now(), ctx: contextOf(phones, plan, row, world), phones, holdMs: holdOf(plan, holds), step: 0, since: now(), waitUntil: undefined, failure: undefined });
       metrics.callStarted();
       started++;
       nextArrival += nextGap(nextArrival);
     }
-    for (let i = active.length - 1; i >= 0; i--) {
-      const call = active[i]!;
-      if (!advanceCall(call, scenario.steps, now())) continue;
-      active.splice(i, 1);
-      for (const p of call.phones.values()) {
-        for (const c of [...p.phone.calls]) c.hangUp();
-        busy.delete(p);
-      }
-      metrics.callEnded();
-      if (call.failure === undefined) {
-        completed++;
-      } else {
-        failed++;
-        const cause = call.failure.split(':', 1)[0]!;
-        causes.set(cause, (causes.get(cause) ?? 0) + 1);
-        if (examples.length < EXAMPLES) examples.push(`call ${call.number} (started at ${formatDuration(call.startedAt)}): ${call.failure}`);
-      }
+    for (let woken = sleeping.wake(now()); woken !== undefined; woken = sleeping.wake(now())) polling.push(woken);
+    for (let i = polling.length - 1; i >= 0; i--) {
+      const call = polling[i]!;
+      const state = advanceCall(call, scenario.steps, now());
+      if (state === 'pending') continue;
+      polling.splice(i, 1);
+      if (state === 'sleeping') sleeping.add(call);
+      else finish(call);
     }
-    if (arrivalsOver() && active.length === 0) break;
+    if (arrivalsOver() && inProgress() === 0) break;
     if (onProgress !== undefined && now() - reported.at >= plan.intervalMs) {
-      onProgress({ file: scenario.file, placed: started, answered: metrics.answeredSoFar, failed, inProgress: active.length, perSecond: ((started - reported.placed) * 1000) / (now() - reported.at) });
+      onProgress({ file: scenario.file, placed: started, answered: metrics.answeredSoFar, failed, inProgress: inProgress(), perSecond: ((started - reported.placed) * 1000) / (now() - reported.at) });
       reported = { at: now(), placed: started };
     }
-    await world.advance(POLL_MS);
+    // Calls waiting on an expectation are looked at every POLL_MS; otherwise time runs to the
+    // next arrival or wake-up (the phones and the PBX run on the clock meanwhile).
+    const next = Math.min(arrivalsOver() || inProgress() >= plan.concurrency ? Infinity : nextArrival, sleeping.nextAt, now() + MAX_STEP_MS);
+    await world.advance(polling.length > 0 ? POLL_MS : Math.max(POLL_MS, next - now()));
   }
   const endedAt = now();
   await world.advance(SETTLE_MS[mode]);
@@ -158,46 +170,102 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   return { checks, ...(message !== undefined && { message }), load: { summary, series: loadSeries(metrics.series(endedAt)), examples }, endedAt };
 }
 
-/** One free phone per role (the first free one of its pool), or undefined when a role has none. */
-function freePhones(pools: ReadonlyMap<string, PhoneActor[]>, busy: ReadonlySet<PhoneActor>): Map<string, PhoneActor> | undefined {
+/**
+ * One free phone per role, the longest free first (a phone whose last call is still closing goes
+ * to the back), taken from the free lists; undefined, taking none, when a role has no free phone.
+ */
+function takePhones(free: ReadonlyMap<string, PhoneActor[]>): Map<string, PhoneActor> | undefined {
   const chosen = new Map<string, PhoneActor>();
-  for (const [role, members] of pools) {
-    const free = members.find((m) => !busy.has(m) && m.phone.calls.length === 0);
-    if (free === undefined) return undefined;
-    chosen.set(role, free);
+  for (const [role, list] of free) {
+    const at = list.findIndex((p) => p.phone.calls.length === 0);
+    if (at < 0) return undefined;
+    chosen.set(role, list[at]!);
+  }
+  for (const [role, p] of chosen) {
+    const list = free.get(role)!;
+    list.splice(list.indexOf(p), 1);
   }
   return chosen;
+}
+
+/** Calls holding (a `wait`), by the time they wake; a binary heap. */
+class WakeQueue {
+  private readonly heap: CallRun[] = [];
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  get nextAt(): number {
+    return this.heap[0]?.waitUntil ?? Infinity;
+  }
+
+  add(call: CallRun): void {
+    const h = this.heap;
+    h.push(call);
+    for (let i = h.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (h[parent]!.waitUntil! <= h[i]!.waitUntil!) break;
+      [h[parent], h[i]] = [h[i]!, h[parent]!];
+      i = parent;
+    }
+  }
+
+  /** The earliest call due by `now`, removed; undefined when none is. */
+  wake(now: number): CallRun | undefined {
+    const h = this.heap;
+    if (h.length === 0 || h[0]!.waitUntil! > now) return undefined;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && h[l]!.waitUntil! < h[m]!.waitUntil!) m = l;
+        if (r < h.length && h[r]!.waitUntil! < h[m]!.waitUntil!) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i]!, h[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 function holdOf(plan: LoadPlan, rng: SeededRandom): number {
   return plan.hold.kind === 'fixed' ? plan.hold.ms : -Math.log(1 - rng.float()) * plan.hold.meanMs;
 }
 
-/** Runs the call's script as far as it goes now; true when it has ended (passed or failed). */
-function advanceCall(call: CallRun, steps: readonly ScenarioStep[], now: number): boolean {
+/**
+ * Runs the call's script as far as it goes now: `done` when it has ended (passed, or failed with
+ * `failure` set), `sleeping` in a wait until `waitUntil`, `pending` on an expectation not yet met.
+ */
+function advanceCall(call: CallRun, steps: readonly ScenarioStep[], now: number): 'done' | 'sleeping' | 'pending' {
   const ctx = call.ctx;
   for (;;) {
     if (now - call.startedAt > CALL_LIMIT_MS) {
       call.failure = `cut: still running after ${formatDuration(CALL_LIMIT_MS)}`;
-      return true;
+      return 'done';
     }
     const step = steps[call.step];
-    if (step === undefined || step.kind === 'end') return true;
+    if (step === undefined || step.kind === 'end') return 'done';
     if (step.kind === 'wait') {
       call.waitUntil ??= now + (step.hold === true ? call.holdMs : step.ms);
-      if (now < call.waitUntil) return false;
+      if (now < call.waitUntil) return 'sleeping';
       call.waitUntil = undefined;
     } else {
       const phone = call.phones.get(step.actor)!;
       const outcome = phone.perform(withVariables(step, ctx), ctx);
       if (outcome === 'pending' || (!outcome.ok && EXPECTATIONS.has(step.verb))) {
-        if (now - call.since < step.withinMs) return false;
+        if (now - call.since < step.withinMs) return 'pending';
         call.failure = `timeout: step ${step.index + 1} \`${step.summary}\`: ${outcome === 'pending' ? 'nothing' : describe(outcome)} within ${formatDuration(step.withinMs)}`;
-        return true;
+        return 'done';
       }
       if (!outcome.ok) {
         call.failure = `refused: step ${step.index + 1} \`${step.summary}\`: ${describe(outcome)}`;
-        return true;
+        return 'done';
       }
     }
     call.step++;
