@@ -9,10 +9,14 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 
-export const durationSchema = z
-  .string({ error: (iss) => (typeof iss.input === 'number' ? `a duration needs a unit: write ${iss.input}s or ${iss.input}ms` : undefined) })
-  .regex(DURATION, { error: 'a duration is a number with a unit: 200ms, 2s, 1m30s, 1h' })
-  .describe('A duration with a unit: 200ms, 2s, 1m30s, 1h');
+const durationText = (): z.ZodString => z.string({ error: (iss) => (typeof iss.input === 'number' ? `a duration needs a unit: write ${iss.input}s or ${iss.input}ms` : undefined) });
+
+export const durationSchema = durationText().regex(DURATION, { error: 'a duration is a number with a unit: 200ms, 2s, 1m30s, 1h' }).describe('A duration with a unit: 200ms, 2s, 1m30s, 1h');
+
+/** A duration, or a word that stands for one (`wait: hold`, the hold time of a load scenario's call). */
+export function durationOr(word: string): z.ZodString {
+  return durationText().regex(new RegExp(`^(?:${word}|${DURATION.source.slice(1, -1)})$`), { error: `a duration with a unit (200ms, 2s, 1m30s, 1h) or \`${word}\`` });
+}
 
 /** Milliseconds of a duration that `durationSchema` accepted. */
 export function durationMs(text: string): number {

@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { PROMPT_LANGUAGES } from '../engine/media/prompt/index.js';
 import { pbxConfigSchema } from '../pbx/config/index.js';
-import { durationSchema } from './duration.js';
+import { durationOr, durationSchema } from './duration.js';
 
 export const ACTOR_NAME = /^[a-z][a-z0-9_-]*$/;
 /** Words a step may start with that are not actors. */
@@ -158,7 +158,7 @@ export const actionSchema = z.union([z.enum(BARE_VERBS), actionObjectSchema]);
 
 export const stepSchema = z
   .strictObject({
-    wait: z.union([durationSchema, z.literal('hold')]).optional().describe('Let scenario time pass (in a load scenario, `hold`: the call\'s hold time)'),
+    wait: durationOr('hold').optional().describe('Let scenario time pass (in a load scenario, `hold`: the call\'s hold time)'),
     end: z.literal(true).optional().describe('End the scenario here (the checks still run); steps after it are an error'),
   })
   .catchall(actionSchema)
