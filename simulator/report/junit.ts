@@ -35,22 +35,26 @@ function gateCases(r: ScenarioResult, root: string | undefined): string[] {
   if (r.load === undefined) return [];
   return r.checks.map((c) => {
     const attrs = `classname="${xmlAttr(scenarioFolder(r.file, root))}" name="${xmlAttr(`${r.name}: ${c.name}`)}" file="${xmlAttr(relativeFile(r.file, root))}" time="0"`;
-    const failure = c.outcome === 'failed' ? `\n      <failure message="${xmlAttr(c.detail)}" type="gate">${xmlText(c.detail)}</failure>\n    ` : '';
-    return `    <testcase ${attrs}>${failure}</testcase>`;
+    const body = c.outcome === 'failed' ? `\n      <failure message="${xmlAttr(c.detail)}" type="gate">${xmlText(c.detail)}</failure>\n    ` : c.outcome === 'skipped' ? `\n      <skipped message="${xmlAttr(c.detail)}"/>\n    ` : '';
+    return `    <testcase ${attrs}>${body}</testcase>`;
   });
 }
 
 /** Test cases in the report: a scenario, and each gate of a load scenario. */
-function caseCount(results: readonly ScenarioResult[]): { tests: number; failures: number } {
+function caseCount(results: readonly ScenarioResult[]): { tests: number; failures: number; skipped: number } {
   const gates = results.flatMap((r) => (r.load === undefined ? [] : r.checks));
-  return { tests: results.length + gates.length, failures: results.filter((r) => r.outcome === 'failed').length + gates.filter((c) => c.outcome === 'failed').length };
+  return {
+    tests: results.length + gates.length,
+    failures: results.filter((r) => r.outcome === 'failed').length + gates.filter((c) => c.outcome === 'failed').length,
+    skipped: gates.filter((c) => c.outcome === 'skipped').length,
+  };
 }
 
 export function junitXml(results: readonly ScenarioResult[], suiteName: string, options: JunitOptions = {}): string {
-  const { tests, failures } = caseCount(results);
+  const { tests, failures, skipped } = caseCount(results);
   const errors = results.filter((r) => r.outcome === 'error').length;
   const time = formatSeconds(results.reduce((sum, r) => sum + r.wallMs, 0));
-  const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${time}"`;
+  const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}"`;
   const first = results.reduce((min, r) => Math.min(min, r.startEpochMs), Infinity);
   const timestamp = Number.isFinite(first) ? ` timestamp="${new Date(first).toISOString().slice(0, 19)}"` : '';
   return [

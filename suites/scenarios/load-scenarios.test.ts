@@ -71,6 +71,8 @@ describe('load scenarios in virtual time', () => {
     const baseline = { summaries: [(await run(loadScenario())).load!.summary], maxRegression: 0.1 };
     const same = await run(loadScenario(), { baseline });
     expect(same.outcome, same.message).toBe('passed');
+    const renamed = await run(loadScenario().replace('name: Load test calls', 'name: A newer scenario'), { baseline });
+    expect(renamed.checks.filter((c) => c.name.startsWith('baseline'))).toEqual([expect.objectContaining({ outcome: 'skipped', detail: 'not compared: the baseline has no summary of "A newer scenario"' })]);
     expect(same.checks.filter((c) => c.name.startsWith('baseline ')).length).toBeGreaterThan(5);
 
     const slower = await run(loadScenario({ latency: '40ms' }), { baseline });

@@ -55,8 +55,8 @@ export class LoadMetrics {
   private inProgress = 0;
 
   /**
-   * `isCaller(address)`: whether an INVITE from this address starts a measured call; `now()`: ms
-   * since the load started.
+   * `isCaller(address)`: whether an INVITE from this address (one of the load's phones) starts a
+   * measured call, and responses to it are measured; `now()`: ms since the load started.
    */
   constructor(
     private readonly isCaller: (address: string) => boolean,
