@@ -8,8 +8,9 @@
  *
  * Measured (run node with --expose-gc; heap after two full GCs):
  * - calls per wall second over the call phase (from the first INVITE to the last call's end);
- * - heap per registered phone: heap with every phone registered less the heap of the PBX alone,
- *   over PHONES (the phone's user agent and the PBX's registration both count);
+ * - heap per registered phone: heap with every phone registered (64*T1 after the last REGISTER,
+ *   its transactions over) less the heap of the PBX alone, over PHONES (the phone's user agent,
+ *   transport and socket and the PBX's binding all count);
  * - heap per active call: heap at the peak of concurrency (HOLD_S + 1 s into the calls, when the
  *   number of connected calls has levelled at about RATE x HOLD_S) less the heap with the phones
  *   registered and idle, over the calls connected then (both phones' calls and the PBX's legs);
@@ -132,9 +133,11 @@ async function runOnce(run: number): Promise<RunResult> {
     phones.push(phone);
     if (i % REGISTER_PER_SECOND === REGISTER_PER_SECOND - 1) await clock.runUntilAsync(clock.now() + 1000);
   }
-  await clock.runUntilAsync(clock.now() + 2000);
+  // Past 64*T1, when the REGISTER transactions are over (RFC 3261 17.2.2 Timer J): what stays is the registration.
+  await clock.runUntilAsync(clock.now() + 64 * 500 + 1000);
   if (registered !== PHONES) throw new Error(`bench/pbx-virtual: ${registered} of ${PHONES} phones registered`);
   const heapRegistered = heapNow();
+  snapshot(`registered-${run}`);
 
   // Calls: a free phone dials another free one; phones go back to the pool when their call ends.
   const free: number[] = phones.map((_, i) => i);
