@@ -106,6 +106,7 @@ async function runOnce(run: number): Promise<RunResult> {
   const sink = new CountingSink();
   const pbx = new Pbx({ config: parsePbxConfig(config, 'bench-pbx-virtual.yaml'), transport: pbxTransport, network: net, clock, rng: rng.fork('pbx'), cdr: new CdrJournal(sink), media: 'off' });
   const heapEmpty = heapNow();
+  snapshot(`empty-${run}`);
 
   // The phones, registering REGISTER_PER_SECOND a second of virtual time.
   const phones: Phone[] = [];
