@@ -53,7 +53,6 @@ export class VirtualClock implements Clock {
     return timer;
   }
 
-
   /** Number of live timers waiting. */
   get pending(): number {
     return this.live.count;
