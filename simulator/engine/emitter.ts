@@ -7,13 +7,17 @@
 export type EventMap = { [event: string]: (...args: any[]) => void };
 
 export class Emitter<E extends EventMap> {
-  private readonly listeners = new Map<keyof E, E[keyof E][]>();
+  /**
+   * Each list is replaced, never changed in place: an emit goes through the list as it was when
+   * it began without copying it, and a list is exactly as long as it needs to be (a call has
+   * dozens of emitters, most with one or two listeners per event).
+   */
+  private readonly listeners = new Map<keyof E, readonly E[keyof E][]>();
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof E>(event: K, fn: E[K]): () => void {
-    const list = this.listeners.get(event) ?? [];
-    list.push(fn);
-    this.listeners.set(event, list);
+    const list = this.listeners.get(event);
+    this.listeners.set(event, list === undefined ? [fn] : [...list, fn]);
     return () => this.off(event, fn);
   }
 
@@ -21,7 +25,7 @@ export class Emitter<E extends EventMap> {
     const list = this.listeners.get(event);
     if (!list) return;
     const i = list.indexOf(fn);
-    if (i >= 0) list.splice(i, 1);
+    if (i >= 0) this.listeners.set(event, [...list.slice(0, i), ...list.slice(i + 1)]);
   }
 
   listenerCount<K extends keyof E>(event: K): number {
@@ -31,6 +35,6 @@ export class Emitter<E extends EventMap> {
   protected emit<K extends keyof E>(event: K, ...args: Parameters<E[K]>): void {
     const list = this.listeners.get(event);
     if (!list) return;
-    for (const fn of list.slice()) fn(...args);
+    for (const fn of list) fn(...args);
   }
 }

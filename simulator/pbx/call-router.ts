@@ -90,7 +90,7 @@ export class CallRouter {
     const settings = this.state.get(extension.number);
     const forward = settings?.forward ?? extension.forward;
     if (forward.unconditional !== undefined && !options.intercom) return forwarded(forward.unconditional);
-    const busy = this.dnd(extension) ? 'do not disturb' : this.calls.inCall(extension.number) && !(settings?.callWaiting ?? extension.features.callWaiting) ? 'in a call, call waiting off' : undefined;
+    const busy = this.dnd(extension) ? 'do not disturb' : !(settings?.callWaiting ?? extension.features.callWaiting) && this.calls.inCall(extension.number) ? 'in a call, call waiting off' : undefined;
     if (busy !== undefined) return forward.busy !== undefined && !options.intercom ? forwarded(forward.busy) : { kind: 'reject', status: 486, why: busy };
     if (options.intercom === true && !extension.features.intercom) return { kind: 'reject', status: 403, why: `extension ${extension.number} does not allow intercom` };
     return {

@@ -102,7 +102,7 @@ export class Pbx {
     });
     this.extensions = new ExtensionStateService(config, this.events);
     this.dialplan = new Dialplan(config, APPLICATIONS.map((a) => a.provider));
-    this.router = new CallRouter(config, this.dialplan, this.location, { inCall: (n) => [...this.calls].some((c) => c.involves(n)) }, this.extensions, rng.fork('router'));
+    this.router = new CallRouter(config, this.dialplan, this.location, { inCall: (n) => this.inCall(n) }, this.extensions, rng.fork('router'));
     this.ua = new UserAgent({
       transport: options.transport,
       rng: rng.fork('ua'),
@@ -157,6 +157,11 @@ export class Pbx {
 
   private media(): CallMedia {
     return new CallMedia({ clock: this.options.clock, rng: this.options.rng.fork(`media-${++this.media_}`), ports: this.ports, address: this.mediaAddress, ear: false, fidelity: this.options.media ?? 'packets' });
+  }
+
+  private inCall(number: string): boolean {
+    for (const call of this.calls) if (call.involves(number)) return true;
+    return false;
   }
 
   private digestUriFinding(m: DigestUriMismatch): void {

@@ -26,6 +26,9 @@ import { receiveRefer } from './transfer.js';
 /** An auto-answer request: RFC 7462's answer-after=0 on Call-Info (intercom). */
 const ANSWER_NOW = /;\s*answer-after\s*=\s*0\b/i;
 
+/** How many ended calls a phone remembers (`history`; Replaces naming an older one gets 481, not 603). */
+export const HISTORY_LENGTH = 100;
+
 export type PhoneState = 'idle' | 'dialing' | 'ringing' | 'in-call' | 'on-hold';
 
 export type PhoneEvents = {
@@ -69,7 +72,10 @@ export class Phone extends Emitter<PhoneEvents> {
   readonly options: PhoneOptions;
   /** Calls not ended yet, oldest first. */
   readonly calls: PhoneCall[] = [];
-  /** Ended calls, oldest first. */
+  /**
+   * Ended calls, oldest first: the last HISTORY_LENGTH. An ended call keeps its SIP messages and
+   * media statistics; a phone of a load run places thousands.
+   */
   readonly history: PhoneCall[] = [];
   private readonly media: PhoneMediaInit;
   private readonly previousDelegate: UserAgentDelegate;
@@ -257,6 +263,7 @@ export class Phone extends Emitter<PhoneEvents> {
       const i = this.calls.indexOf(call);
       if (i >= 0) this.calls.splice(i, 1);
       this.history.push(call);
+      if (this.history.length > HISTORY_LENGTH) this.history.shift();
       this.emit('ended', call);
     } else if (state === 'ringing' || state === 'connected' || state === 'held' || state === 'remote-held') {
       this.emit(state, call);

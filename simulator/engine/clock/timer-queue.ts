@@ -25,12 +25,15 @@ export class TimerQueue {
     const h = this.heap;
     h.push(t);
     let i = h.length - 1;
+    // Sift up by moving parents down, and write `t` once where it stops.
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      const up = h[parent]!;
+      if (!before(t, up)) break;
+      h[i] = up;
       i = parent;
     }
+    h[i] = t;
   }
 
   /** The earliest live timer, after discarding cancelled ones at the top. */
@@ -53,7 +56,9 @@ export class TimerQueue {
         if (l < h.length && before(h[l]!, h[m]!)) m = l;
         if (r < h.length && before(h[r]!, h[m]!)) m = r;
         if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        const down = h[m]!;
+        h[m] = h[i]!;
+        h[i] = down;
         i = m;
       }
     }

@@ -29,7 +29,8 @@ export class VirtualClock implements Clock {
   private current = 0;
   private seq = 0;
   private readonly queue = new TimerQueue();
-  private live = 0;
+  /** Timers set and neither fired nor cancelled (shared with the timers, which count their cancel). */
+  private readonly live = { count: 0 };
   private readonly startEpochMs: number;
 
   constructor(options: VirtualClockOptions = {}) {
@@ -46,22 +47,15 @@ export class VirtualClock implements Clock {
 
   setTimer(delayMs: number, fn: () => void): Timer {
     if (Number.isNaN(delayMs)) throw new RangeError('setTimer: delay is NaN');
-    const entry: QueuedTimer = { due: this.current + Math.max(0, delayMs), seq: this.seq++, fn, cancelled: false };
-    this.queue.push(entry);
-    this.live++;
-    return {
-      due: entry.due,
-      cancel: () => {
-        if (entry.cancelled) return;
-        entry.cancelled = true;
-        this.live--;
-      },
-    };
+    const timer = new VirtualTimer(this.live, this.current + Math.max(0, delayMs), this.seq++, fn);
+    this.queue.push(timer);
+    this.live.count++;
+    return timer;
   }
 
   /** Number of live timers waiting. */
   get pending(): number {
-    return this.live;
+    return this.live.count;
   }
 
   /** Due time of the next live timer, or undefined when idle. */
@@ -75,9 +69,11 @@ export class VirtualClock implements Clock {
     if (next === undefined) return false;
     this.queue.pop();
     this.current = next.due;
+    const fn = next.fn;
     next.cancelled = true;
-    this.live--;
-    next.fn();
+    next.fn = NOTHING;
+    this.live.count--;
+    fn();
     return true;
   }
 
@@ -144,6 +140,30 @@ export class VirtualClock implements Clock {
       fired++;
     }
     return fired;
+  }
+}
+
+const NOTHING = (): void => undefined;
+
+/**
+ * A queued timer and its handle in one object. Cancelling drops the callback at once: a cancelled
+ * transaction timer (B, F, H ... up to 64*T1) must not keep its transaction alive until it is due.
+ */
+class VirtualTimer implements Timer, QueuedTimer {
+  cancelled = false;
+
+  constructor(
+    private readonly live: { count: number },
+    readonly due: number,
+    readonly seq: number,
+    public fn: () => void,
+  ) {}
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.fn = NOTHING;
+    this.live.count--;
   }
 }
 

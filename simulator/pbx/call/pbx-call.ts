@@ -142,7 +142,8 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
 
   /** Whether `number` has a party in this call now. */
   involves(number: string): boolean {
-    return [...this.main.parties, this.consultation?.party].some((p) => p?.number === number && p.active);
+    const other = this.consultation?.party;
+    return this.main.hasActive(number) || (other?.number === number && other.active);
   }
 
   /** The number being rung for the caller, while the call has not been answered. */

@@ -40,6 +40,8 @@ export class CallControl {
   private parties = 0;
   private calls = 0;
   private readonly live = new Set<CoreCall>();
+  /** The call each party was last moved to (looking through every live call was a scan per move). */
+  private readonly placed = new WeakMap<CallParty, CoreCall>();
 
   constructor(private readonly options: CallControlOptions) {}
 
@@ -94,8 +96,11 @@ export class CallControl {
 
   /** Puts `party` into `call` (out of any call it was in); it hears `alone` while nobody else is there. */
   move(party: CallParty, to: CoreCall, alone?: PcmSource): void {
-    for (const call of this.live) if (call !== to && call.has(party)) call.remove(party);
+    // Only here do parties join calls, so the call a party was last moved to is the only one it can be in.
+    const from = this.placed.get(party);
+    if (from !== undefined && from !== to && this.live.has(from) && from.has(party)) from.remove(party);
     to.add(party, alone);
+    this.placed.set(party, to);
   }
 
   /** A new call, owned by `owner`, with `a` and `b` talking to each other. */

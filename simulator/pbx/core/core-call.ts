@@ -48,6 +48,12 @@ export class CoreCall implements PartyOwner {
     return this.closed;
   }
 
+  /** A party of `number` is still connected (asked of every call for every call routed: no copies). */
+  hasActive(number: string): boolean {
+    for (const p of this.members) if (p.number === number && p.active) return true;
+    return false;
+  }
+
   has(party: CallParty): boolean {
     return this.members.has(party);
   }

@@ -16,7 +16,7 @@ import { defaultCodecs, type Codec, type CodecRegistry } from '../codec/index.js
 import { parseInfoDigit, type DtmfSendOptions } from '../dtmf/index.js';
 import { formatCrypto } from '../srtp/index.js';
 import { FRAME_MS, silenceSource, type PcmSource } from '../pcm/index.js';
-import { RtpSession, type RtpPortAllocator, type RtpSocketPair, type RtpStreamStats } from '../rtp/index.js';
+import { RtpSession, type RtpPortAllocator, type RtpPortHold, type RtpSocketPair, type RtpStreamStats } from '../rtp/index.js';
 import { SdpSession, sends, type Direction, type LocalMediaConfig, type NegotiatedMedia, type PayloadFormat } from '../sdp/index.js';
 import { ACTOR_FREQUENCIES, MUSIC_ON_HOLD_HZ, PROGRESS_TONE_HZ } from '../tone/index.js';
 import type { WavRecorder } from '../wav/index.js';
@@ -89,10 +89,13 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
   readonly sdp: SdpSession;
   private readonly codecs: CodecRegistry;
   private readonly port: number;
-  private readonly outbound: OutboundAudio;
-  private readonly inbound: InboundAudio;
+  /** Made when first needed: with media `off` a call usually never sends or hears a frame. */
+  private outboundValue: OutboundAudio | undefined;
+  private inboundValue: InboundAudio | undefined;
   private readonly received: CallDigit[] = [];
   private pair: RtpSocketPair | undefined;
+  /** Media `off` in virtual time: the port only, no sockets (nothing is sent or received). */
+  private held: RtpPortHold | undefined;
   private rtp: RtpSession | undefined;
   /** The SDES pair in use, as text: a re-negotiation that keeps the keys must keep the SRTP state. */
   private keys: string | undefined;
@@ -103,17 +106,18 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
   constructor(private readonly options: CallMediaOptions) {
     super();
     this.codecs = options.codecs ?? defaultCodecs();
-    const first = this.codecs.list()[0];
-    if (first === undefined) throw new RangeError('call media needs at least one codec');
-    const reservation = options.ports.reserve();
-    this.port = reservation.port;
+    if (this.codecs.list().length === 0) throw new RangeError('call media needs at least one codec');
+    const signallingOnly = options.fidelity === 'off' && options.ports.virtual;
+    const reservation = signallingOnly ? undefined : options.ports.reserve();
+    if (signallingOnly) this.held = options.ports.hold();
+    this.port = reservation?.port ?? this.held!.port;
     const te = options.telephoneEvent ?? 101;
     this.sdp = new SdpSession({
       rng: options.rng,
       media: {
         ...options.sdp,
         address: options.address,
-        port: reservation.port,
+        port: this.port,
         codecs: this.codecs.list().map((c): PayloadFormat => ({ name: c.name, clockRate: c.clockRate, channels: c.channels, payloadType: c.payloadType })),
         ...(te !== false && { telephoneEvent: { payloadType: te } }),
       },
@@ -122,10 +126,26 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
       this.apply(n);
       this.emit('negotiated', n);
     });
+    reservation?.ready.then(
+      (pair) => this.bound(pair),
+      (err: Error) => {
+        if (!this.ended) this.emit('failed', err);
+      },
+    );
+  }
+
+  private get outbound(): OutboundAudio {
+    const record = this.options.record;
+    this.outboundValue ??= new OutboundAudio(this.codecs.list()[0]!, this.options.source ?? silenceSource(), record === undefined || record.direction === 'received' ? undefined : (pcm) => this.recordSent(pcm));
+    return this.outboundValue;
+  }
+
+  private get inbound(): InboundAudio {
+    if (this.inboundValue !== undefined) return this.inboundValue;
+    const options = this.options;
     const record = options.record;
-    this.outbound = new OutboundAudio(first, options.source ?? silenceSource(), record === undefined || record.direction === 'received' ? undefined : (pcm) => this.recordSent(pcm));
     const ear = options.ear === false ? { frequencies: [] } : { ...options.ear, frequencies: options.ear?.frequencies ?? DEFAULT_EAR_FREQUENCIES };
-    this.inbound = new InboundAudio({
+    this.inboundValue = new InboundAudio({
       ...ear,
       ...(options.inbandDtmf !== undefined && { inbandDtmf: options.inbandDtmf }),
       onDigit: (d) => this.digit(d),
@@ -134,12 +154,7 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
         this.emit('audio', pcm);
       },
     });
-    reservation.ready.then(
-      (pair) => this.bound(pair),
-      (err: Error) => {
-        if (!this.ended) this.emit('failed', err);
-      },
-    );
+    return this.inboundValue;
   }
 
   /** The negotiated stream of the last exchange. */
@@ -199,7 +214,7 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
 
   /** True while queued DTMF is still being sent. */
   get sendingDtmf(): boolean {
-    return this.outbound.sendingDtmf;
+    return this.outboundValue?.sendingDtmf ?? false;
   }
 
   /** Takes the body of an INFO received in the dialog; true when it carried a digit. */
@@ -217,7 +232,7 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
 
   /** The known frequencies heard over the ear's window ending now. */
   hears(): number[] {
-    return this.inbound.hears(this.options.clock.now());
+    return this.inboundValue?.hears(this.options.clock.now()) ?? [];
   }
 
   stats(): CallMediaStats {
@@ -234,10 +249,10 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
       rtcp: { sent: s?.rtcpSent ?? 0, received: s?.rtcpReceived ?? 0 },
       invalid: s?.invalid ?? 0,
       invalidReasons: { ...this.invalidReasons },
-      undecodable: this.inbound.undecodable,
+      undecodable: this.inboundValue?.undecodable ?? 0,
       streams: s?.streams ?? [],
       digits: this.received,
-      heard: this.inbound.heardDuringCall(),
+      heard: this.inboundValue?.heardDuringCall() ?? [],
     };
   }
 
@@ -245,10 +260,11 @@ export class CallMedia extends Emitter<CallMediaEvents> implements SessionDescri
   close(): void {
     if (this.ended) return;
     this.ended = true;
-    this.inbound.flush(this.options.clock.now());
+    this.inboundValue?.flush(this.options.clock.now());
     this.sdp.close();
     if (this.rtp !== undefined) this.rtp.close();
     else this.pair?.close();
+    this.held?.release();
     this.options.record?.recorder.close();
   }
 

@@ -15,7 +15,7 @@ export {
 } from './rtcp-packet.js';
 export { fromNtpShort, ntpFromEpochMs, ntpMiddle32, toNtpShort, type NtpTime } from './ntp.js';
 export { ReceiveStream, type RtpStreamStats } from './receive-stats.js';
-export { DEFAULT_RTP_PORTS, RtpPortAllocator, type PortRange, type RtpPortReservation, type RtpSocketPair } from './port-allocator.js';
+export { DEFAULT_RTP_PORTS, VIRTUAL_RTP_PORTS, RtpPortAllocator, type PortRange, type RtpPortHold, type RtpPortReservation, type RtpSocketPair } from './port-allocator.js';
 export { silence, type FrameContext, type PayloadSource, type RtpFrame } from './payload-source.js';
 export { RtpSender, type RtpSenderOptions } from './sender.js';
 export { RtpSession, type RemoteReport, type RtpProtection, type RtpSessionEvents, type RtpSessionOptions, type RtpSessionStats } from './rtp-session.js';

@@ -2,9 +2,14 @@
  * RTP/RTCP port pairs (RFC 3550 11: RTP on an even port, RTCP on the next odd one) taken from a
  * configured range on any `Network`. A port some other socket holds is skipped; the search goes
  * round the range from where the last one ended, so a port just released is not reused at once.
+ *
+ * In virtual time (a SimNetwork) addresses cost nothing, so the default range there is every
+ * unprivileged port, and a call with media `off` holds a port number without binding sockets
+ * (`hold`): such calls never run out of ports (simulator/pbx/README.md "RTP ports").
  */
 import { NetError } from '../../net/net-error.js';
 import type { DatagramSocket, Network } from '../../net/network.js';
+import { SimNetwork } from '../../net/sim-network.js';
 
 export interface PortRange {
   /** First port of the range (rounded up to even). */
@@ -14,6 +19,8 @@ export interface PortRange {
 }
 
 export const DEFAULT_RTP_PORTS: PortRange = { first: 4000, last: 4128 };
+/** The default range in a SimNetwork: 32,256 pairs. */
+export const VIRTUAL_RTP_PORTS: PortRange = { first: 1024, last: 65535 };
 
 export interface RtpSocketPair {
   readonly port: number;
@@ -30,7 +37,15 @@ export interface RtpPortReservation {
   readonly ready: Promise<RtpSocketPair>;
 }
 
+/** A port pair written into an SDP with no sockets behind it. */
+export interface RtpPortHold {
+  readonly port: number;
+  release(): void;
+}
+
 export class RtpPortAllocator {
+  /** On a SimNetwork: `hold` binds nothing. */
+  readonly virtual: boolean;
   private readonly held = new Set<number>();
   private readonly first: number;
   private readonly last: number;
@@ -39,8 +54,10 @@ export class RtpPortAllocator {
   constructor(
     private readonly network: Network,
     private readonly address: string,
-    range: PortRange = DEFAULT_RTP_PORTS,
+    range?: PortRange,
   ) {
+    this.virtual = network instanceof SimNetwork;
+    range ??= this.virtual ? VIRTUAL_RTP_PORTS : DEFAULT_RTP_PORTS;
     this.first = range.first + (range.first % 2);
     this.last = range.last;
     if (!Number.isInteger(range.first) || !Number.isInteger(range.last) || this.first < 1 || this.first + 1 > this.last || this.last > 65535) {
@@ -58,8 +75,7 @@ export class RtpPortAllocator {
   async allocate(): Promise<RtpSocketPair> {
     const pairs = Math.floor((this.last - this.first + 1) / 2);
     for (let i = 0; i < pairs; i++) {
-      const port = this.next;
-      this.next = port + 2 + 1 > this.last ? this.first : port + 2;
+      const port = this.advance();
       if (this.held.has(port)) continue;
       const pair = await this.tryBind(port);
       if (pair !== undefined) return pair;
@@ -75,8 +91,7 @@ export class RtpPortAllocator {
   reserve(): RtpPortReservation {
     const pairs = Math.floor((this.last - this.first + 1) / 2);
     for (let i = 0; i < pairs; i++) {
-      const port = this.next;
-      this.next = port + 2 + 1 > this.last ? this.first : port + 2;
+      const port = this.advance();
       if (this.held.has(port)) continue;
       this.held.add(port);
       const ready = this.tryBind(port, true).then((pair) => {
@@ -87,6 +102,37 @@ export class RtpPortAllocator {
       return { port, ready };
     }
     throw new NetError('EADDRINUSE', `no free RTP port pair on ${this.address} in ${this.first}-${this.last}`);
+  }
+
+  /**
+   * Media `off` in virtual time, where no RTP is sent or received: the next pair not handed out,
+   * with no sockets. When every pair is out the next one is handed out again, unheld: a number
+   * in an SDP nobody sends to costs nothing, so such calls never run out of ports.
+   */
+  hold(): RtpPortHold {
+    if (!this.virtual) throw new Error('RtpPortAllocator.hold: only on a SimNetwork; bind a pair with reserve()');
+    const pairs = Math.floor((this.last - this.first + 1) / 2);
+    for (let i = 0; i < pairs; i++) {
+      const port = this.advance();
+      if (this.held.has(port)) continue;
+      this.held.add(port);
+      let held = true;
+      return {
+        port,
+        release: () => {
+          if (held) this.held.delete(port);
+          held = false;
+        },
+      };
+    }
+    return { port: this.advance(), release: () => undefined };
+  }
+
+  /** The pair after the last one handed out, round the range. */
+  private advance(): number {
+    const port = this.next;
+    this.next = port + 2 + 1 > this.last ? this.first : port + 2;
+    return port;
   }
 
   private async tryBind(port: number, reserved = false): Promise<RtpSocketPair | undefined> {

@@ -73,10 +73,12 @@ function acceptAudio(m: MediaView, config: LocalMediaConfig, hold: boolean, keys
   const ptime = config.ptime ?? DEFAULT_PTIME;
   const crypto = srtp === undefined ? [] : [srtp.local];
   const slot: AudioSlot = { kind: 'audio', port: config.port, protocol: m.protocol, formats: common, telephoneEvent: te, ptime, direction, crypto };
+  const destinations = mediaDestinations(m);
   return {
     slot,
     negotiated: {
-      ...mediaDestinations(m),
+      remote: destinations.remote,
+      remoteRtcp: destinations.remoteRtcp,
       local: { address: config.address, port: config.port },
       payloadType: first.payloadType,
       receivePayloadType: first.payloadType,

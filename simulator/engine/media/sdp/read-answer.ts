@@ -34,8 +34,10 @@ export function readAnswer(offer: readonly MediaSlot[], answer: SdpView, config:
   const answered = m.nullAddress ? withoutReceive(m.direction) : m.direction;
   const peer = reverse(answered);
   const direction = directionOf(sends(ours.direction) && sends(peer), receives(ours.direction) && receives(peer));
+  const destinations = mediaDestinations(m);
   return {
-    ...mediaDestinations(m),
+    remote: destinations.remote,
+    remoteRtcp: destinations.remoteRtcp,
     local: { address: config.address, port: ours.port },
     payloadType: first.payloadType,
     receivePayloadType: local.payloadType,

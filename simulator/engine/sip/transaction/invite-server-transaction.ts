@@ -61,6 +61,8 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
       return this.send(response);
     }
     this.lastFinal = response;
+    // Only the proceeding state resends the provisional: an accepted call must not keep it for 64*T1.
+    this.lastProvisional = undefined;
     if (status < 300) {
       this.transition('accepted');
       if (!this.send(response)) return false;
