@@ -7,13 +7,12 @@
 export type EventMap = { [event: string]: (...args: any[]) => void };
 
 export class Emitter<E extends EventMap> {
-  private readonly listeners = new Map<keyof E, E[keyof E][]>();
+  /** Lists are replaced, never changed: an emit walks the one it found without copying it. */
+  private readonly listeners = new Map<keyof E, readonly E[keyof E][]>();
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof E>(event: K, fn: E[K]): () => void {
-    const list = this.listeners.get(event) ?? [];
-    list.push(fn);
-    this.listeners.set(event, list);
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
     return () => this.off(event, fn);
   }
 
@@ -21,7 +20,7 @@ export class Emitter<E extends EventMap> {
     const list = this.listeners.get(event);
     if (!list) return;
     const i = list.indexOf(fn);
-    if (i >= 0) list.splice(i, 1);
+    if (i >= 0) this.listeners.set(event, [...list.slice(0, i), ...list.slice(i + 1)]);
   }
 
   listenerCount<K extends keyof E>(event: K): number {
@@ -31,6 +30,6 @@ export class Emitter<E extends EventMap> {
   protected emit<K extends keyof E>(event: K, ...args: Parameters<E[K]>): void {
     const list = this.listeners.get(event);
     if (!list) return;
-    for (const fn of list.slice()) fn(...args);
+    for (const fn of list) fn(...args);
   }
 }
