@@ -5,8 +5,8 @@
  * reference, and writes reports/bench/cps.json. A step is clean when every call completed (both
  * sides' exit status 0). Each step runs `BENCH_CPS_SECONDS` seconds of calls (default 5) and is
  * killed after a bounded time; both peers share the machine's cores, as they would in CI.
- * `--workers N` (or `BENCH_CPS_WORKERS`, default 2) runs `pbxlab uac --workers N`: the calls
- * spread over N threads, each with its own socket; `--workers 1` measures the single thread.
+ * `--workers N` (or `BENCH_CPS_WORKERS`, default 1) runs `pbxlab uac --workers N`: the calls
+ * spread over N threads, each with its own socket (more CPU in all: worth it only with idle cores).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { PBXLAB, highestCleanRate as stepUp, ratio as ratioTo, run as runLimited
 const SECONDS = Number(process.env.BENCH_CPS_SECONDS ?? 5);
 const RATES = (process.env.BENCH_CPS_RATES ?? '250,500,1000,1500,2000,2500,3000,4000,5000').split(',').map(Number);
 const workersArg = process.argv.indexOf('--workers');
-const WORKERS = Number(workersArg >= 0 ? process.argv[workersArg + 1] : (process.env.BENCH_CPS_WORKERS ?? 2));
+const WORKERS = Number(workersArg >= 0 ? process.argv[workersArg + 1] : (process.env.BENCH_CPS_WORKERS ?? 1));
 if (!(Number.isInteger(WORKERS) && WORKERS >= 1)) throw new RangeError(`--workers: expected a whole number >= 1, got ${WORKERS}`);
 const STEP_LIMIT_MS = SECONDS * 1000 + 60_000;
 
