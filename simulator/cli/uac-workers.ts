@@ -12,7 +12,8 @@ import type { PlacedCalls, UacOptions } from './uac-calls.js';
 
 /** The options of worker `i` of `n`. */
 export function workerShare(options: UacOptions, i: number, n: number, seed: number): UacOptions {
-  const calls = Math.floor(options.calls / n) + (i < options.calls % n ? 1 : 0);
+  const share = (total: number): number => Math.floor(total / n) + (i < total % n ? 1 : 0);
+  const calls = share(options.calls);
   const listen = options.listen === undefined ? undefined : transportSpecs([options.listen])[0]!;
   return {
     ...options,
@@ -20,7 +21,7 @@ export function workerShare(options: UacOptions, i: number, n: number, seed: num
     rate: (options.rate * calls) / options.calls,
     seed: seed + i,
     workers: 1,
-    ...(options.limit !== undefined && { limit: Math.max(1, Math.ceil(options.limit / n)) }),
+    ...(options.limit !== undefined && { limit: share(options.limit) }),
     // A fixed local port becomes one port per worker, from that one up.
     ...(listen !== undefined && listen.endpoint.port !== 0 && { listen: `${listen.transport.toLowerCase()}:${listen.endpoint.address.includes(':') ? `[${listen.endpoint.address}]` : listen.endpoint.address}:${listen.endpoint.port + i}` }),
   };

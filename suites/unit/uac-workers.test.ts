@@ -12,7 +12,7 @@ describe('uac --workers', () => {
     expect(shares.reduce((n, s) => n + s.rate, 0)).toBeCloseTo(1000, 9);
     expect(shares.map((s) => s.calls / s.rate)).toEqual(shares.map(() => 1001 / 1000));
     expect(shares.map((s) => s.seed)).toEqual([7, 8, 9]);
-    expect(shares.map((s) => [s.workers, s.limit, s.listen])).toEqual([[1, 4, undefined], [1, 4, undefined], [1, 4, undefined]]);
+    expect(shares.map((s) => [s.workers, s.limit, s.listen])).toEqual([[1, 4, undefined], [1, 3, undefined], [1, 3, undefined]]);
   });
 
   it('gives each worker its own local port from a fixed --listen port up; port 0 stays any port', () => {

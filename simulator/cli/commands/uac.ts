@@ -36,7 +36,7 @@ export function registerUac(program: Command, io: CliIO, setExit: (code: number)
     if ((options.user === undefined) !== (options.password === undefined)) throw new UsageError('--user and --password go together');
     dtmfOption(options, options.media === true);
     if (options.workers > 1 && options.media === true) throw new UsageError('--workers places signalling-only calls: use one worker with --media');
-    if (options.workers > options.calls) throw new UsageError('--workers: at most one worker per call');
+    if (options.workers > Math.min(options.calls, options.limit ?? Infinity)) throw new UsageError('--workers: at most one worker per call and per --limit');
     const { summary } = options.workers === 1 ? await placeCalls(options, untilDoneOrSignal) : await placeCallsInWorkers(options, options.seed ?? Date.now());
     io.stdout(`${JSON.stringify(summary)}\n`);
     setExit(summary.failed === 0 && summary.completed + summary.rejected === summary.calls ? EXIT.ok : EXIT.failed);
