@@ -53,6 +53,17 @@ describe.sequential('SIPp against pbxlab', () => {
     });
   }
 
+  it(`pbxlab uac --workers 3 -> SIPp uas over UDP: ${CALLS} calls from three sockets, none failed, as SIPp counted them`, { timeout: RUN_MS }, async () => {
+    requirePeer('sipp');
+    const sippDone = run('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', '15076', '-m', String(CALLS), '-timeout', '90', '-nostdin'], { cwd: scratchDir('sipp-uas-workers'), timeoutMs: RUN_MS });
+    await new Promise((r) => setTimeout(r, 500));
+    const uac = await run(process.execPath, ['dist/simulator/cli/main.js', 'uac', '--target', 'udp:127.0.0.1:15076', '--rate', String(RATE), '--calls', String(CALLS), '--workers', '3'], { cwd: REPO, timeoutMs: RUN_MS });
+    const sipp = await sippDone;
+    expect(summaryOf(uac)).toMatchObject({ role: 'uac', calls: CALLS, answered: CALLS, completed: CALLS, failed: 0 });
+    expect(uac.code).toBe(0);
+    expect(sipp.code, `SIPp exit status (0 = its ${CALLS} calls succeeded)\n${sipp.stderr}`).toBe(0);
+  });
+
   it('SIPp with [authentication] -> pbxlab uas with digest: every call authenticated and completed', { timeout: RUN_MS }, async () => {
     requirePeer('sipp');
     const port = 15070;

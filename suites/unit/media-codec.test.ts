@@ -1,3 +1,4 @@
+import alawmulaw from 'alawmulaw';
 import { describe, expect, it } from 'vitest';
 import { CodecRegistry, PCMA, PCMU, defaultCodecs, encodedSource, rtpmapName, throughCodec, type Codec } from '../../simulator/engine/media/codec/index.js';
 import { FRAME_SAMPLES, powerDbm0 } from '../../simulator/engine/media/pcm/index.js';
@@ -19,6 +20,15 @@ describe('G.711 codecs', () => {
   it('carry RFC 3551 static payload types, 8 kHz clock and rtpmap names', () => {
     expect([PCMU.name, PCMU.payloadType, PCMU.clockRate, rtpmapName(PCMU)]).toEqual(['PCMU', 0, 8000, 'PCMU/8000']);
     expect([PCMA.name, PCMA.payloadType, PCMA.clockRate, rtpmapName(PCMA)]).toEqual(['PCMA', 8, 8000, 'PCMA/8000']);
+  });
+
+  it('encode every 16-bit sample and decode every byte as the G.711 reference does', () => {
+    const every = Int16Array.from({ length: 0x10000 }, (_, i) => i - 0x8000);
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(PCMU.encode(every)).toEqual(alawmulaw.mulaw.encode(every));
+    expect(PCMA.encode(every)).toEqual(alawmulaw.alaw.encode(every));
+    expect(PCMU.decode(bytes)).toEqual(alawmulaw.mulaw.decode(bytes));
+    expect(PCMA.decode(bytes)).toEqual(alawmulaw.alaw.decode(bytes));
   });
 
   it('encode one byte per sample with the G.711 idle patterns for silence', () => {

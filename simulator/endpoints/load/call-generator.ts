@@ -72,6 +72,11 @@ export class CallGenerator {
     return this.finished;
   }
 
+  /** Each INVITE's response time so far (ms), in the order the answers came. */
+  get responseTimesMs(): readonly number[] {
+    return this.times;
+  }
+
   summary(): CallSummary {
     const unfinished = this.finished ? this.running : 0;
     return {

@@ -60,3 +60,22 @@ export function responseTimes(values: readonly number[]): NonNullable<CallSummar
   const r = (v: number): number => Math.round(v * 1000) / 1000;
   return { p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)), p99: r(percentile(sorted, 99)), max: r(sorted.at(-1) ?? 0) };
 }
+
+/** One summary of calls placed by several generators (`uac --workers`): counts summed, times pooled. */
+export function mergedSummary(parts: readonly { summary: CallSummary; responseTimesMs: readonly number[] }[]): CallSummary {
+  const sum = (key: 'calls' | 'answered' | 'completed' | 'failed' | 'rejected' | 'retransmissions' | 'errors'): number => parts.reduce((n, p) => n + p.summary[key], 0);
+  const media = parts.flatMap((p) => p.summary.media ?? []);
+  return {
+    role: parts[0]?.summary.role ?? 'uac',
+    calls: sum('calls'),
+    answered: sum('answered'),
+    completed: sum('completed'),
+    failed: sum('failed'),
+    rejected: sum('rejected'),
+    retransmissions: sum('retransmissions'),
+    errors: sum('errors'),
+    durationMs: Math.max(0, ...parts.map((p) => p.summary.durationMs)),
+    responseTimeMs: responseTimes(parts.flatMap((p) => p.responseTimesMs)),
+    ...(media.length > 0 && { media }),
+  };
+}

@@ -36,6 +36,13 @@ export class TimerQueue {
     h[i] = t;
   }
 
+  /** Drops every cancelled timer and rebuilds the heap (ordering is by due and seq, so it is unchanged). */
+  prune(): void {
+    const live = this.heap.filter((t) => !t.cancelled).sort((a, b) => (before(a, b) ? -1 : 1));
+    this.heap.length = 0;
+    this.heap.push(...live);
+  }
+
   /** The earliest live timer, after discarding cancelled ones at the top. */
   peek(): QueuedTimer | undefined {
     while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();

@@ -36,10 +36,6 @@ function raiseReceiveBuffer(socket: Socket): void {
 export class RealDatagramSocket extends Emitter<DatagramSocketEvents> implements DatagramSocket {
   private closed = false;
   private readonly done: Promise<void>;
-  /** One completion callback for every send, rather than a closure per datagram. */
-  private readonly afterSend = (err: Error | null): void => {
-    if (err) this.emit('error', err);
-  };
 
   private constructor(
     private readonly socket: Socket,
@@ -52,7 +48,7 @@ export class RealDatagramSocket extends Emitter<DatagramSocketEvents> implements
     socket.on('message', (msg, rinfo) => {
       const from: Endpoint = { address: rinfo.address, port: rinfo.port };
       const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
-      if (!registry.isOwnDatagramSender(from)) {
+      if (registry.tapped && !registry.isOwnDatagramSender(from)) {
         registry.tap((time) => ({ kind: 'datagram', time, src: from, dst: this.local, data: copyBytes(data) }));
       }
       this.emit('message', data, from);
@@ -93,9 +89,13 @@ export class RealDatagramSocket extends Emitter<DatagramSocketEvents> implements
       throw new TypeError(`an IPv${ipFamily(this.local.address)} socket cannot send to ${to.address}`);
     }
     const payload = copyBytes(data);
-    const dst: Endpoint = { address: to.address, port: to.port };
-    this.registry.tap((time) => ({ kind: 'datagram', time, src: this.local, dst, data: copyBytes(payload) }));
-    this.socket.send(payload, dst.port, dst.address, this.afterSend);
+    if (this.registry.tapped) {
+      const dst: Endpoint = { address: to.address, port: to.port };
+      this.registry.tap((time) => ({ kind: 'datagram', time, src: this.local, dst, data: copyBytes(payload) }));
+    }
+    // Without a callback Node sends at once when the socket can take it and reports a failure
+    // as the socket's 'error' (forwarded above), sparing a completion callback per datagram.
+    this.socket.send(payload, to.port, to.address);
   }
 
   close(): void {

@@ -28,6 +28,11 @@ export class RealRegistry {
 
   constructor(readonly clock: Clock) {}
 
+  /** Whether any tap listens: without one, nothing about a packet needs working out. */
+  get tapped(): boolean {
+    return this.taps.size > 0;
+  }
+
   /** Sends an event to the taps (all of a real network's taps observe at this host). */
   tap(build: (time: number) => PacketEvent): void {
     this.taps.emit('sender', () => build(this.clock.epochMs()));

@@ -9,6 +9,10 @@ export type TapView = 'sender' | 'receiver';
 export class TapSet {
   private readonly taps: Record<TapView, PacketTap[]> = { sender: [], receiver: [] };
 
+  get size(): number {
+    return this.taps.sender.length + this.taps.receiver.length;
+  }
+
   add(tap: PacketTap, view: TapView): () => void {
     this.taps[view].push(tap);
     return () => {

@@ -6,7 +6,7 @@
  */
 import type { SeededRandom } from '../../rng/index.js';
 import type { RtpPacketInit } from './packet.js';
-import type { FrameContext, PayloadSource, RtpFrame } from './payload-source.js';
+import type { PayloadSource, RtpFrame } from './payload-source.js';
 
 export interface RtpSenderOptions {
   rng: SeededRandom;
@@ -42,11 +42,13 @@ export class RtpSender {
 
   /** Runs the source for one interval; returns the packets to send (none on silence). */
   tick(source: PayloadSource, now: number): RtpPacketInit[] {
-    const ctx: FrameContext = { timestamp: this.timestamp, samples: this.options.samples, now };
-    const out = source(ctx);
-    const frames: readonly RtpFrame[] = out === undefined ? [] : out instanceof Uint8Array ? [{ payload: out }] : Array.isArray(out) ? out : [out as RtpFrame];
-    const packets = frames.map((f) => this.packet(f));
-    if (frames.length === 0) this.talkspurt = true;
+    const out = source({ timestamp: this.timestamp, samples: this.options.samples, now });
+    let packets: RtpPacketInit[];
+    if (out === undefined) packets = [];
+    else if (out instanceof Uint8Array) packets = [this.packet({ payload: out })];
+    else if (Array.isArray(out)) packets = (out as readonly RtpFrame[]).map((f) => this.packet(f));
+    else packets = [this.packet(out as RtpFrame)];
+    if (packets.length === 0) this.talkspurt = true;
     this.timestamp = (this.timestamp + this.options.samples) >>> 0;
     return packets;
   }
