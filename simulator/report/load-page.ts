@@ -1,7 +1,7 @@
 /**
  * A load scenario's page in the run report (`scenarios/<slug>/load.html`; ARCHITECTURE.md "Tests,
  * benchmarks, CI"): the summary (calls, answer ratio, setup time and post-dial delay percentiles,
- * failures by status and cause, retransmissions), the gates with their outcome and figures, the
+ * voice quality with media, failures by status and cause, retransmissions), the gates with their outcome and figures, the
  * first failed calls, and plots over time drawn as inline SVG (calls per second, concurrent calls,
  * setup-time and post-dial-delay percentiles, failures). Self-contained HTML5 without scripts,
  * written as well-formed XML like the index page, so it opens offline and the same result gives
@@ -80,6 +80,15 @@ function latencyTable(load: LoadOutcome): string {
     [row('setup time (INVITE to the first 18x)', load.summary.setupTimeMs), row('post-dial delay (INVITE to the 200)', load.summary.postDialDelayMs)],
     (i) => i > 0,
   );
+}
+
+function voiceSection(load: LoadOutcome): string {
+  const v = load.summary.voice;
+  if (v === null) return '<p>No voice streams measured (media off, or no RTP).</p>';
+  const row = (name: string, p: PercentileSummary): string[] => [name, String(p.count), ...PERCENTILES.map((c) => decimal(p[c]))].map(xmlText);
+  const spread = table(['per stream', 'streams', ...PERCENTILES], [row('loss %', v.lossPercent), row('mean jitter ms', v.jitterMs)], (i) => i > 0);
+  const mos = v.mos === null ? '<p>No stream with a codec ITU-T G.113 rates, so no MOS.</p>' : table(['E-model MOS (ITU-T G.107)', 'p5', 'p50', 'min'], [['per stream', decimal(v.mos.p5), decimal(v.mos.p50), decimal(v.mos.min)]], (i) => i > 0);
+  return `${spread}\n${mos}`;
 }
 
 function failuresSection(load: LoadOutcome): string {
@@ -163,6 +172,8 @@ export function loadPage(result: ScenarioResult, load: LoadOutcome, options: Loa
     callsTable(load),
     '<h2>Setup time and post-dial delay</h2>',
     latencyTable(load),
+    '<h2>Voice quality</h2>',
+    voiceSection(load),
     '<h2>Failures</h2>',
     failuresSection(load),
     '<h2>Gates</h2>',

@@ -31,6 +31,12 @@ const LOAD: LoadOutcome = {
     postDialDelayMs: { count: 17, p50: 1030, p90: 1060, p95: 1090, p99: 1200, max: 1200 },
     failures: { byStatus: { '486': 2, '503': 1 }, byCause: { timeout: 2 } },
     retransmissions: 4,
+    voice: {
+      streams: 34,
+      lossPercent: { count: 34, p50: 0, p90: 1.5, p95: 2, p99: 4, max: 4 },
+      jitterMs: { count: 34, p50: 0.4, p90: 1, p95: 1.25, p99: 3, max: 3 },
+      mos: { p5: 3.9, p50: 4.41, min: 3.5 },
+    },
   },
   intervalS: 2,
   series: [
@@ -166,7 +172,7 @@ describe('the load page', () => {
     expect(so.map(([, y]) => Math.round(y))).toEqual([0, 2, 5, 5].map((n) => Math.round(pixel(svg, 'y-ticks', n))));
   });
 
-  it('shows the summary, the failures by status and cause, the gates broken or not, and the failed calls, all escaped', () => {
+  it('shows the summary, the voice quality, the failures by status and cause, the gates broken or not, and the failed calls, all escaped', () => {
     const { html, root } = page();
     expect(elements(root, 'h1')[0]!.text).toBe('Load <A & B>: load report');
     expect(html).toContain('Load &lt;A &amp; B&gt;');
@@ -176,6 +182,9 @@ describe('the load page', () => {
     expect(cells).toContainEqual(['retransmissions', '4']);
     expect(cells).toContainEqual(['setup time (INVITE to the first 18x)', '19', '30', '42', '55.5', '80', '80']);
     expect(cells).toContainEqual(['post-dial delay (INVITE to the 200)', '17', '1030', '1060', '1090', '1200', '1200']);
+    expect(cells).toContainEqual(['loss %', '34', '0', '1.5', '2', '4', '4']);
+    expect(cells).toContainEqual(['mean jitter ms', '34', '0.4', '1', '1.25', '3', '3']);
+    expect(cells).toContainEqual(['per stream', '3.9', '4.41', '3.5']);
     expect(cells).toContainEqual(['486', '2']);
     expect(cells).toContainEqual(['timeout', '2']);
     expect(cells).toContainEqual(['failed', 'gate answer-ratio >= 99%', 'answer ratio 85% (17 of 20), limit 99%']);
@@ -187,14 +196,14 @@ describe('the load page', () => {
   });
 
   it('shows a run in which no call got anywhere: dashes for the percentiles, empty plots', () => {
-    const empty: LoadOutcome = { ...LOAD, summary: { ...LOAD.summary, setupTimeMs: null, postDialDelayMs: null, failures: { byStatus: {}, byCause: {} } }, series: [], examples: [] };
+    const empty: LoadOutcome = { ...LOAD, summary: { ...LOAD.summary, setupTimeMs: null, postDialDelayMs: null, voice: null, failures: { byStatus: {}, byCause: {} } }, series: [], examples: [] };
     const { problems, root } = parseXml(loadPage({ ...RESULT, checks: [] }, empty));
     expect(problems).toEqual([]);
     const cells = elements(root!, 'tr').map((r) => r.children.map((c) => c.content));
     expect(cells).toContainEqual(['setup time (INVITE to the first 18x)', '0', '-', '-', '-', '-', '-']);
     expect(elements(root!, 'svg')).toHaveLength(5);
     expect(elements(root!, 'polyline')).toEqual([]);
-    expect(elements(root!, 'p').map((p) => p.text)).toEqual(expect.arrayContaining(['No call failed.', 'No gates.']));
+    expect(elements(root!, 'p').map((p) => p.text)).toEqual(expect.arrayContaining(['No call failed.', 'No gates.', 'No voice streams measured (media off, or no RTP).']));
   });
 
   it('gives the same bytes for the same result', () => {
