@@ -1,13 +1,15 @@
 /**
  * The run report's front page: one self-contained HTML5 file (inline CSS, no scripts) with the
- * totals and a table of the scenario runs, each linking to its capture, ladders, CDRs and result,
- * and each failure's message and details under its row. Written as well-formed XML (polyglot
- * markup), so the same escaping rules hold and an XML parser can read it.
+ * totals and a table of the scenario runs, each linking to its capture, ladders, CDRs and result
+ * (a load scenario first to its load page), and each failure's message and details under its row.
+ * Written as well-formed XML (polyglot markup), so the same escaping rules hold and an XML parser
+ * can read it.
  */
 import type { ScenarioResult } from '../scenario/result.js';
 import { failureDetails, failureMessage } from './failure-details.js';
+import { htmlLink, htmlPage } from './html-page.js';
 import { formatScenarioTime, formatSeconds } from './scenario-time.js';
-import { relativeFile, type ScenarioLinks } from './scenario-paths.js';
+import { LOAD_FILES, relativeFile, type ScenarioLinks } from './scenario-paths.js';
 import { xmlAttr, xmlText } from './xml-text.js';
 
 export interface IndexHtmlOptions {
@@ -35,10 +37,6 @@ a{margin-right:.5em}
 
 const COLUMNS = ['Status', 'Scenario', 'File', 'Tags', 'Seed', 'Mode', 'Scenario time', 'Wall time', 'Steps', 'Checks', 'Files'];
 
-function link(href: string, text: string): string {
-  return `<a href="${xmlAttr(href)}">${xmlText(text)}</a>`;
-}
-
 function passedOf(items: readonly { outcome: string }[]): string {
   return `${items.filter((i) => i.outcome === 'passed').length}/${items.length}`;
 }
@@ -46,7 +44,7 @@ function passedOf(items: readonly { outcome: string }[]): string {
 function row(r: ScenarioResult, links: ScenarioLinks, root: string | undefined): string {
   const cells = [
     `<td class="status ${r.outcome}">${r.outcome}</td>`,
-    `<td${r.description ? ` title="${xmlAttr(r.description)}"` : ''}>${link(links.folder + '/', r.name)}</td>`,
+    `<td${r.description ? ` title="${xmlAttr(r.description)}"` : ''}>${htmlLink(links.folder + '/', r.name)}</td>`,
     `<td>${xmlText(relativeFile(r.file, root))}</td>`,
     `<td>${r.tags.map((t) => `<span class="tag">${xmlText(t)}</span>`).join('')}</td>`,
     `<td class="num">${xmlText(String(r.seed))}</td>`,
@@ -55,7 +53,14 @@ function row(r: ScenarioResult, links: ScenarioLinks, root: string | undefined):
     `<td class="num">${formatSeconds(r.wallMs)} s</td>`,
     `<td class="num">${passedOf(r.steps)}</td>`,
     `<td class="num">${passedOf(r.checks)}</td>`,
-    `<td>${[link(links.pcap, 'pcap'), link(links.ladderSvg, 'ladder.svg'), link(links.ladderTxt, 'ladder.txt'), link(links.cdr, 'cdr.jsonl'), link(links.result, 'result.json')].join(' ')}</td>`,
+    `<td>${[
+      ...(r.load !== undefined ? [htmlLink(`${links.folder}/${LOAD_FILES.page}`, 'load report')] : []),
+      htmlLink(links.pcap, 'pcap'),
+      htmlLink(links.ladderSvg, 'ladder.svg'),
+      htmlLink(links.ladderTxt, 'ladder.txt'),
+      htmlLink(links.cdr, 'cdr.jsonl'),
+      htmlLink(links.result, 'result.json'),
+    ].join(' ')}</td>`,
   ];
   const out = [`<tr class="${r.outcome}">${cells.join('')}</tr>`];
   if (r.outcome !== 'passed') {
@@ -72,15 +77,7 @@ export function indexHtml(results: readonly ScenarioResult[], links: readonly Sc
   const count = (o: ScenarioResult['outcome']): number => results.filter((r) => r.outcome === o).length;
   const wallMs = results.reduce((sum, r) => sum + r.wallMs, 0);
   const scenarioMs = results.reduce((sum, r) => sum + r.scenarioMs, 0);
-  return [
-    '<!DOCTYPE html>',
-    '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
-    '<head>',
-    '<meta charset="utf-8"/>',
-    `<title>${xmlText(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
+  return htmlPage(title, STYLE, [
     `<h1>${xmlText(title)}</h1>`,
     '<p class="totals">' +
       `<span>${results.length} scenarios</span>` +
@@ -90,15 +87,12 @@ export function indexHtml(results: readonly ScenarioResult[], links: readonly Sc
       `<span>wall time ${formatSeconds(wallMs)} s</span>` +
       `<span>scenario time ${formatScenarioTime(scenarioMs)}</span>` +
       '</p>',
-    `<p>${link('junit.xml', 'JUnit XML')} ${link('allure-results/', 'Allure results')}</p>`,
+    `<p>${htmlLink('junit.xml', 'JUnit XML')} ${htmlLink('allure-results/', 'Allure results')}</p>`,
     '<table>',
     `<thead><tr>${COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr></thead>`,
     '<tbody>',
     ...results.map((r, i) => row(r, links[i]!, options.root)),
     '</tbody>',
     '</table>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  ]);
 }

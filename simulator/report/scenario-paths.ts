@@ -18,6 +18,9 @@ export const SCENARIO_FILES = {
 
 export type ScenarioFileRole = keyof typeof SCENARIO_FILES;
 
+/** The files a load scenario adds to its folder (and `summary` in the report's root: every load scenario's, a later run's baseline). */
+export const LOAD_FILES = { page: 'load.html', summary: 'load-summary.json', series: 'load-series.csv' } as const;
+
 /** Links from the report's root to one scenario's folder and files. */
 export type ScenarioLinks = { readonly folder: string } & { readonly [R in ScenarioFileRole]: string };
 

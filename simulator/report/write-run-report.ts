@@ -3,8 +3,8 @@
  *
  *   junit.xml  index.html  allure-results/<uuid>-result.json, <uuid>-attachment.*
  *   scenarios/<slug>/capture.pcap  ladder.txt  ladder.svg  cdr.jsonl  result.json
- *   load scenarios also: scenarios/<slug>/load-summary.json  load-series.csv, and load-summary.json
- *   (every load scenario's summary, the baseline of a later run)
+ *   load scenarios also: scenarios/<slug>/load.html  load-summary.json  load-series.csv, and
+ *   load-summary.json (every load scenario's summary, the baseline of a later run)
  *
  * The only module of the reports that touches the file system; files are written whole, in a
  * fixed order, so the same results give the same bytes.
@@ -19,7 +19,8 @@ import { indexHtml } from './html-index.js';
 import { junitXml } from './junit.js';
 import { svgLadder } from './ladder-svg.js';
 import { textLadder } from './ladder-text.js';
-import { SCENARIO_FILES, scenarioLinks, scenarioSlugs } from './scenario-paths.js';
+import { loadPage } from './load-page.js';
+import { LOAD_FILES, SCENARIO_FILES, scenarioLinks, scenarioSlugs } from './scenario-paths.js';
 
 export interface RunReportOptions {
   /** What scenario files are named relative to (folders, suites, class names); default the working directory. */
@@ -27,8 +28,6 @@ export interface RunReportOptions {
   /** The JUnit suite's name and the index page's title; default `pbxlab`. */
   suiteName?: string;
 }
-
-const LOAD_FILES = { summary: 'load-summary.json', series: 'load-series.csv' } as const;
 
 /** The result as JSON, without the capture's bytes (they are `capture.pcap` next to it). */
 function resultJson(result: ScenarioResult): string {
@@ -57,6 +56,7 @@ export function writeRunReport(dir: string, results: readonly ScenarioResult[], 
     if (r.load !== undefined) {
       write(join(folder, LOAD_FILES.summary), `${JSON.stringify(r.load.summary, null, 2)}\n`);
       write(join(folder, LOAD_FILES.series), loadSeriesCsv(r.load.series));
+      write(join(folder, LOAD_FILES.page), loadPage(r, r.load, { root: options.root }));
     }
   });
   const loads = results.flatMap((r) => (r.load === undefined ? [] : [r.load.summary]));

@@ -50,6 +50,8 @@ export interface LoadBaseline {
 /** What a load run adds to its result: the summary (report's load-summary.json) and the time series (load-series.csv, the plots). */
 export interface LoadOutcome {
   readonly summary: LoadSummary;
+  /** The length of each interval of the series, s. */
+  readonly intervalS: number;
   readonly series: readonly LoadSeriesRow[];
   /** The first few failed calls, why. */
   readonly examples: readonly string[];
@@ -169,7 +171,7 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   }
   const broken = checks.filter((c) => c.outcome === 'failed');
   const message = broken.length === 0 ? undefined : broken.map((c) => `${c.spot.file}:${c.spot.line}:${c.spot.column}: ${c.name} broken: ${c.detail}`).join('\n');
-  return { checks, ...(message !== undefined && { message }), load: { summary, series: loadSeries(metrics.series(endedAt)), examples }, endedAt };
+  return { checks, ...(message !== undefined && { message }), load: { summary, intervalS: plan.intervalMs / 1000, series: loadSeries(metrics.series(endedAt)), examples }, endedAt };
 }
 
 /**
