@@ -26,6 +26,8 @@ import type { ApplicationCallEnd, ApplicationContext, ConnectOptions, InboundCal
 import { CallControl } from './core/call-control.js';
 import { PbxEventBus } from './core/events.js';
 import { ExtensionStateService } from './core/extension-state.js';
+import type { LegMedia } from './core/leg-media.js';
+import { SdpRelay } from './core/sdp-relay.js';
 import type { SipLegParty } from './core/sip-leg-party.js';
 import { Dialplan } from './dialplan.js';
 import { eventLogLine } from './event-log.js';
@@ -121,7 +123,7 @@ export class Pbx {
       clock,
       domain: this.domain,
       ringRoundMs: config.timers.ringRoundSeconds * 1000,
-      media: () => this.media(),
+      media: (peer) => this.media(peer),
       events: this.events,
       mediaFrames: (options.media ?? 'packets') === 'packets',
     });
@@ -155,7 +157,18 @@ export class Pbx {
     this.credentials.close();
   }
 
-  private media(): CallMedia {
+  /**
+   * A new leg's media: anchored at the PBX, or with `media.anchor: false` a relay of the SDP of
+   * `peer` (the party the leg is rung for; an inbound leg has none yet and anchors only if the PBX
+   * answers it itself).
+   */
+  private media(peer?: LegMedia): LegMedia {
+    if (this.options.config.media.anchor) return this.anchoredMedia();
+    if (peer === undefined) return new SdpRelay({ anchor: () => this.anchoredMedia() });
+    return peer instanceof SdpRelay && peer.anchored === undefined && peer.remote !== undefined ? new SdpRelay({ partner: peer }) : this.anchoredMedia();
+  }
+
+  private anchoredMedia(): CallMedia {
     return new CallMedia({ clock: this.options.clock, rng: this.options.rng.fork(`media-${++this.media_}`), ports: this.ports, address: this.mediaAddress, ear: false, fidelity: this.options.media ?? 'packets' });
   }
 

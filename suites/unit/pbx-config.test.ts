@@ -50,6 +50,7 @@ describe('PBX configuration: loading', () => {
     expect(config.registration).toEqual({ minExpires: 60, maxExpires: 3600, defaultExpires: 3600 });
     expect(config.timers).toEqual({ noAnswerSeconds: 30, ringRoundSeconds: 15, transferRecallSeconds: 120 });
     expect(config.secureCredentials).toEqual({ rotateEverySeconds: 86_400, graceSeconds: 3600, length: 24 });
+    expect(config.media).toEqual({ anchor: true });
     expect(config.serviceCodes).toEqual(NUMBERING_PROFILES.neutral);
     expect(config.ringGroups).toEqual([]);
     expect(config.pickupGroups).toEqual([]);

@@ -17,7 +17,7 @@
  * - a forward to an application's number hands the caller over to it.
  */
 import { Emitter } from '../../engine/emitter.js';
-import type { CallDigit, CallMedia } from '../../engine/media/call/index.js';
+import type { CallDigit } from '../../engine/media/call/index.js';
 import { silenceSource } from '../../engine/media/pcm/index.js';
 import { callProgressSource, musicOnHoldSource, type ToneRegion } from '../../engine/media/tone/index.js';
 import { type CallerIdentity, type IncomingInvite, type IncomingRequest, type ReplacesTarget, type SipBody } from '../../engine/ua/index.js';
@@ -29,8 +29,10 @@ import { receiveRefer } from './transfers.js';
 import type { Alerting, AlertingFailure, OutboundLegSummary } from '../core/alerting.js';
 import type { CallControl } from '../core/call-control.js';
 import type { CallOwner, CoreCall } from '../core/core-call.js';
+import type { LegMedia } from '../core/leg-media.js';
 import type { CallParty, PartyEnd } from '../core/party.js';
 import type { Disposition, RingTarget } from '../core/ring-target.js';
+import { SdpRelay } from '../core/sdp-relay.js';
 import { SipLegParty } from '../core/sip-leg-party.js';
 
 export interface PbxCallContext {
@@ -96,7 +98,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   private callerParty: SipLegParty | undefined;
   private earlyAnswer: SipBody | undefined;
   /** The ringing leg whose early media the caller hears. */
-  private early: CallMedia | undefined;
+  private early: LegMedia | undefined;
   private result: PbxCallEnd | undefined;
   private hangupBy: 'caller' | 'callee' | undefined;
   /** An application took the caller over; it says when the call ends (`finish`). */
@@ -128,6 +130,8 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
       ctx.control.move(from, this.main, this.tone('ringback'));
     } else {
       this.inbound = from;
+      // With media not anchored, the callees are offered the caller's offer as it came.
+      if (from.descriptions instanceof SdpRelay) from.descriptions.remote = from.offer;
       from.on('canceled', () => this.giveUp({ disposition: 'cancelled', status: 487 }));
     }
   }
@@ -195,10 +199,12 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     this.current = undefined;
     this.handedOver = true;
     if (this.callerParty === undefined && this.inbound !== undefined) {
-      const media = this.inbound.descriptions as CallMedia;
+      const media = this.inbound.descriptions as LegMedia;
       if (this.main.hasEarly(media)) this.main.removeEarly(media);
       if (this.early !== undefined) this.main.removeEarly(this.early);
-      this.callerParty = this.ctx.control.answer(this.inbound, { identity: this.caller, number: this.callerRef.number, ...(this.callerRef.user !== undefined && { user: this.callerRef.user }) }, this.earlyAnswer);
+      // A relayed early answer was the callee's SDP: the PBX answers with its own media instead.
+      const early = media instanceof SdpRelay ? undefined : this.earlyAnswer;
+      this.callerParty = this.ctx.control.answer(this.inbound, { identity: this.caller, number: this.callerRef.number, ...(this.callerRef.user !== undefined && { user: this.callerRef.user }) }, early);
     }
     if (this.callerParty === undefined) return undefined;
     if (this.answeredAt === undefined) {
@@ -250,14 +256,19 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
         if (this.consultation?.alerting === alerting) this.consultation.alerting = next;
       });
       alerting.on('failed', (failure) => this.alertingFailed(alerting, purpose(), failure));
-    });
+    }, forWhom.kind === 'inbound' ? this.callerMedia : undefined);
+  }
+
+  /** The caller's media: its INVITE's (not answered yet) or its party's. */
+  private get callerMedia(): LegMedia | undefined {
+    return this.callerParty?.media ?? (this.inbound?.descriptions as LegMedia | undefined);
   }
 
   private ringing(user: string): void {
     this.emit('ringing', user);
     if (this.early !== undefined || this.inbound === undefined) return;
     const tones = this.ctx.inbandTones;
-    const media = this.inbound.descriptions as CallMedia | undefined;
+    const media = this.inbound.descriptions as LegMedia | undefined;
     if (tones === undefined || media === undefined || this.inbound.offer === undefined) {
       this.inbound.progress(180);
       return;
@@ -269,11 +280,12 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   }
 
   /** A terminal's early media reaches the caller: a 183 with the inbound leg's answer, and the two joined in the mix. */
-  private earlyMedia(media: CallMedia): void {
+  private earlyMedia(media: LegMedia): void {
     if (this.inbound === undefined) return;
-    const inbound = this.inbound.descriptions as CallMedia | undefined;
+    const inbound = this.inbound.descriptions as LegMedia | undefined;
     if (inbound === undefined || this.inbound.offer === undefined || this.early !== undefined) return;
-    this.earlyAnswer ??= inbound.answer(this.inbound.offer);
+    // Not anchored: the caller is given the ringing terminal's SDP as it came.
+    this.earlyAnswer ??= media instanceof SdpRelay && media.remote !== undefined ? media.remote : inbound.answer(this.inbound.offer);
     this.inbound.progress(183, { body: this.earlyAnswer });
     this.early = media;
     this.main.addEarly(inbound);
@@ -299,9 +311,9 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   /** The first answer: the caller (answered now, or already) is joined with `party`. */
   private answered(party: SipLegParty): void {
     if (this.inbound !== undefined) {
-      const media = this.inbound.descriptions as CallMedia;
+      const media = this.inbound.descriptions as LegMedia;
       if (this.main.hasEarly(media)) this.main.removeEarly(media);
-      const caller = this.ctx.control.answer(this.inbound, { identity: this.caller, number: this.callerRef.number, ...(this.callerRef.user !== undefined && { user: this.callerRef.user }) }, this.earlyAnswer);
+      const caller = this.ctx.control.answer(this.inbound, { identity: this.caller, number: this.callerRef.number, ...(this.callerRef.user !== undefined && { user: this.callerRef.user }) }, this.relayed(media, party.media) ?? (media instanceof SdpRelay ? undefined : this.earlyAnswer));
       if (caller === undefined) {
         party.hangUp();
         return this.finish({ disposition: 'failed', status: 500 });
@@ -315,6 +327,16 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     this.ctx.control.events.publish('call-answered', { call: this.id, caller: this.callerRef.number, dialled: this.callee, by: party.user ?? party.number ?? '' });
     this.join(this.callerParty!);
     this.join(party);
+  }
+
+  /**
+   * Media not anchored on both legs: they are linked, and the caller's answer is the callee's SDP
+   * as it came. Undefined otherwise (a leg that anchored answers with its own media).
+   */
+  private relayed(caller: LegMedia, callee: LegMedia): SipBody | undefined {
+    if (!(caller instanceof SdpRelay && callee instanceof SdpRelay) || caller.anchored !== undefined || callee.remote === undefined) return undefined;
+    caller.partner = callee;
+    return callee.remote;
   }
 
   private alertingFailed(alerting: Alerting, forWhom: AlertingFor, failure: AlertingFailure): void {
@@ -347,7 +369,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     this.current?.alerting.cancel();
     this.current = undefined;
     if (this.inbound === undefined) return this.returnCaller(failure);
-    const media = this.inbound.descriptions as CallMedia | undefined;
+    const media = this.inbound.descriptions as LegMedia | undefined;
     const tones = this.ctx.inbandTones;
     if (failure.disposition === 'busy' && tones !== undefined && media !== undefined && this.main.hasEarly(media) && !this.inbound.answered) {
       // The caller hears the busy tone in the early media before the 486.
@@ -443,6 +465,8 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   // --- transfers ---------------------------------------------------------------------------
 
   refer(_call: CoreCall, party: CallParty, refer: IncomingRequest): void {
+    // Media not anchored: the PBX could not give the transferee the target's SDP without a re-INVITE it does not send.
+    if (party.media instanceof SdpRelay) return void refer.respond(603);
     receiveRefer(this, party, refer);
   }
 

@@ -37,8 +37,15 @@ export function checkPbxConfig(raw: unknown, report: Report): void {
   checkServiceCodes(config, owners, report);
   checkTimers(config, report);
   checkListen(config, report);
+  checkMediaAnchor(config, report);
   const known = new Set(owners.keys());
   for (const application of APPLICATIONS) application.check?.(config, known, report);
+}
+
+/** Tones the PBX plays into a call's early media need the media to pass through it. */
+function checkMediaAnchor(config: Fields, report: Report): void {
+  if (rec(config.media).anchor !== false || rec(config.tones).inband !== true) return;
+  report(['tones', 'inband'], 'in-band tones need the media anchored at the PBX: set `media.anchor: true` or `tones.inband: false`');
 }
 
 function numberOwners(config: Fields, extensions: Fields[], report: Report): Map<string, NumberOwner> {

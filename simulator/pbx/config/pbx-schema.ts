@@ -7,7 +7,7 @@
  * challenges; registration expiry
  * 60-3600 s (3600 when the phone asks none); no-answer timeout 30 s (a common PBX default, and
  * longer than the 20 s default of forward-on-no-answer so that forwarding happens first);
- * blind-transfer recall 120 s (SPEC "Transfers"); progress tones left to the phones; secure passwords of 24 characters rotated daily,
+ * blind-transfer recall 120 s (SPEC "Transfers"); progress tones left to the phones; media anchored at the PBX; secure passwords of 24 characters rotated daily,
  * the old one accepted for one more hour; digest credentials that sign another URI than the
  * Request-URI accepted (`auth.strictDigestUri` refuses them, as RFC 3261 22.4 asks).
  *
@@ -53,6 +53,16 @@ const tonesSchema = z.strictObject({
   busySeconds: z.number().int().min(1).max(30).default(3),
 });
 
+const mediaSchema = z.strictObject({
+  /**
+   * `true`: every leg's RTP ends at the PBX, which mixes, plays tones and prompts (ARCHITECTURE.md
+   * "The PBX"). `false`: each side's SDP is passed to the other unchanged and RTP flows between the
+   * phones (RFC 7092 section 3.1.3, a signalling-only B2BUA); what needs media refuses or anchors
+   * its own calls (simulator/pbx/README.md "Media not anchored").
+   */
+  anchor: z.boolean().default(true),
+});
+
 const secureCredentialsSchema = z.strictObject({
   rotateEverySeconds: z.number().int().min(60).default(86_400),
   /** How long the previous password is still accepted after a rotation. */
@@ -89,6 +99,7 @@ const pbxConfigObject = z.strictObject({
   registration: registrationSchema.prefault({}),
   timers: timersSchema.prefault({}),
   tones: tonesSchema.prefault({}),
+  media: mediaSchema.prefault({}),
   secureCredentials: secureCredentialsSchema.prefault({}),
   serviceCodes: serviceCodesSchema.prefault({}),
   extensions: z.array(extensionSchema).min(1),

@@ -9,9 +9,9 @@
  */
 import type { Clock, Timer } from '../../engine/clock/index.js';
 import { Emitter } from '../../engine/emitter.js';
-import type { CallMedia } from '../../engine/media/call/index.js';
 import { parseUri } from '../../engine/sip/syntax/uri.js';
 import { bodyOf, type CallerIdentity, type InviteOutcome, type OutgoingInvite, type Session, type UserAgent } from '../../engine/ua/index.js';
+import type { LegMedia } from './leg-media.js';
 import { SipLegParty } from './sip-leg-party.js';
 import type { Disposition, Reachable, RingTarget } from './ring-target.js';
 
@@ -22,8 +22,8 @@ export interface AlertingContext {
   domain: string;
   /** How long one round of terminals rings. */
   ringRoundMs: number;
-  /** The PBX side of a new leg's media. */
-  media: () => CallMedia;
+  /** The PBX side of a new leg's media; `peer`: the media of the party it is rung for. */
+  media: (peer?: LegMedia) => LegMedia;
   /** A new party's id. */
   partyId: () => string;
 }
@@ -39,7 +39,7 @@ export type AlertingEvents = {
   /** The first terminal rings (a 18x). */
   ringing: (user: string) => void;
   /** A terminal's 18x carried SDP: its early media (an announcement, its own ringback) is on `media`. */
-  early: (media: CallMedia) => void;
+  early: (media: LegMedia) => void;
   answered: (party: SipLegParty) => void;
   /** The target forwards the call: ring `to` instead. */
   forward: (to: string, reason: ForwardReason) => void;
@@ -50,7 +50,7 @@ interface OutboundLeg {
   readonly reach: Reachable;
   readonly round: number;
   readonly invite: OutgoingInvite;
-  readonly media: CallMedia;
+  readonly media: LegMedia;
   readonly startedAt: number;
   status?: number;
   answeredAt?: number;
@@ -84,6 +84,8 @@ export class Alerting extends Emitter<AlertingEvents> {
     private readonly ctx: AlertingContext,
     readonly caller: CallerIdentity,
     readonly target: RingTarget,
+    /** The media of the party the target is rung for (with media not anchored, its SDP is offered). */
+    private readonly peer?: LegMedia,
   ) {
     super();
   }
@@ -133,9 +135,9 @@ export class Alerting extends Emitter<AlertingEvents> {
   }
 
   private ring(reach: Reachable, round: number): void {
-    let media: CallMedia;
+    let media: LegMedia;
     try {
-      media = this.ctx.media();
+      media = this.ctx.media(this.peer);
     } catch {
       // No RTP port for this leg: the terminal counts as unreachable (503).
       this.unstarted.push(503);

@@ -11,7 +11,6 @@
  * Every change is published on the event bus as data (`party-joined`, `party-left`).
  */
 import type { Clock } from '../../engine/clock/index.js';
-import type { CallMedia } from '../../engine/media/call/index.js';
 import type { PcmSource } from '../../engine/media/pcm/index.js';
 import { musicOnHoldSource } from '../../engine/media/tone/index.js';
 import type { CallerIdentity, IncomingInvite, SipBody } from '../../engine/ua/index.js';
@@ -19,8 +18,10 @@ import { Alerting, type AlertingContext } from './alerting.js';
 import { CoreCall, type CallOwner } from './core-call.js';
 import type { PbxEventBus } from './events.js';
 import { MediaEndpointParty } from './media-endpoint-party.js';
+import type { LegMedia } from './leg-media.js';
 import type { CallParty } from './party.js';
 import type { RingTarget } from './ring-target.js';
+import { legMedia } from './sdp-relay.js';
 import { SipLegParty } from './sip-leg-party.js';
 
 export interface CallControlOptions extends Omit<AlertingContext, 'partyId'> {
@@ -71,19 +72,21 @@ export class CallControl {
    * the INVITE can no longer be answered (cancelled).
    */
   answer(invite: IncomingInvite, who: PartyIdentity, answer?: SipBody): SipLegParty | undefined {
-    const media = invite.descriptions as CallMedia;
     const session = invite.accept(answer !== undefined ? { body: answer } : {});
     if (session === undefined) return undefined;
+    // After the accept: a leg with media not anchored anchors when the PBX answers it itself.
+    const media = legMedia(invite.descriptions)!;
     return new SipLegParty(this.partyId(), session, media, who.identity, who.number, who.user);
   }
 
   /**
    * Rings `target` for a call of the PBX's own (or on behalf of `caller`): `listen` subscribes to
    * the alerting (`answered` with the new party, `ringing`, `early`, `forward`, `failed`) before
-   * it starts, since a target with nothing to ring fails at once.
+   * it starts, since a target with nothing to ring fails at once. `peer`: the media of the party
+   * the target is rung for, whose SDP the new legs offer when media is not anchored.
    */
-  originate(target: RingTarget, caller: CallerIdentity, listen: (alerting: Alerting) => void): Alerting {
-    const alerting = new Alerting({ ...this.options, partyId: () => this.partyId() }, caller, target);
+  originate(target: RingTarget, caller: CallerIdentity, listen: (alerting: Alerting) => void, peer?: LegMedia): Alerting {
+    const alerting = new Alerting({ ...this.options, partyId: () => this.partyId() }, caller, target, peer);
     listen(alerting);
     alerting.start();
     return alerting;

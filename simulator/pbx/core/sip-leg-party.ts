@@ -3,8 +3,8 @@
  * the PBX side of its media. Digits arrive as RFC 4733 events or in-band tones on the media, and
  * as SIP INFO (`application/dtmf-relay`) in the dialog; all three reach the owner alike.
  */
-import type { CallMedia } from '../../engine/media/call/index.js';
 import type { CallerIdentity, Session } from '../../engine/ua/index.js';
+import type { LegMedia } from './leg-media.js';
 import { CallParty, type PartyOwner } from './party.js';
 
 export class SipLegParty extends CallParty {
@@ -13,7 +13,7 @@ export class SipLegParty extends CallParty {
   constructor(
     id: string,
     readonly session: Session,
-    readonly media: CallMedia,
+    readonly media: LegMedia,
     identity: CallerIdentity,
     number: string | undefined,
     user: string | undefined,

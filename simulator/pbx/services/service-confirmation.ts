@@ -4,15 +4,15 @@
  * do for feature codes dialled from a phone.
  */
 import type { Clock } from '../../engine/clock/index.js';
-import type { CallMedia } from '../../engine/media/call/index.js';
 import { callProgressSource } from '../../engine/media/tone/index.js';
 import type { IncomingInvite } from '../../engine/ua/index.js';
+import { legMedia } from '../core/sdp-relay.js';
 
 const CONFIRMATION_MS = 1000;
 
 export function confirmService(invite: IncomingInvite, clock: Clock): void {
   const session = invite.accept();
   if (session === undefined) return;
-  (invite.descriptions as CallMedia | undefined)?.play(callProgressSource('dial'));
+  legMedia(invite.descriptions)?.play(callProgressSource('dial'));
   clock.setTimer(CONFIRMATION_MS, () => session.bye());
 }
