@@ -264,7 +264,6 @@ export class Pbx {
     const terminal = this.credentials.terminal(call.callerRef.user ?? '');
     if (terminal === undefined) return;
     const { call: record, legs } = callRecords(call, terminal, end as ApplicationCallEnd, this.options.clock);
-    for (const leg of legs) this.options.cdr.writeLeg(leg);
-    this.options.cdr.writeCall(record);
+    this.options.cdr.writeAll([...legs.map((leg) => ({ kind: 'leg' as const, record: leg })), { kind: 'call', record }]);
   }
 }

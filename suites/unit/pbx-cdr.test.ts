@@ -140,6 +140,16 @@ describe('CDR journal', () => {
     expect(() => journal.writeCall(call(3))).toThrow(/after close/);
   });
 
+  it("writes a call's records in one append (one sync on a file), skipping ids already written", () => {
+    const { journal, sink } = journalOf([call(1)]);
+    const appends: number[] = [];
+    const append = sink.append.bind(sink);
+    sink.append = (bytes) => (appends.push(bytes.length), append(bytes));
+    expect(journal.writeAll([{ kind: 'call', record: call(1) }, { kind: 'leg', record: leg(2) }, { kind: 'call', record: call(2) }, { kind: 'call', record: call(2) }])).toBe(2);
+    expect(appends).toHaveLength(1);
+    expect(readCdrJournal(sink.bytes()).lines.map((l) => [l.seq, l.id])).toEqual([[1, 'call:c-1'], [2, 'leg:c-2/b'], [3, 'call:c-2']]);
+  });
+
   it('reopened, continues the sequence, remembers written ids and never rewrites earlier lines', () => {
     const path = join(dir, 'reopen', 'cdr.jsonl');
     const first = openCdrJournal(path);

@@ -1,7 +1,8 @@
 /**
  * `pbxlab serve --config pbx.yaml`: the simulated PBX on real sockets (the config's `listen`, or
  * `--listen`), for real phones and peers. Logs each registration and call in one line on stderr,
- * appends CDRs to `--cdr` (JSON lines, fsync'd per record), writes every packet it sends and
+ * appends CDRs to `--cdr` (JSON lines, each call's records fsync'd together when it ends, or left
+ * to the operating system with `--cdr-sync none`), writes every packet it sends and
  * receives to `--capture` (pcap or pcapng by the file's extension, each packet written as it
  * passes), appends every PBX event to `--events` (JSON lines, pbx/event-file.ts), appends the
  * TLS session secrets to `--tls-keylog` (cli/tls-keylog.ts), and stops cleanly on SIGINT/SIGTERM.
@@ -26,6 +27,7 @@ interface ServeOptions {
   config: string;
   listen?: string[];
   cdr: string;
+  cdrSync: string;
   rtpPorts: string;
   seed?: number;
   capture?: string;
@@ -42,6 +44,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
     .requiredOption('--config <file>', 'PBX configuration (YAML)')
     .option('--listen <spec>', 'udp:ADDR:PORT, tcp:ADDR:PORT or tls:ADDR:PORT (repeatable; overrides the config)', collect)
     .option('--cdr <file>', 'append call detail records here (JSON lines)', 'reports/cdr.jsonl')
+    .option('--cdr-sync <when>', "`call`: each finished call's records are synced to disk before the PBX goes on (a crash of the machine loses none); `none`: left to the operating system (faster; the last seconds may be lost with the machine)", 'call')
     .option('--rtp-ports <first-last>', 'RTP port range for the PBX side of calls', '10000-10999')
     .option('--seed <n>', 'seed for tags, nonces and generated passwords', positiveNumber('--seed', true))
     .option('--capture <file>', 'write every SIP and RTP packet to this pcap (.pcapng: pcapng) file')
@@ -57,6 +60,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         if (e instanceof ConfigError) throw new UsageError(e.message);
         throw new UsageError(`--config ${options.config}: ${(e as Error).message}`);
       }
+      if (options.cdrSync !== 'call' && options.cdrSync !== 'none') throw new UsageError(`--cdr-sync: expected call or none, got ${options.cdrSync}`);
       const rtpPorts = portRange(options.rtpPorts);
       const listen = options.listen !== undefined ? transportSpecs(options.listen) : config.listen;
       const tls = tlsListenerFiles(listen, options.tlsCert, options.tlsKey);
@@ -73,7 +77,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         keylog?.close();
         throw new UsageError(`cannot listen: ${(e as Error).message}`);
       }
-      const cdr = openCdrJournal(options.cdr);
+      const cdr = openCdrJournal(options.cdr, { sync: options.cdrSync !== 'none' });
       let events: EventFile | undefined;
       try {
         events = options.events === undefined ? undefined : new EventFile(options.events, clock);

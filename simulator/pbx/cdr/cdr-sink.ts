@@ -1,7 +1,9 @@
 /**
  * Where a CDR journal's bytes go: memory (tests) or a file. The file sink only ever appends (the
  * file is opened in append mode) and syncs each append to disk before returning, so a record whose
- * write returned survives a crash of the process or of the machine. The one other change it makes
+ * write returned survives a crash of the process or of the machine; with `sync: false` it leaves
+ * the syncing to the operating system, so a record survives a crash of the process but the last
+ * seconds may be lost with the machine (the sync is most of `pbxlab serve`'s time under load). The one other change it makes
  * is cutting off a torn tail when a journal is reopened after a crash.
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
@@ -70,7 +72,10 @@ function syncDirectory(dir: string): void {
 export class FileCdrSink implements CdrSink {
   private fd: number | undefined;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly sync = true,
+  ) {
     mkdirSync(dirname(path), { recursive: true });
     const created = !existsSync(path);
     this.fd = openSync(path, 'a+');
@@ -100,7 +105,7 @@ export class FileCdrSink implements CdrSink {
     const fd = this.open();
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
+    if (this.sync) fsyncSync(fd);
   }
 
   close(): void {
