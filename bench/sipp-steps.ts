@@ -84,6 +84,8 @@ export interface ServeSetup {
   extensions: readonly { number: string; name: string; password: string }[];
   /** YAML lines after the extensions (an `ivr:` section). */
   moreConfig?: readonly string[];
+  /** More options for `pbxlab serve` (`--cdr-sync none`). */
+  serveArgs?: readonly string[];
 }
 
 /** `pbxlab serve` on 127.0.0.1 with MD5 challenges (SIPp 3.6 knows nothing else), resolved once it listens. */
@@ -100,7 +102,7 @@ export async function startServe(o: ServeSetup): Promise<Started | undefined> {
       '',
     ].join('\n'),
   );
-  const serve = started(process.execPath, [PBXLAB, 'serve', '--config', config, '--cdr', join(o.dir, 'cdr.jsonl'), '--rtp-ports', o.rtpPorts, '--seed', '1'], o.dir, o.limitMs);
+  const serve = started(process.execPath, [PBXLAB, 'serve', '--config', config, '--cdr', join(o.dir, 'cdr.jsonl'), '--rtp-ports', o.rtpPorts, '--seed', '1', ...(o.serveArgs ?? [])], o.dir, o.limitMs);
   if (await waitForOutput(serve, 'listening on', 15_000)) return serve;
   await serve.stop();
   return undefined;
@@ -118,3 +120,14 @@ export const firstError = (log: string): string => log.split('\n').find((l) => /
 
 /** serve's log lines saying a call ended answered. */
 export const endedAnswered = (log: string): number => log.split('\n').filter((l) => /: call \d+ -> \d+: ended answered \(200\)/.test(l)).length;
+
+/** The highest value a column of a SIPp statistics file reached over its dumps (`CurrentCall`: the most calls at once). */
+export function peakOf(csv: string, column: string): number {
+  try {
+    const lines = readFileSync(csv, 'latin1').trim().split('\n');
+    const at = lines[0]!.split(';').indexOf(column);
+    return at < 0 ? 0 : Math.max(0, ...lines.slice(1).map((l) => Number(l.split(';')[at]) || 0));
+  } catch {
+    return 0;
+  }
+}
