@@ -3,7 +3,9 @@
  * passed to the other, RTP between the phones) against kamailio as a transaction-stateful proxy
  * with digest authentication (bench/kamailio/proxy.cfg: tm, auth_db over db_text, usrloc,
  * Record-Route), in the same run, on loopback UDP; then the PBX with its media anchored (G.711).
- * Calls without media last BENCH_PROXY_HOLD_MS (default 100) once answered. The PBX writes its
+ * Calls without media last BENCH_PROXY_HOLD_MS (default 100) once answered. Each step starts its
+ * server afresh and first places BENCH_PROXY_WARMUP_CALLS calls (default 200) at 100/s through it,
+ * not judged: a new Node process runs its first second of calls before the JIT has optimised them. The PBX writes its
  * CDRs with `--cdr-sync` BENCH_PROXY_CDR_SYNC (default `none`: kamailio here keeps no records, and
  * a sync per call measures the disk, not the PBX; `call` is serve's default).
  *
@@ -24,11 +26,12 @@
  *   for 1 s of each call, the callee echoes what it gets (-rtp_echo): the highest clean rate;
  * - the PBX anchored, concurrency: N calls set up within 4 s, each playing A-law for 8 s, so that
  *   all N are up at once: the most concurrent calls clean (peak CurrentCall of the caller).
- *   The PBX's RTP range here, 20100-20999, holds 450 port pairs: 225 calls, the top of the steps.
+ *   The PBX's RTP range here, 20100-20899, holds 400 port pairs: 200 calls, the top of the steps.
  *
  * Bounds: every process of a step is killed after its calls' time plus 40 s; a series stops at its
  * first unclean step or after 16 steps; the whole run stops starting steps after
- * BENCH_PROXY_MAX_MINUTES (default 15). Ports: SIP 16000-16099, RTP 20000-20999, on 127.0.0.1.
+ * BENCH_PROXY_MAX_MINUTES (default 15). Ports: SIP 16000-16079, RTP 20000-20899 (the rest of
+ * both ranges is suites/interop/pbx-media-unanchored.test.ts's), on 127.0.0.1.
  * Writes reports/bench/pbx-proxy.json.
  */
 import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
@@ -40,9 +43,9 @@ import { ROOT, highestCleanRate, ratio, run, sleep, started, writeReport, type R
 const env = (name: string, fallback: string): string => process.env[`BENCH_PROXY_${name}`] ?? fallback;
 const numbers = (s: string): number[] => s.split(',').map(Number);
 const SECONDS = Number(env('SECONDS', '3'));
-const RATES = numbers(env('RATES', '250,500,1000,1500,2000,2500,3000,4000,5000,6000,8000'));
+const RATES = numbers(env('RATES', '100,200,300,400,500,600,800,1000,1500,2000,3000,4000,6000'));
 const MEDIA_RATES = numbers(env('MEDIA_RATES', '25,50,100,150,200'));
-const CONCURRENT = numbers(env('CONCURRENT', '50,100,150,200,225'));
+const CONCURRENT = numbers(env('CONCURRENT', '50,100,150,200'));
 const RETRANS_PCT = Number(env('RETRANS_PCT', '1'));
 const CHILDREN = Number(env('KAMAILIO_CHILDREN', '4'));
 const CDR_SYNC = env('CDR_SYNC', 'none');
@@ -51,6 +54,8 @@ const MAX_STEPS = 16;
 const CALLEE_GRACE_MS = 5000;
 /** Calls without media last this long: kamailio's workers may pass on a BYE sent right after the ACK before the ACK. */
 const HOLD_MS = Number(env('HOLD_MS', '100'));
+const WARMUP_CALLS = Number(env('WARMUP_CALLS', '200'));
+const WARMUP_RATE = 100;
 const MEDIA_CALL_MS = 1000;
 const CONCURRENT_CALL_MS = 8000;
 const CONCURRENT_SETUP_S = 4;
@@ -64,14 +69,14 @@ const SCENARIO = {
 const KAMAILIO = { cfg: join(ROOT, 'bench', 'kamailio', 'proxy.cfg'), db: join(ROOT, 'bench', 'kamailio', 'db') };
 const SIPP_PCAP = '/usr/share/sip-tester';
 const MEDIA = { caller: 20000, callee: 20020, registering: 20040 };
-const PBX_RTP = '20100-20999';
+const PBX_RTP = '20100-20899';
 const CALLER = { user: '1001', password: 'alice-secret' };
 const CALLEE = { user: '1002', password: 'bob-secret' };
 
 let slot = 0;
-/** The proxy's, the callee's and the caller's SIP ports for the next step, cycling through 16000-16099. */
+/** The proxy's, the callee's and the caller's SIP ports for the next step, cycling through 16000-16079. */
 function ports(): [number, number, number] {
-  const base = 16000 + (slot++ % 25) * 4;
+  const base = 16000 + (slot++ % 20) * 4;
   return [base, base + 1, base + 2];
 }
 
@@ -122,31 +127,17 @@ async function step(server: Server, load: Load): Promise<Step & { peak: number }
   const dir = mkdtempSync(join(tmpdir(), 'pbxlab-pbx-proxy-'));
   symlinkSync(SIPP_PCAP, join(dir, 'pcap'));
   const [front, callee, caller] = ports();
-  const limitMs = Math.ceil((load.calls / load.rate) * 1000) + load.holdMs + 40_000;
+  const limitMs = Math.ceil((load.calls / load.rate + WARMUP_CALLS / WARMUP_RATE) * 1000) + load.holdMs + 40_000;
   const running = await server.start(dir, front, limitMs);
   if (running === undefined) return { rate: load.rate, clean: false, detail: `${server.name} did not start`, peak: 0 };
-  const timeout = ['-timeout', String(Math.ceil(limitMs / 1000) - 10), '-recv_timeout', '10000'];
-  const media = load.media;
   try {
     const reg = await run('sipp', [`127.0.0.1:${front}`, ...sipp(SCENARIO.register, callee, MEDIA.registering, join(dir, 'reg.csv'), ['-s', CALLEE.user, '-au', CALLEE.user, '-ap', CALLEE.password, '-m', '1', '-timeout', '15'])], dir, 30_000);
     if (reg.code !== 0) return { rate: load.rate, clean: false, detail: `the callee's REGISTER failed (SIPp exit ${reg.code})`, peak: 0 };
-    const uas = started('sipp', sipp(SCENARIO.answer, callee, MEDIA.callee, join(dir, 'uas.csv'), ['-s', CALLEE.user, '-m', String(load.calls), ...(media ? ['-rtp_echo'] : []), ...timeout]), dir, limitMs);
-    await sleep(300);
-    const uac = await run(
-      'sipp',
-      [
-        `127.0.0.1:${front}`,
-        ...sipp(media ? SCENARIO.uacMedia : SCENARIO.uac, caller, MEDIA.caller, join(dir, 'uac.csv'), [
-          '-s', CALLEE.user, '-au', CALLER.user, '-ap', CALLER.password, '-auth_uri', `${CALLEE.user}@127.0.0.1:${front}`,
-          '-m', String(load.calls), '-r', String(load.rate), '-d', String(load.holdMs), ...timeout,
-        ]),
-      ],
-      dir,
-      limitMs,
-    );
-    const answered: Ran = await calleeDone(uas, CALLEE_GRACE_MS);
-    const extra = await server.stop(running, dir, load.calls);
-    const sides: SippSide[] = [sideOf('uac', uac, join(dir, 'uac.csv')), sideOf('uas', answered, join(dir, 'uas.csv'))];
+    // Both servers get the same warm-up (a fresh Node process runs its first second of calls unoptimised): calls at a low rate, not judged.
+    if (WARMUP_CALLS > 0) await calls(dir, front, callee, caller, { calls: WARMUP_CALLS, rate: WARMUP_RATE, holdMs: HOLD_MS, media: false }, limitMs, 'warmup-');
+    const { uas, uac } = await calls(dir, front, callee, caller, load, limitMs, '');
+    const extra = await server.stop(running, dir, load.calls + WARMUP_CALLS);
+    const sides: SippSide[] = [sideOf('uac', uac, join(dir, 'uac.csv')), sideOf('uas', uas, join(dir, 'uas.csv'))];
     // SIPp's CallRate counts to the last call's end: calls that last take longer than placing them.
     const paced = load.calls / (load.calls / load.rate + load.holdMs / 1000);
     const verdict = judge(load.rate, load.calls, sides, RETRANS_PCT, extra, paced);
@@ -154,6 +145,26 @@ async function step(server: Server, load: Load): Promise<Step & { peak: number }
   } finally {
     await running.stop();
   }
+}
+
+/** A SIPp uas answering on the callee's registered address and a SIPp uac placing `load`'s calls through `front`; statistics in PREFIXuac.csv and PREFIXuas.csv. */
+async function calls(dir: string, front: number, callee: number, caller: number, load: Load, limitMs: number, prefix: string): Promise<{ uas: Ran; uac: Ran }> {
+  const timeout = ['-timeout', String(Math.ceil(limitMs / 1000) - 10), '-recv_timeout', '10000'];
+  const uas = started('sipp', sipp(SCENARIO.answer, callee, MEDIA.callee, join(dir, `${prefix}uas.csv`), ['-s', CALLEE.user, '-m', String(load.calls), ...(load.media ? ['-rtp_echo'] : []), ...timeout]), dir, limitMs);
+  await sleep(300);
+  const uac = await run(
+    'sipp',
+    [
+      `127.0.0.1:${front}`,
+      ...sipp(load.media ? SCENARIO.uacMedia : SCENARIO.uac, caller, MEDIA.caller, join(dir, `${prefix}uac.csv`), [
+        '-s', CALLEE.user, '-au', CALLER.user, '-ap', CALLER.password, '-auth_uri', `${CALLEE.user}@127.0.0.1:${front}`,
+        '-m', String(load.calls), '-r', String(load.rate), '-d', String(load.holdMs), ...timeout,
+      ]),
+    ],
+    dir,
+    limitMs,
+  );
+  return { uas: await calleeDone(uas, CALLEE_GRACE_MS), uac };
 }
 
 const callsAt = (rate: number): Load => ({ calls: Math.max(50, Math.round(rate * SECONDS)), rate, holdMs: HOLD_MS, media: false });
