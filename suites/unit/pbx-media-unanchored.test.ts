@@ -3,7 +3,8 @@
  * anchored"), in virtual time: each phone is given the other's SDP as it came, so the callee's
  * connection address and port are the caller's and the other way round, and RTP flows between the
  * phones with no packet to or from the PBX. Hold and hang-up still go through it; a call the PBX
- * answers itself (an IVR) anchors; in-band tones are refused by the configuration check.
+ * answers itself (an IVR, a pickup) anchors; a REFER is declined; in-band tones are refused by the
+ * configuration check.
  */
 import { describe, expect, it } from 'vitest';
 import type { PacketEvent } from '../../simulator/engine/net/index.js';
@@ -17,6 +18,9 @@ media: { anchor: false }
 extensions:
   - { number: "1001", name: Alice, password: alice-secret }
   - { number: "1002", name: Bob, password: bob-secret }
+  - { number: "1004", name: Dave, password: dave-secret }
+pickupGroups:
+  - { name: office, members: ["1002", "1004"] }
 ivr:
   - { number: "500", name: reception, prompt: welcome, options: { "1": { extension: "1002" } } }
 `;
@@ -81,6 +85,40 @@ describe('PBX with media not anchored', () => {
     expect(call.media.stats().remote?.address).toBe(PBX);
     expect(rtpTap(packets).touching(PBX)).toBeGreaterThan(0);
     call.hangUp();
+    await x.close();
+  });
+
+  it('anchors a pickup: the picking phone is answered by the PBX, which then answers the caller with its own media', async () => {
+    const x = await pbxWorld(1703, CONFIG);
+    const alice = await x.phone('1001', 'alice-secret', 1800);
+    await x.phone('1002', 'bob-secret', 1900);
+    const dave = await x.phone('1004', 'dave-secret', 2100);
+    await x.run(1000);
+    const call = alice.dial('1002');
+    await x.run(2000);
+    const pick = dave.dial('*8');
+    await x.run(3000);
+    expect([call.state, pick.state]).toEqual(['connected', 'connected']);
+    expect(call.media.stats().remote?.address).toBe(PBX);
+    expect(call.hears()).toEqual([2100]);
+    expect(pick.hears()).toEqual([1800]);
+    await x.close();
+  });
+
+  it("declines a transfer (REFER) with 603: the transferee would need the target's SDP", async () => {
+    const x = await pbxWorld(1704, CONFIG);
+    const alice = await x.phone('1001', 'alice-secret', 1800);
+    const bob = await x.phone('1002', 'bob-secret', 1900);
+    bob.on('incoming', (c) => c.answer());
+    await x.run(1000);
+    const call = alice.dial('1002');
+    await x.run(2000);
+    const progress: unknown[] = [];
+    call.on('transfer', (p) => progress.push(p));
+    call.transferBlind('1004');
+    await x.run(2000);
+    expect(JSON.stringify(progress)).toContain('603');
+    expect(call.state).toBe('connected');
     await x.close();
   });
 
