@@ -141,6 +141,7 @@ async function step(server: Server, load: Load): Promise<Step & { peak: number }
     // SIPp's CallRate counts to the last call's end: calls that last take longer than placing them.
     const paced = load.calls / (load.calls / load.rate + load.holdMs / 1000);
     const verdict = judge(load.rate, load.calls, sides, RETRANS_PCT, extra, paced);
+    if (!verdict.clean) verdict.detail += ` (SIPp's *_errors.log in ${dir})`;
     return { ...verdict, peak: peakOf(join(dir, 'uac.csv'), 'CurrentCall') };
   } finally {
     await running.stop();
@@ -150,7 +151,7 @@ async function step(server: Server, load: Load): Promise<Step & { peak: number }
 /** A SIPp uas answering on the callee's registered address and a SIPp uac placing `load`'s calls through `front`; statistics in PREFIXuac.csv and PREFIXuas.csv. */
 async function calls(dir: string, front: number, callee: number, caller: number, load: Load, limitMs: number, prefix: string): Promise<{ uas: Ran; uac: Ran }> {
   const timeout = ['-timeout', String(Math.ceil(limitMs / 1000) - 10), '-recv_timeout', '10000'];
-  const uas = started('sipp', sipp(SCENARIO.answer, callee, MEDIA.callee, join(dir, `${prefix}uas.csv`), ['-s', CALLEE.user, '-m', String(load.calls), ...(load.media ? ['-rtp_echo'] : []), ...timeout]), dir, limitMs);
+  const uas = started('sipp', sipp(SCENARIO.answer, callee, MEDIA.callee, join(dir, `${prefix}uas.csv`), ['-s', CALLEE.user, '-m', String(load.calls), ...(load.media ? ['-rtp_echo'] : []), '-trace_err', ...timeout]), dir, limitMs);
   await sleep(300);
   const uac = await run(
     'sipp',
@@ -158,7 +159,7 @@ async function calls(dir: string, front: number, callee: number, caller: number,
       `127.0.0.1:${front}`,
       ...sipp(load.media ? SCENARIO.uacMedia : SCENARIO.uac, caller, MEDIA.caller, join(dir, `${prefix}uac.csv`), [
         '-s', CALLEE.user, '-au', CALLER.user, '-ap', CALLER.password, '-auth_uri', `${CALLEE.user}@127.0.0.1:${front}`,
-        '-m', String(load.calls), '-r', String(load.rate), '-d', String(load.holdMs), ...timeout,
+        '-m', String(load.calls), '-r', String(load.rate), '-d', String(load.holdMs), '-trace_err', ...timeout,
       ]),
     ],
     dir,
