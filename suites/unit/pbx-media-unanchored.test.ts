@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { PacketEvent } from '../../simulator/engine/net/index.js';
 import { ConfigError } from '../../simulator/config/index.js';
 import { parsePbxConfig } from '../../simulator/pbx/config/index.js';
+import { SdpRelay } from '../../simulator/pbx/core/sdp-relay.js';
 import { PBX_ADDRESS as PBX, pbxWorld } from '../support/pbx-world.js';
 
 const CONFIG = `
@@ -120,6 +121,19 @@ describe('PBX with media not anchored', () => {
     expect(JSON.stringify(progress)).toContain('603');
     expect(call.state).toBe('connected');
     await x.close();
+  });
+
+  it("answers a hold from the partner's SDP with the direction reversed, line endings kept", () => {
+    const sdp = (lines: string[]): { contentType: string; content: string } => ({ contentType: 'application/sdp', content: `${lines.join('\r\n')}\r\n` });
+    const caller = new SdpRelay({});
+    const callee = new SdpRelay({ partner: caller });
+    caller.remote = sdp(['v=0', 'c=IN IP4 10.0.0.1', 'm=audio 4000 RTP/AVP 0']);
+    callee.acceptAnswer(sdp(['v=0', 'c=IN IP4 10.0.0.2', 'm=audio 5000 RTP/AVP 0', 'a=sendrecv']));
+    caller.partner = callee;
+    expect(callee.createOffer()).toBe(caller.remote);
+    expect(caller.answer(sdp(['v=0', 'c=IN IP4 10.0.0.1', 'm=audio 4000 RTP/AVP 0', 'a=sendonly'])).content).toBe('v=0\r\nc=IN IP4 10.0.0.2\r\nm=audio 5000 RTP/AVP 0\r\na=recvonly\r\n');
+    // The caller's relay keeps the last SDP its phone sent: the hold offer, now answered inactive.
+    expect(callee.answer(sdp(['v=0', 'c=IN IP4 10.0.0.2', 'm=audio 5000 RTP/AVP 0', 'a=inactive'])).content).toBe('v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 4000 RTP/AVP 0\r\na=inactive\r\n');
   });
 
   it('refuses in-band tones, which need the media at the PBX', () => {

@@ -20,7 +20,7 @@ import type { LegMedia } from './leg-media.js';
 
 type RelayEvents = { digit: (digit: CallDigit) => void; audio: (pcm: Int16Array) => void };
 
-const DIRECTION = /^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m;
+const DIRECTION = /^a=(sendrecv|sendonly|recvonly|inactive)(\r?)$/m;
 const REVERSED: Record<string, string> = { sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' };
 
 export class SdpRelay extends Emitter<RelayEvents> implements LegMedia {
@@ -98,7 +98,8 @@ export class SdpRelay extends Emitter<RelayEvents> implements LegMedia {
 function answering(offer: SipBody, sdp: SipBody): SipBody {
   const held = DIRECTION.exec(offer.content)?.[1];
   if (held === undefined || held === 'sendrecv') return sdp;
-  const content = DIRECTION.test(sdp.content) ? sdp.content.replace(DIRECTION, `a=${REVERSED[held]}`) : `${sdp.content.replace(/\r?\n?$/, '\r\n')}a=${REVERSED[held]}\r\n`;
+  const direction = `a=${REVERSED[held]}`;
+  const content = DIRECTION.test(sdp.content) ? sdp.content.replace(DIRECTION, (_line, _was: string, cr: string) => `${direction}${cr}`) : `${sdp.content.replace(/\r?\n?$/, '\r\n')}${direction}\r\n`;
   return { contentType: sdp.contentType, content };
 }
 
