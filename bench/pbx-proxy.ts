@@ -4,8 +4,9 @@
  * with digest authentication (bench/kamailio/proxy.cfg: tm, auth_db over db_text, usrloc,
  * Record-Route), in the same run, on loopback UDP; then the PBX with its media anchored (G.711).
  * Calls without media last BENCH_PROXY_HOLD_MS (default 100) once answered. Each step starts its
- * server afresh and first places BENCH_PROXY_WARMUP_CALLS calls (default 200) at 100/s through it,
- * not judged: a new Node process runs its first second of calls before the JIT has optimised them. The PBX writes its
+ * server afresh and first places BENCH_PROXY_WARMUP_CALLS calls (default 200, at most 2 s of the
+ * step's rate) at 100/s or the step's rate if lower, not judged: a new Node process runs its first
+ * second of calls before the JIT has optimised them. The PBX writes its
  * CDRs with `--cdr-sync` BENCH_PROXY_CDR_SYNC (default `none`: kamailio here keeps no records, and
  * a sync per call measures the disk, not the PBX; `call` is serve's default).
  *
@@ -127,16 +128,18 @@ async function step(server: Server, load: Load): Promise<Step & { peak: number }
   const dir = mkdtempSync(join(tmpdir(), 'pbxlab-pbx-proxy-'));
   symlinkSync(SIPP_PCAP, join(dir, 'pcap'));
   const [front, callee, caller] = ports();
-  const limitMs = Math.ceil((load.calls / load.rate + WARMUP_CALLS / WARMUP_RATE) * 1000) + load.holdMs + 40_000;
+  // Never faster than the step itself: a warm-up the server cannot keep up with would spoil the step.
+  const warmup: Load = { calls: Math.min(WARMUP_CALLS, 2 * load.rate), rate: Math.min(WARMUP_RATE, load.rate), holdMs: HOLD_MS, media: false };
+  const limitMs = Math.ceil((load.calls / load.rate + warmup.calls / warmup.rate) * 1000) + load.holdMs + 40_000;
   const running = await server.start(dir, front, limitMs);
   if (running === undefined) return { rate: load.rate, clean: false, detail: `${server.name} did not start`, peak: 0 };
   try {
     const reg = await run('sipp', [`127.0.0.1:${front}`, ...sipp(SCENARIO.register, callee, MEDIA.registering, join(dir, 'reg.csv'), ['-s', CALLEE.user, '-au', CALLEE.user, '-ap', CALLEE.password, '-m', '1', '-timeout', '15'])], dir, 30_000);
     if (reg.code !== 0) return { rate: load.rate, clean: false, detail: `the callee's REGISTER failed (SIPp exit ${reg.code})`, peak: 0 };
     // Both servers get the same warm-up (a fresh Node process runs its first second of calls unoptimised): calls at a low rate, not judged.
-    if (WARMUP_CALLS > 0) await calls(dir, front, callee, caller, { calls: WARMUP_CALLS, rate: WARMUP_RATE, holdMs: HOLD_MS, media: false }, limitMs, 'warmup-');
+    if (warmup.calls > 0) await calls(dir, front, callee, caller, warmup, limitMs, 'warmup-');
     const { uas, uac } = await calls(dir, front, callee, caller, load, limitMs, '');
-    const extra = await server.stop(running, dir, load.calls + WARMUP_CALLS);
+    const extra = await server.stop(running, dir, load.calls + warmup.calls);
     const sides: SippSide[] = [sideOf('uac', uac, join(dir, 'uac.csv')), sideOf('uas', uas, join(dir, 'uas.csv'))];
     // SIPp's CallRate counts to the last call's end: calls that last take longer than placing them.
     const paced = load.calls / (load.calls / load.rate + load.holdMs / 1000);
