@@ -45,7 +45,7 @@ const env = (name: string, fallback: string): string => process.env[`BENCH_PROXY
 const numbers = (s: string): number[] => s.split(',').map(Number);
 const SECONDS = Number(env('SECONDS', '3'));
 const RATES = numbers(env('RATES', '100,200,300,400,500,600,800,1000,1500,2000,3000,4000,6000'));
-const MEDIA_RATES = numbers(env('MEDIA_RATES', '25,50,100,150,200'));
+const MEDIA_RATES = numbers(env('MEDIA_RATES', '10,25,50,100,150,200'));
 const CONCURRENT = numbers(env('CONCURRENT', '50,100,150,200'));
 const RETRANS_PCT = Number(env('RETRANS_PCT', '1'));
 const CHILDREN = Number(env('KAMAILIO_CHILDREN', '4'));
