@@ -11,7 +11,7 @@
  * a sync per call measures the disk, not the PBX; `call` is serve's default).
  *
  * Every step: a SIPp terminal registers 1002 with digest (fixtures/sipp/register-digest.xml), a
- * SIPp uas on that address answers (bench/sipp/uas-answer-routed.xml, which keeps a proxy's
+ * SIPp uas on that address answers without ringing (bench/sipp/uas-answer-routed.xml, which keeps a proxy's
  * Record-Route), and a SIPp uac authenticated as 1001 calls 1002 (bench/sipp/uac-digest-routed.xml:
  * INVITE, 401, ACK, INVITE with credentials, 200, ACK and BYE along the route set). The same
  * SIPp scenarios for both: the PBX and kamailio both challenge with 401.
