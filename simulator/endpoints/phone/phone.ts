@@ -62,6 +62,8 @@ export interface PhoneInit {
   options?: Partial<PhoneOptions>;
   /** Prompts each call listens for in what it receives (`PhoneCall.hearsPrompt()`); default none. */
   prompts?: PromptLibrary;
+  /** How many ended calls `history` keeps (default HISTORY_LENGTH). */
+  historyLength?: number;
 }
 
 export class Phone extends Emitter<PhoneEvents> {
@@ -73,10 +75,11 @@ export class Phone extends Emitter<PhoneEvents> {
   /** Calls not ended yet, oldest first. */
   readonly calls: PhoneCall[] = [];
   /**
-   * Ended calls, oldest first: the last HISTORY_LENGTH. An ended call keeps its SIP messages and
+   * Ended calls, oldest first: the last `historyLength`. An ended call keeps its SIP messages and
    * media statistics; a phone of a load run places thousands.
    */
   readonly history: PhoneCall[] = [];
+  private readonly historyLength: number;
   private readonly media: PhoneMediaInit;
   private readonly previousDelegate: UserAgentDelegate;
   private readonly host: CallHost;
@@ -90,6 +93,7 @@ export class Phone extends Emitter<PhoneEvents> {
     this.ua = init.ua;
     this.clock = init.clock ?? init.ua.clock;
     this.toneHz = init.toneHz;
+    this.historyLength = init.historyLength ?? HISTORY_LENGTH;
     this.options = { ...DEFAULT_PHONE_OPTIONS, ...profileOptions(init.profile, init.options), ...(init.rtpPorts !== undefined && { rtpPorts: init.rtpPorts }) };
     const ports = new RtpPortAllocator(init.network, init.address, this.options.rtpPorts);
     this.media = { clock: this.clock, rng: init.rng, ports, address: init.address, toneHz: init.toneHz };
@@ -263,7 +267,7 @@ export class Phone extends Emitter<PhoneEvents> {
       const i = this.calls.indexOf(call);
       if (i >= 0) this.calls.splice(i, 1);
       this.history.push(call);
-      if (this.history.length > HISTORY_LENGTH) this.history.shift();
+      if (this.history.length > this.historyLength) this.history.shift();
       this.emit('ended', call);
     } else if (state === 'ringing' || state === 'connected' || state === 'held' || state === 'remote-held') {
       this.emit(state, call);
