@@ -80,6 +80,7 @@ export class Phone extends Emitter<PhoneEvents> {
    */
   readonly history: PhoneCall[] = [];
   private readonly historyLength: number;
+  private changeCount = 0;
   private readonly media: PhoneMediaInit;
   private readonly previousDelegate: UserAgentDelegate;
   private readonly host: CallHost;
@@ -113,6 +114,11 @@ export class Phone extends Emitter<PhoneEvents> {
     this.ua.delegate = { ...this.ua.delegate, onInvite: (invite) => this.receive(invite) };
     // A profile may carry registration settings without a registrar (COMfortel's 10% early).
     if ((this.options.register?.registrar ?? '') !== '') this.register();
+  }
+
+  /** Goes up with every change of a call's state, a new call and a registration's outcome: a watcher that saw the same figure has nothing new to look at. */
+  get changes(): number {
+    return this.changeCount;
   }
 
   get registration(): Registration | undefined {
@@ -150,9 +156,9 @@ export class Phone extends Emitter<PhoneEvents> {
       refreshFraction: reg.refreshFraction ?? 0.9,
       destination: this.ua.outboundProxy ?? uriDestination(registrar, transportName(this.options.transport)),
     });
-    registration.on('registered', (expires) => this.emit('registered', expires));
-    registration.on('unregistered', () => this.emit('unregistered'));
-    registration.on('failed', (why) => this.emit('registration-failed', typeof why === 'string' ? why : why.status));
+    registration.on('registered', (expires) => (this.changeCount++, this.emit('registered', expires)));
+    registration.on('unregistered', () => (this.changeCount++, this.emit('unregistered')));
+    registration.on('failed', (why) => (this.changeCount++, this.emit('registration-failed', typeof why === 'string' ? why : why.status)));
     this.registrationValue = registration;
     return registration;
   }
@@ -211,13 +217,15 @@ export class Phone extends Emitter<PhoneEvents> {
     if (busy && (!this.options.callWaiting || this.calls.length > 1 || this.calls.some((c) => c.session === undefined || c.state === 'held'))) return void invite.reject(486);
     const call = this.incoming(invite, slot, busy);
     if (!busy && this.options.intercom && ANSWER_NOW.test(invite.request.headers.getAll('call-info').join(','))) {
+      this.changeCount++;
       this.emit('incoming', call);
       call.answer();
       return;
     }
     if (this.options.earlyMedia && invite.offer !== undefined) invite.progress(183, { body: slot.answer(invite.offer) });
     else invite.progress(180);
-    this.emit('incoming', call);
+    this.changeCount++;
+      this.emit('incoming', call);
     this.changed(call, 'ringing');
     const delay = this.options.autoAnswerAfterMs;
     if (delay !== undefined && !busy) {
@@ -261,6 +269,7 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   private changed(call: PhoneCall, state: CallState): void {
+    this.changeCount++;
     if (state === 'ended') {
       this.answerTimers.get(call)?.cancel();
       this.answerTimers.delete(call);

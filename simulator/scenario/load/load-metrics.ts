@@ -45,6 +45,13 @@ export interface LoadFigures {
 
 const CHALLENGES = new Set([401, 407]);
 
+/**
+ * What a call that got its final response leaves behind: its Call-ID still names it, so that an
+ * INVITE sent again after the answer (a callee gets the proxy's retransmission that crossed its
+ * 200) counts as a retransmission, not as a new call.
+ */
+const SETTLED: InviteTiming = Object.freeze({ at: 0, ringing: true, settled: true, sent: new Set<string>() });
+
 export class LoadMetrics {
   private readonly calls = new Map<string, InviteTiming>();
   private readonly setup = new Sample();
@@ -94,6 +101,10 @@ export class LoadMetrics {
       if (m.method !== 'INVITE') return;
       const key = `${m.headers.get('cseq') ?? ''} ${m.headers.get('via') ?? ''}`;
       let call = this.calls.get(callId);
+      if (call === SETTLED) {
+        this.retransmissions++;
+        return;
+      }
       if (call === undefined) {
         call = { at, ringing: false, settled: false, sent: new Set() };
         this.calls.set(callId, call);
@@ -119,12 +130,12 @@ export class LoadMetrics {
       const row = this.row(at);
       row.answered++;
       row.postDial.add(at - call.at);
-      this.calls.delete(callId);
+      this.calls.set(callId, SETTLED);
     } else if (status >= 300 && !CHALLENGES.has(status)) {
       call.settled = true;
       this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
       this.row(at).failed++;
-      this.calls.delete(callId);
+      this.calls.set(callId, SETTLED);
     }
   }
 
