@@ -230,6 +230,7 @@ const loadSchema = z
     duration: durationSchema.optional().describe('Start calls for this long'),
     arrival: z
       .union([
+        z.literal('incoming').describe('No arrival process: a script starts when a call from outside reaches a free phone of the pool'),
         rate.describe('A constant rate'),
         z.strictObject({ poisson: rate.describe('Poisson arrivals at this mean rate') }),
         z.strictObject({ ramp: z.strictObject({ from: rate, to: rate, over: durationSchema }) }),
@@ -237,7 +238,10 @@ const loadSchema = z
       .describe('When calls start'),
     concurrency: z.number().int().min(1).optional().describe('At most this many calls at once (default 1000): an arrival waits for a free place'),
     hold: z.union([durationSchema, z.strictObject({ exponential: durationSchema.describe('The mean') })]).optional().describe('The hold time `wait: hold` waits (default 0s)'),
-    pools: z.record(actorRef, z.array(z.string().min(1)).min(1)).optional().describe('Actor → the SIP users that play it, one free one per call (default: the actor alone)'),
+    pools: z
+      .record(actorRef, z.array(z.union([z.string().min(1), z.strictObject({ range: z.string().describe('The SIP users FIRST to LAST, e.g. "2000-2999"') })])).min(1))
+      .optional()
+      .describe('Actor → the SIP users that play it, one free one per call (default: the actor alone); { range: "2000-2999" } for a block'),
     variables: z.string().min(1).optional().describe('A CSV file (relative to this file): a header row of names, then one row per call, used as ${name}'),
     interval: durationSchema.default('1s').describe('The time series interval'),
   })

@@ -164,6 +164,33 @@ describe('load inputs', () => {
     ]);
   });
 
+  it('a pool written as a range of SIP users is the same pool as the users listed', async () => {
+    const listed = await run(loadScenario());
+    const ranged = await run(loadScenario().replace('caller: ["2001", "2002", "2003", "2004", "2005"]', 'caller: [{ range: "2001-2005" }]').replace('agent: ["3001", "3002", "3003", "3004", "3005"]', 'agent: ["3001", { range: "3002-3005" }]'));
+    expect(ranged.outcome, ranged.message).toBe('passed');
+    expect(ranged.load!.summary).toEqual(listed.load!.summary);
+  });
+
+  it('the loader refuses a bad pool range, users of a range the PBX lacks, and `arrival: incoming` without a duration or with two actors, at their lines', () => {
+    const issues = (text: string): string[] => {
+      try {
+        parseScenario(text, '/tmp/bad-load.yaml');
+      } catch (e) {
+        return (e as ConfigError).issues.map((i) => `${i.line}:${i.column} ${i.message}`);
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const pools = loadScenario().replace('caller: ["2001", "2002", "2003", "2004", "2005"]', 'caller: [{ range: "2001-201" }]').replace('agent: ["3001", "3002", "3003", "3004", "3005"]', 'agent: [{ range: "3008-3012" }]');
+    expect(issues(pools)).toEqual([
+      '9:23 2001 and 201 have different lengths: write both with the same number of digits',
+      '10:22 2 of these SIP users are no extension or terminal of the PBX: 3011, 3012',
+    ]);
+    expect(issues(loadScenario().replace('arrival: { poisson: 4/s }', 'arrival: incoming'))).toEqual([
+      '5:12 `arrival: incoming` runs the script of the phone a call reaches: the scenario has one actor, its pool the phones called (here 2)',
+      '5:12 `arrival: incoming` waits for calls from outside: give `duration`, how long to wait (and `calls`, how many to take, if you like)',
+    ]);
+  });
+
   it('Poisson arrivals: exponential gaps with the mean and the spread theory gives (mean = standard deviation = 1/rate)', () => {
     const next = arrivalProcess({ kind: 'poisson', perSecond: 20 }, SeededRandom.fromSeed(7));
     const gaps = Array.from({ length: 20_000 }, () => next(0));

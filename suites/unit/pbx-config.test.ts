@@ -71,7 +71,9 @@ describe('PBX configuration: loading', () => {
   it('loads the full example (examples/pbx.yaml)', () => {
     const config = loadPbxConfig(join(ROOT, 'examples', 'pbx.yaml'));
     expect(config.profile).toBe('interede');
-    expect(config.extensions.map((e) => e.number)).toEqual(['2001', '2002', '2003', '2004', '2005']);
+    expect(config.extensions.map((e) => e.number).slice(0, 6)).toEqual(['2001', '2002', '2003', '2004', '2005', '2100']);
+    expect(config.extensions).toHaveLength(55);
+    expect(config.extensions.at(-1)).toMatchObject({ number: '2149', name: 'Desk 2149', password: 'desk-2149-secret', forward: { busy: '600' } });
     const [alice, bruno, carla, diego, reception] = config.extensions as [ExtensionConfig, ExtensionConfig, ExtensionConfig, ExtensionConfig, ExtensionConfig];
     expect(bruno.terminals.map((t) => [t.user, t.order])).toEqual([
       ['2002-desk', 1],

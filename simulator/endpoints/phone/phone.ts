@@ -62,6 +62,8 @@ export interface PhoneInit {
   options?: Partial<PhoneOptions>;
   /** Prompts each call listens for in what it receives (`PhoneCall.hearsPrompt()`); default none. */
   prompts?: PromptLibrary;
+  /** How many ended calls `history` keeps (default HISTORY_LENGTH). */
+  historyLength?: number;
 }
 
 export class Phone extends Emitter<PhoneEvents> {
@@ -73,10 +75,12 @@ export class Phone extends Emitter<PhoneEvents> {
   /** Calls not ended yet, oldest first. */
   readonly calls: PhoneCall[] = [];
   /**
-   * Ended calls, oldest first: the last HISTORY_LENGTH. An ended call keeps its SIP messages and
+   * Ended calls, oldest first: the last `historyLength`. An ended call keeps its SIP messages and
    * media statistics; a phone of a load run places thousands.
    */
   readonly history: PhoneCall[] = [];
+  private readonly historyLength: number;
+  private changeCount = 0;
   private readonly media: PhoneMediaInit;
   private readonly previousDelegate: UserAgentDelegate;
   private readonly host: CallHost;
@@ -90,6 +94,7 @@ export class Phone extends Emitter<PhoneEvents> {
     this.ua = init.ua;
     this.clock = init.clock ?? init.ua.clock;
     this.toneHz = init.toneHz;
+    this.historyLength = init.historyLength ?? HISTORY_LENGTH;
     this.options = { ...DEFAULT_PHONE_OPTIONS, ...profileOptions(init.profile, init.options), ...(init.rtpPorts !== undefined && { rtpPorts: init.rtpPorts }) };
     const ports = new RtpPortAllocator(init.network, init.address, this.options.rtpPorts);
     this.media = { clock: this.clock, rng: init.rng, ports, address: init.address, toneHz: init.toneHz };
@@ -109,6 +114,11 @@ export class Phone extends Emitter<PhoneEvents> {
     this.ua.delegate = { ...this.ua.delegate, onInvite: (invite) => this.receive(invite) };
     // A profile may carry registration settings without a registrar (COMfortel's 10% early).
     if ((this.options.register?.registrar ?? '') !== '') this.register();
+  }
+
+  /** Goes up with every change of a call's state, a new call and a registration's outcome: a watcher that saw the same figure has nothing new to look at. */
+  get changes(): number {
+    return this.changeCount;
   }
 
   get registration(): Registration | undefined {
@@ -146,9 +156,9 @@ export class Phone extends Emitter<PhoneEvents> {
       refreshFraction: reg.refreshFraction ?? 0.9,
       destination: this.ua.outboundProxy ?? uriDestination(registrar, transportName(this.options.transport)),
     });
-    registration.on('registered', (expires) => this.emit('registered', expires));
-    registration.on('unregistered', () => this.emit('unregistered'));
-    registration.on('failed', (why) => this.emit('registration-failed', typeof why === 'string' ? why : why.status));
+    registration.on('registered', (expires) => (this.changeCount++, this.emit('registered', expires)));
+    registration.on('unregistered', () => (this.changeCount++, this.emit('unregistered')));
+    registration.on('failed', (why) => (this.changeCount++, this.emit('registration-failed', typeof why === 'string' ? why : why.status)));
     this.registrationValue = registration;
     return registration;
   }
@@ -207,13 +217,15 @@ export class Phone extends Emitter<PhoneEvents> {
     if (busy && (!this.options.callWaiting || this.calls.length > 1 || this.calls.some((c) => c.session === undefined || c.state === 'held'))) return void invite.reject(486);
     const call = this.incoming(invite, slot, busy);
     if (!busy && this.options.intercom && ANSWER_NOW.test(invite.request.headers.getAll('call-info').join(','))) {
+      this.changeCount++;
       this.emit('incoming', call);
       call.answer();
       return;
     }
     if (this.options.earlyMedia && invite.offer !== undefined) invite.progress(183, { body: slot.answer(invite.offer) });
     else invite.progress(180);
-    this.emit('incoming', call);
+    this.changeCount++;
+      this.emit('incoming', call);
     this.changed(call, 'ringing');
     const delay = this.options.autoAnswerAfterMs;
     if (delay !== undefined && !busy) {
@@ -257,13 +269,14 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   private changed(call: PhoneCall, state: CallState): void {
+    this.changeCount++;
     if (state === 'ended') {
       this.answerTimers.get(call)?.cancel();
       this.answerTimers.delete(call);
       const i = this.calls.indexOf(call);
       if (i >= 0) this.calls.splice(i, 1);
       this.history.push(call);
-      if (this.history.length > HISTORY_LENGTH) this.history.shift();
+      if (this.history.length > this.historyLength) this.history.shift();
       this.emit('ended', call);
     } else if (state === 'ringing' || state === 'connected' || state === 'held' || state === 'remote-held') {
       this.emit(state, call);

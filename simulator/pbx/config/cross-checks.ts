@@ -2,7 +2,8 @@
  * The checks of the PBX configuration that need more than one node: duplicates, references to
  * unknown extensions, terminals per extension (ARCHITECTURE.md "Registration and terminals"), forward targets,
  * service codes colliding by prefix with extensions, ring groups or each other, timer ranges.
- * Each problem is reported at the path of the offending node.
+ * Each problem is reported at the path of the offending node; for an extension of a `range`, at
+ * the range's entry, with the first few problems of each kind there and a count of the rest.
  *
  * They run even when other parts of the file are invalid (so one run reports everything), and so
  * read the values defensively: a part that failed validation may still hold its raw input.
@@ -11,6 +12,7 @@ import { ordinal } from '../../config/ordinal.js';
 import { didYouMean } from '../../config/did-you-mean.js';
 import { APPLICATIONS } from '../applications/index.js';
 import { EXTERNAL_NUMBER, isSipUri, VOICEMAIL_TARGET } from './dial-strings.js';
+import { rawExtensions, type RawExtension } from './extension-range.js';
 import { MAX_TERMINALS } from './extension-schema.js';
 import { int, list, rec, str, type Fields } from './raw-fields.js';
 import { NUMBERING_PROFILES, SERVICE_FEATURES, resolveServiceCodes, type NumberingProfileName, type ServiceCode, type ServiceFeature } from './numbering-profiles.js';
@@ -24,11 +26,19 @@ interface NumberOwner {
   kind: string;
   name: string;
   path: PropertyKey[];
+  /** The extension that claimed the number, to tell it from a second one with the same. */
+  extension?: RawExtension;
 }
 
-export function checkPbxConfig(raw: unknown, report: Report): void {
+/** Problems reported at one node of a range beyond these are counted, not listed. */
+const LISTED_PER_RANGE = 3;
+/** The numbers a service code collides with named in its message (a range may give thousands). */
+const LISTED_CLASHES = 5;
+
+export function checkPbxConfig(raw: unknown, given: Report): void {
   const config = rec(raw);
-  const extensions = list(config.extensions).map(rec);
+  const extensions = rawExtensions(config.extensions);
+  const report = perRange(extensions, given);
   const owners = numberOwners(config, extensions, report);
   const extensionNumbers = [...owners].filter(([, o]) => o.kind === 'extension').map(([n]) => n);
   checkTerminals(extensions, owners, report);
@@ -40,6 +50,7 @@ export function checkPbxConfig(raw: unknown, report: Report): void {
   checkMediaAnchor(config, report);
   const known = new Set(owners.keys());
   for (const application of APPLICATIONS) application.check?.(config, known, report);
+  report.flush();
 }
 
 /** Tones the PBX plays into a call's early media need the media to pass through it. */
@@ -48,7 +59,33 @@ function checkMediaAnchor(config: Fields, report: Report): void {
   report(['tones', 'inband'], 'in-band tones need the media anchored at the PBX: set `media.anchor: true` or `tones.inband: false`');
 }
 
-function numberOwners(config: Fields, extensions: Fields[], report: Report): Map<string, NumberOwner> {
+/**
+ * `report`, except that at a node of a range entry (where the problems of a thousand numbers may
+ * land) a kind of message (its text without digits) is listed a few times and the last one
+ * listed says how many more numbers have it.
+ */
+function perRange(extensions: RawExtension[], report: Report): Report & { flush(): void } {
+  const ranges = new Set(extensions.filter((e) => e.inRange).map((e) => e.index));
+  const held = new Map<string, { path: PropertyKey[]; messages: Set<string> }>();
+  const limited = (path: PropertyKey[], message: string): void => {
+    if (path[0] !== 'extensions' || typeof path[1] !== 'number' || !ranges.has(path[1])) return report(path, message);
+    const key = `${path.join('.')}|${message.replace(/[0-9]+/g, '#')}`;
+    const entry = held.get(key) ?? { path, messages: new Set<string>() };
+    entry.messages.add(message);
+    held.set(key, entry);
+  };
+  return Object.assign(limited, {
+    flush: () => {
+      for (const { path, messages } of held.values()) {
+        const listed = [...messages].slice(0, LISTED_PER_RANGE);
+        const more = messages.size - listed.length;
+        listed.forEach((m, i) => report(path, more > 0 && i === listed.length - 1 ? `${m} (and ${more} more numbers of this range)` : m));
+      }
+    },
+  });
+}
+
+function numberOwners(config: Fields, extensions: RawExtension[], report: Report): Map<string, NumberOwner> {
   const owners = new Map<string, NumberOwner>();
   // An unquoted number is already reported as such; counting it here avoids a second, cascading error.
   const claim = (written: unknown, owner: NumberOwner): void => {
@@ -58,7 +95,7 @@ function numberOwners(config: Fields, extensions: Fields[], report: Report): Map
     if (first === undefined) owners.set(n, owner);
     else report(owner.path, `${owner.kind} number ${n} is already used by the ${first.kind} ${first.name}`);
   };
-  extensions.forEach((e, i) => claim(e.number, { kind: 'extension', name: str(e.name) ?? String(e.number), path: ['extensions', i, 'number'] }));
+  for (const e of extensions) claim(e.node.number, { kind: 'extension', name: str(e.node.name) ?? String(e.node.number), path: e.numberPath, extension: e });
   list(config.ringGroups)
     .map(rec)
     .forEach((g, i) => claim(g.number, { kind: 'ring group', name: str(g.name) ?? String(g.number), path: ['ringGroups', i, 'number'] }));
@@ -68,12 +105,13 @@ function numberOwners(config: Fields, extensions: Fields[], report: Report): Map
   return owners;
 }
 
-function checkTerminals(extensions: Fields[], owners: Map<string, NumberOwner>, report: Report): void {
+function checkTerminals(extensions: RawExtension[], owners: Map<string, NumberOwner>, report: Report): void {
   const users = new Map<string, string>();
-  extensions.forEach((extension, i) => {
+  extensions.forEach((raw) => {
+    const { node: extension, index: i } = raw;
     const number = str(extension.number) ?? '?';
     // A second extension with the same number is reported once, not again for its SIP users.
-    const numberTaken = owners.get(number)?.path[1] !== i;
+    const numberTaken = owners.get(number)?.extension !== raw;
     const listed = Array.isArray(extension.terminals);
     const terminals = listed ? list(extension.terminals).map(rec) : [{}];
     const at = (j: number, ...rest: PropertyKey[]): PropertyKey[] => ['extensions', i, 'terminals', j, ...rest];
@@ -99,9 +137,9 @@ function checkTerminals(extensions: Fields[], owners: Map<string, NumberOwner>, 
   });
 }
 
-function checkForwards(config: Fields, extensions: Fields[], owners: Map<string, NumberOwner>, report: Report): void {
+function checkForwards(config: Fields, extensions: RawExtension[], owners: Map<string, NumberOwner>, report: Report): void {
   const timeout = int(rec(config.timers).noAnswerSeconds);
-  extensions.forEach((extension, i) => {
+  extensions.forEach(({ node: extension, index: i }) => {
     const forward = rec(extension.forward);
     const noAnswer = rec(forward.noAnswer);
     const targets: [unknown, PropertyKey[]][] = [
@@ -173,7 +211,8 @@ function checkServiceCodes(config: Fields, owners: Map<string, NumberOwner>, rep
     const clashes = [...owners].filter(([number]) => prefixes(code.code, number));
     const path = where(code);
     if (path !== undefined && clashes.length > 0) {
-      const what = clashes.map(([number, owner]) => `${owner.kind} ${number}`).join(', ');
+      const named = clashes.slice(0, LISTED_CLASHES).map(([number, owner]) => `${owner.kind} ${number}`);
+      const what = clashes.length > LISTED_CLASHES ? `${named.join(', ')} and ${clashes.length - LISTED_CLASHES} more` : named.join(', ');
       report(path, `service code ${code.code} collides with ${what}: one is a prefix of the other`);
     } else {
       for (const [number, owner] of clashes) report(owner.path, `${owner.kind} number ${number} collides with ${describe(code)}: one is a prefix of the other`);

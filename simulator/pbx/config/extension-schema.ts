@@ -6,10 +6,12 @@
  *
  * An extension listed without terminals gets one: SIP user = the number, password = the
  * extension's, order 1. Listed terminals without a `user` are `NUMBER-1`, `NUMBER-2`, ... (or
- * just `NUMBER` when there is one), and inherit the extension's password unless secure.
+ * just `NUMBER` when there is one), and inherit the extension's password unless secure. An entry
+ * with a `range` instead of a `number` declares one extension per number (extension-range.ts).
  */
 import { z } from 'zod';
 import { extensionNumberSchema } from './dial-strings.js';
+import { parseNumberRange, rangeNumbers, withNumber, type NumberRange } from './extension-range.js';
 
 export const MAX_TERMINALS = 8;
 
@@ -22,7 +24,7 @@ const seconds = (min: number, max: number) => z.number().int().min(min).max(max)
 
 export const terminalSchema = z
   .strictObject({
-    user: z.string().regex(/^[A-Za-z0-9._~-]{1,64}$/, { error: 'a SIP user is 1 to 64 of A-Z, a-z, 0-9 and . _ ~ -' }).optional(),
+    user: z.string().regex(/^(?:[A-Za-z0-9._~-]|\{number\}){1,64}$/, { error: 'a SIP user is 1 to 64 of A-Z, a-z, 0-9 and . _ ~ - (and `{number}`, the extension\'s number)' }).optional(),
     password: z.string().min(1).optional(),
     /** The PBX generates, rotates and expires the password (CredentialStore); none may be written. */
     secure: z.boolean().default(false),
@@ -54,27 +56,57 @@ export const extensionFeaturesSchema = z.strictObject({
   voicemail: z.boolean().default(true),
 });
 
-export const extensionSchema = z
-  .strictObject({
-    number: extensionNumberSchema,
-    name: z.string().min(1),
-    password: z.string().min(1).optional(),
-    classOfService: z.enum(CLASSES_OF_SERVICE).default('international'),
-    /** The language of the prompts this extension hears (voicemail, IVR, conference). */
-    language: z.enum(LANGUAGES).default('en'),
-    webcallMode: z.enum(WEBCALL_MODES).default('multi-terminal'),
-    terminals: z.array(terminalSchema).min(1).optional(),
-    features: extensionFeaturesSchema.prefault({}),
-    forward: forwardSchema.prefault({}),
-  })
-  .transform(({ terminals, ...extension }) => {
-    const listed = terminals ?? [terminalSchema.parse({})];
-    return {
-      ...extension,
-      terminals: listed.map((t, i) => ({
-        ...t,
-        user: t.user ?? (listed.length === 1 ? extension.number : `${extension.number}-${i + 1}`),
-        password: t.secure ? undefined : (t.password ?? extension.password),
-      })),
-    };
+const extensionFields = {
+  name: z.string().min(1),
+  password: z.string().min(1).optional(),
+  classOfService: z.enum(CLASSES_OF_SERVICE).default('international'),
+  /** The language of the prompts this extension hears (voicemail, IVR, conference). */
+  language: z.enum(LANGUAGES).default('en'),
+  webcallMode: z.enum(WEBCALL_MODES).default('multi-terminal'),
+  terminals: z.array(terminalSchema).min(1).optional(),
+  features: extensionFeaturesSchema.prefault({}),
+  forward: forwardSchema.prefault({}),
+};
+
+type Fields = z.output<z.ZodObject<typeof extensionFields>>;
+
+/** The extension with its terminals named and given their passwords. */
+function withTerminals<E extends Fields & { number: string }>({ terminals, ...extension }: E) {
+  const listed = terminals ?? [terminalSchema.parse({})];
+  return {
+    ...extension,
+    terminals: listed.map((t, i) => ({
+      ...t,
+      user: t.user ?? (listed.length === 1 ? extension.number : `${extension.number}-${i + 1}`),
+      password: t.secure ? undefined : (t.password ?? extension.password),
+    })),
+  };
+}
+
+export const extensionSchema = z.strictObject({ number: extensionNumberSchema, ...extensionFields }).transform(withTerminals);
+
+export type ExtensionOutput = z.output<typeof extensionSchema>;
+
+const rangeSchema = z.string().superRefine((text, ctx) => {
+  const range = parseNumberRange(text);
+  if (typeof range === 'string') ctx.addIssue({ code: 'custom', message: range });
+});
+
+/**
+ * An entry of `extensions`: one extension (`number`), or one per number of a `range`; `{number}`
+ * in its text is the extension's number (extension-range.ts). The configuration's checks read the entries as written
+ * (so a problem is reported at the entry); `expandEntry` makes the extensions after them.
+ */
+export const extensionEntrySchema = z
+  .strictObject({ number: extensionNumberSchema.optional(), range: rangeSchema.optional(), ...extensionFields })
+  .superRefine((e, ctx) => {
+    if (e.number === undefined && e.range === undefined) ctx.addIssue({ code: 'custom', path: ['number'], message: 'an extension needs a `number` (or a `range` of numbers, "2000-2999")' });
+    if (e.number !== undefined && e.range !== undefined) ctx.addIssue({ code: 'custom', path: ['range'], message: 'give an extension either a `number` or a `range`, not both' });
   });
+
+export function expandEntry({ number, range, ...fields }: z.output<typeof extensionEntrySchema>): ExtensionOutput[] {
+  if (number !== undefined) return [withTerminals({ ...withNumber(fields, number), number })];
+  const out: ExtensionOutput[] = [];
+  for (const n of rangeNumbers(parseNumberRange(range!) as NumberRange)) out.push(withTerminals({ ...withNumber(fields, n), number: n }));
+  return out;
+}

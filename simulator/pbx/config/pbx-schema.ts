@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { applicationConfigShape } from '../applications/index.js';
 import { checkPbxConfig } from './cross-checks.js';
 import { serviceCodeSchema } from './dial-strings.js';
-import { extensionSchema } from './extension-schema.js';
+import { expandEntry, extensionEntrySchema } from './extension-schema.js';
 import { managerAssistantSchema, pickupGroupSchema, ringGroupSchema } from './group-schemas.js';
 import { listenSpecSchema } from './listen-spec.js';
 import { NUMBERING_PROFILE_NAMES, SERVICE_FEATURES, resolveServiceCodes, type ServiceFeature } from './numbering-profiles.js';
@@ -102,7 +102,7 @@ const pbxConfigObject = z.strictObject({
   media: mediaSchema.prefault({}),
   secureCredentials: secureCredentialsSchema.prefault({}),
   serviceCodes: serviceCodesSchema.prefault({}),
-  extensions: z.array(extensionSchema).min(1),
+  extensions: z.array(extensionEntrySchema).min(1),
   ringGroups: z.array(ringGroupSchema).default([]),
   pickupGroups: z.array(pickupGroupSchema).default([]),
   managerAssistant: z.array(managerAssistantSchema).default([]),
@@ -111,7 +111,7 @@ const pbxConfigObject = z.strictObject({
 
 export const pbxConfigSchema = pbxConfigObject
   .superRefine((config, ctx) => checkPbxConfig(config, (path, message) => ctx.addIssue({ code: 'custom', path, message })), { when: () => true })
-  .transform((config) => ({ ...config, serviceCodes: resolveServiceCodes(config.profile, config.serviceCodes) }));
+  .transform((config) => ({ ...config, extensions: config.extensions.flatMap(expandEntry), serviceCodes: resolveServiceCodes(config.profile, config.serviceCodes) }));
 
 export type PbxConfig = z.output<typeof pbxConfigSchema>;
 /** The configuration as written in the file (before defaults). */

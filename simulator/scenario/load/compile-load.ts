@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { didYouMean, type ConfigIssue } from '../../config/index.js';
+import { parseNumberRange, rangeNumbers } from '../../pbx/config/extension-range.js';
 import type { PbxConfig } from '../../pbx/config/index.js';
 import { durationMs, durationSchema } from '../duration.js';
 import type { ActorSpec, LoadPlan, PhoneActorSpec } from '../model.js';
@@ -39,14 +40,40 @@ export function compileLoad(load: LoadInput | undefined, gates: Readonly<Record<
   // A load run keeps no trace or capture, which the checks read: its figures are checked by gates.
   if (checks > 0) src.report(['checks'], 'a load scenario is checked by its `gates` (setup-time-p95, answer-ratio ...), not by `checks`');
   if (load.calls === undefined && load.duration === undefined) src.report(['load'], 'a load needs `calls` (how many) or `duration` (how long), or both');
+  if (load.arrival === 'incoming') {
+    // Nothing here starts the calls: the run must know when to stop waiting for them.
+    if (load.duration === undefined) src.report(['load', 'arrival'], '`arrival: incoming` waits for calls from outside: give `duration`, how long to wait (and `calls`, how many to take, if you like)');
+    if (src.actors.size !== 1) src.report(['load', 'arrival'], `\`arrival: incoming\` runs the script of the phone a call reaches: the scenario has one actor, its pool the phones called (here ${src.actors.size})`);
+  }
   const pools = new Map<string, PhoneActorSpec[]>();
+  let byUser: Map<string, Terminal> | undefined;
+  // Against a device (no simulated PBX) any user goes.
+  const terminals = (): Map<string, Terminal> | undefined => (src.pbx === undefined ? undefined : (byUser ??= new Map(src.pbx.extensions.flatMap((e) => e.terminals.map((t) => [t.user, { number: e.number, password: t.password }] as const)))));
   for (const [name, spec] of src.actors) {
     if (spec.kind !== 'phone') {
       src.report(['actors', name], `a load scenario's actors are phones: \`${name}\` is a raw-message actor`);
       continue;
     }
-    const users = load.pools?.[name] ?? [spec.user];
-    pools.set(name, users.map((user, i) => member(spec, user, ['load', 'pools', name, i], src)).filter((m) => m !== undefined));
+    const members: PhoneActorSpec[] = [];
+    (load.pools?.[name] ?? [spec.user]).forEach((entry, i) => {
+      const at = ['load', 'pools', name, i];
+      if (typeof entry === 'string') {
+        const m = member(spec, entry, terminals());
+        if (m !== undefined) members.push(m);
+        else src.report(at, `no extension or terminal of the PBX has the SIP user \`${entry}\``);
+        return;
+      }
+      const range = parseNumberRange(entry.range);
+      if (typeof range === 'string') return src.report([...at, 'range'], range);
+      const unknown: string[] = [];
+      for (const user of rangeNumbers(range)) {
+        const m = member(spec, user, terminals());
+        if (m !== undefined) members.push(m);
+        else unknown.push(user);
+      }
+      if (unknown.length > 0) src.report([...at, 'range'], `${unknown.length} of these SIP users are no extension or terminal of the PBX: ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ' ...' : ''}`);
+    });
+    pools.set(name, members);
   }
   for (const name of Object.keys(load.pools ?? {})) {
     if (!src.actors.has(name)) src.report(['load', 'pools'], `pool of an undefined actor \`${name}\`${didYouMean(name, [...src.actors.keys()])}`, name);
@@ -64,19 +91,21 @@ export function compileLoad(load: LoadInput | undefined, gates: Readonly<Record<
   };
 }
 
-/** The pool member playing `spec` as `user`: the actor's settings, the user's number and password from the PBX. */
-function member(spec: PhoneActorSpec, user: string, at: Path, src: LoadSources): PhoneActorSpec | undefined {
+interface Terminal {
+  readonly number: string;
+  readonly password: string | undefined;
+}
+
+/** The pool member playing `spec` as `user`: the actor's settings, the user's number and password from the PBX; undefined when the PBX has no such user. */
+function member(spec: PhoneActorSpec, user: string, terminals: ReadonlyMap<string, Terminal> | undefined): PhoneActorSpec | undefined {
   if (user === spec.user) return spec;
-  const terminal = src.pbx?.extensions.flatMap((e) => e.terminals.map((t) => ({ number: e.number, user: t.user, password: t.password }))).find((t) => t.user === user);
-  if (src.pbx !== undefined && terminal === undefined) {
-    src.report(at, `no extension or terminal of the PBX has the SIP user \`${user}\``);
-    return undefined;
-  }
-  const password = terminal?.password ?? spec.password;
-  return { ...spec, name: `${spec.name}-${user}`, user, number: terminal?.number ?? user, password };
+  const terminal = terminals?.get(user);
+  if (terminals !== undefined && terminal === undefined) return undefined;
+  return { ...spec, name: `${spec.name}-${user}`, user, number: terminal?.number ?? user, password: terminal?.password ?? spec.password };
 }
 
 function arrivalOf(a: LoadInput['arrival']): ArrivalSpec {
+  if (a === 'incoming') return { kind: 'incoming' };
   if (typeof a === 'string') return { kind: 'constant', perSecond: perSecond(a)! };
   if ('poisson' in a) return { kind: 'poisson', perSecond: perSecond(a.poisson)! };
   return { kind: 'ramp', fromPerSecond: perSecond(a.ramp.from)!, toPerSecond: perSecond(a.ramp.to)!, overMs: durationMs(a.ramp.over) };

@@ -1,7 +1,9 @@
 /**
  * What a load run measures on the wire (network taps, so that it works against the simulated PBX
  * and against a device alike; a request when it leaves the caller, a response when the caller
- * has it): for every call a caller starts (its first INVITE, RFC 3261 13.2.1),
+ * has it; when the load's phones are the callees, `arrival: incoming`, the INVITE when it reaches
+ * the phone and a response when the phone sends it): for every call a caller starts (its first
+ * INVITE, RFC 3261 13.2.1),
  * the setup time to the first 18x and the post-dial delay to the 200 (the first INVITE is the
  * start, so a digest challenge counts in both), the final failure status (401 and 407 are
  * challenges, not failures), and requests sent again unchanged (retransmissions, 17.1.1.2). The
@@ -43,6 +45,13 @@ export interface LoadFigures {
 
 const CHALLENGES = new Set([401, 407]);
 
+/**
+ * What a call that got its final response leaves behind: its Call-ID still names it, so that an
+ * INVITE sent again after the answer (a callee gets the proxy's retransmission that crossed its
+ * 200) counts as a retransmission, not as a new call.
+ */
+const SETTLED: InviteTiming = Object.freeze({ at: 0, ringing: true, settled: true, sent: new Set<string>() });
+
 export class LoadMetrics {
   private readonly calls = new Map<string, InviteTiming>();
   private readonly setup = new Sample();
@@ -55,26 +64,30 @@ export class LoadMetrics {
   private inProgress = 0;
 
   /**
-   * `isCaller(address)`: whether an INVITE from this address (one of the load's phones) starts a
-   * measured call, and responses to it are measured; `now()`: ms since the load started.
+   * `isPhone(address)`: whether the address is one of the load's phones, which are the callers
+   * (an INVITE it sends starts a measured call) or, `side: 'callee'`, the callees (an INVITE it
+   * receives does); `now()`: ms since the load started.
    */
   constructor(
-    private readonly isCaller: (address: string) => boolean,
+    private readonly isPhone: (address: string) => boolean,
     private readonly intervalMs: number,
     private readonly now: () => number,
+    private readonly side: 'caller' | 'callee' = 'caller',
   ) {}
 
-  /** Tap for what is sent (a caller's INVITE counts when it leaves). */
+  /** Tap for what is sent: a caller's INVITE when it leaves, a callee's response. */
   readonly sent = (e: PacketEvent): void => {
-    // Only INVITEs (I) are measured among the requests.
-    if (e.kind !== 'datagram' || e.data[0] !== 0x49 || !this.isCaller(e.src.address)) return;
-    this.take(e.data, true);
+    // Only INVITEs (I) are measured among the requests; responses start with S.
+    const first = this.side === 'caller' ? 0x49 : 0x53;
+    if (e.kind !== 'datagram' || e.data[0] !== first || !this.isPhone(e.src.address)) return;
+    this.take(e.data, this.side === 'caller');
   };
 
-  /** Tap for what is received (a response counts when the caller has it). */
+  /** Tap for what is received: a response when the caller has it, an INVITE reaching a callee. */
   readonly received = (e: PacketEvent): void => {
-    if (e.kind !== 'datagram' || e.data[0] !== 0x53 || !this.isCaller(e.dst.address)) return;
-    this.take(e.data, false);
+    const first = this.side === 'caller' ? 0x53 : 0x49;
+    if (e.kind !== 'datagram' || e.data[0] !== first || !this.isPhone(e.dst.address)) return;
+    this.take(e.data, this.side === 'callee');
   };
 
   private take(data: Uint8Array, request: boolean): void {
@@ -88,6 +101,10 @@ export class LoadMetrics {
       if (m.method !== 'INVITE') return;
       const key = `${m.headers.get('cseq') ?? ''} ${m.headers.get('via') ?? ''}`;
       let call = this.calls.get(callId);
+      if (call === SETTLED) {
+        this.retransmissions++;
+        return;
+      }
       if (call === undefined) {
         call = { at, ringing: false, settled: false, sent: new Set() };
         this.calls.set(callId, call);
@@ -113,12 +130,12 @@ export class LoadMetrics {
       const row = this.row(at);
       row.answered++;
       row.postDial.add(at - call.at);
-      this.calls.delete(callId);
+      this.calls.set(callId, SETTLED);
     } else if (status >= 300 && !CHALLENGES.has(status)) {
       call.settled = true;
       this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
       this.row(at).failed++;
-      this.calls.delete(callId);
+      this.calls.set(callId, SETTLED);
     }
   }
 

@@ -2,7 +2,7 @@
  * Runs a load scenario (scenarios/README.md "Load"): the phones of every pool register, then calls
  * start as the arrival process says, at most `concurrency` at once, each running the steps as its
  * script with each actor played by a free phone of its pool and `${name}` taken from its row of
- * the CSV variables. One loop drives time (scenario time in virtual runs, the real clock with
+ * the CSV variables; with `arrival: incoming`, when a call from outside reaches a free phone. One loop drives time (scenario time in virtual runs, the real clock with
  * `--real`) and polls every call in progress, as the ordinary runner polls one scenario. Nothing is
  * traced or captured: the figures come from a tap (load-metrics.ts), and the gates and the baseline
  * are the run's checks.
@@ -22,6 +22,11 @@ import { voiceQuality } from './voice-quality.js';
 import { loadSeries, loadSummary, type LoadSeriesRow, type LoadSummary } from './load-summary.js';
 
 const POLL_MS = 5;
+/**
+ * An unmet `expect` whose phone has changed nothing since the last look is looked at again only
+ * this often (and at its time limit): a busy hour has a thousand calls waiting at any time.
+ */
+const UNCHANGED_LOOK_MS = 100;
 /** The longest time runs between two looks when no call waits on an expectation. */
 const MAX_STEP_MS = 1000;
 const REGISTRATION_LIMIT_MS = 30_000;
@@ -30,6 +35,11 @@ const SETTLE_MS = { virtual: 2000, real: 500 };
 const CALL_LIMIT_MS = 3_600_000;
 const EXAMPLES = 5;
 const EXPECTATIONS = new Set(['expect', 'hears', 'not-hears', 'digits']);
+/**
+ * Ended calls a load phone remembers: a script reads only its own call (`expect: busy` looks at
+ * the last ended one), and a phone of a busy hour ends dozens, each holding its SIP messages.
+ */
+const LOAD_PHONE_HISTORY = 2;
 
 /** Where a load run is, reported once per interval (a terminal's live line). */
 export interface LoadProgress {
@@ -69,16 +79,22 @@ interface CallRun {
   since: number;
   waitUntil: number | undefined;
   failure: string | undefined;
+  /** The step's phone's `changes` and the time when its `expect` was last found unmet. */
+  unmet: { changes: number; at: number } | undefined;
 }
 
 export async function runLoad(scenario: Scenario, plan: LoadPlan, world: ScenarioWorld, seed: number, mode: RunMode, baseline: LoadBaseline | undefined, onProgress?: (p: LoadProgress) => void): Promise<Pick<ScenarioResult, 'checks' | 'message'> & { load: LoadOutcome; endedAt: number }> {
   const pools = new Map<string, PhoneActor[]>();
   let index = 0;
-  for (const [role, members] of plan.pools) pools.set(role, await Promise.all(members.map((m: PhoneActorSpec) => PhoneActor.create(world, m, index++))));
+  for (const [role, members] of plan.pools) pools.set(role, await Promise.all(members.map((m: PhoneActorSpec) => PhoneActor.create(world, m, index++, LOAD_PHONE_HISTORY))));
   const all = [...pools.values()].flat();
   const addresses = new Set(all.map((p) => p.address));
   const loadStart = { at: 0 };
-  const metrics = new LoadMetrics((address) => addresses.has(address), plan.intervalMs, () => world.now() - loadStart.at);
+  const incoming = plan.arrival.kind === 'incoming';
+  const metrics = new LoadMetrics((address) => addresses.has(address), plan.intervalMs, () => world.now() - loadStart.at, incoming ? 'callee' : 'caller');
+  // Phones a call from outside reached, in order, for `arrival: incoming`.
+  const reached: [string, PhoneActor][] = [];
+  if (incoming) for (const [role, members] of pools) for (const p of members) p.phone.on('incoming', () => reached.push([role, p]));
   world.network.addTap(metrics.sent, { at: 'sender' });
   world.network.addTap(metrics.received, { at: 'receiver' });
   // Voice is judged as the ear gets it: after the network's loss and jitter.
@@ -93,7 +109,8 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   const rng = world.rng.fork('load');
   const nextGap = arrivalProcess(plan.arrival, rng.fork('arrivals'));
   const holds = rng.fork('holds');
-  const free = new Map([...pools].map(([role, members]) => [role, [...members]]));
+  // A Set keeps insertion order: the phone free the longest comes first, and any leaves in O(1).
+  const free = new Map([...pools].map(([role, members]) => [role, new Set(members)]));
   const polling: CallRun[] = [];
   const sleeping = new WakeQueue();
   const causes = new Map<string, number>();
@@ -105,12 +122,12 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
   let reported = { at: 0, placed: 0 };
   loadStart.at = world.now();
   const now = (): number => world.now() - loadStart.at;
-  const arrivalsOver = (): boolean => (plan.calls !== undefined && started >= plan.calls) || (plan.durationMs !== undefined && nextArrival >= plan.durationMs);
+  const arrivalsOver = (): boolean => (plan.calls !== undefined && started >= plan.calls) || (plan.durationMs !== undefined && (incoming ? now() : nextArrival) >= plan.durationMs);
   const inProgress = (): number => polling.length + sleeping.size;
   const finish = (call: CallRun): void => {
     for (const [role, p] of call.phones) {
       for (const c of [...p.phone.calls]) c.hangUp();
-      free.get(role)!.push(p);
+      free.get(role)!.add(p);
     }
     metrics.callEnded();
     if (call.failure === undefined) {
@@ -123,16 +140,27 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
     if (examples.length < EXAMPLES) examples.push(`call ${call.number} (started at ${formatDuration(call.startedAt)}): ${call.failure}`);
   };
 
+  const startCall = (phones: Map<string, PhoneActor>): void => {
+    const row = plan.variables === undefined ? undefined : plan.variables.rows[started % plan.variables.rows.length];
+    polling.push({ number: started + 1, startedAt: now(), ctx: contextOf(phones, plan, row, world), phones, holdMs: holdOf(plan, holds), step: 0, since: now(), waitUntil: undefined, failure: undefined, unmet: undefined });
+    metrics.callStarted();
+    started++;
+  };
+
   for (;;) {
-    while (!arrivalsOver() && nextArrival <= now() && inProgress() < plan.concurrency) {
+    while (!incoming && !arrivalsOver() && nextArrival <= now() && inProgress() < plan.concurrency) {
       const phones = takePhones(free);
       if (phones === undefined) break;
-      const row = plan.variables === undefined ? undefined : plan.variables.rows[started % plan.variables.rows.length];
-      polling.push({ number: started + 1, startedAt: now(), ctx: contextOf(phones, plan, row, world), phones, holdMs: holdOf(plan, holds), step: 0, since: now(), waitUntil: undefined, failure: undefined });
-      metrics.callStarted();
-      started++;
+      startCall(phones);
       nextArrival += nextGap(nextArrival);
     }
+    for (let next = reached.shift(); next !== undefined && !arrivalsOver(); next = reached.shift()) {
+      const [role, p] = next;
+      // A call reaching a phone whose script still runs is that script's business (call waiting, busy).
+      if (!free.get(role)!.delete(p)) continue;
+      startCall(new Map([[role, p]]));
+    }
+    reached.length = 0;
     for (let woken = sleeping.wake(now()); woken !== undefined; woken = sleeping.wake(now())) polling.push(woken);
     for (let i = polling.length - 1; i >= 0; i--) {
       const call = polling[i]!;
@@ -149,8 +177,9 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
     }
     // Calls waiting on an expectation are looked at every POLL_MS; otherwise time runs to the
     // next arrival or wake-up (the phones and the PBX run on the clock meanwhile).
+    // Calls from outside are looked for every POLL_MS too, until the run takes no more.
     const next = Math.min(arrivalsOver() || inProgress() >= plan.concurrency ? Infinity : nextArrival, sleeping.nextAt, now() + MAX_STEP_MS);
-    await world.advance(polling.length > 0 ? POLL_MS : Math.max(POLL_MS, next - now()));
+    await world.advance(polling.length > 0 || (incoming && !arrivalsOver()) ? POLL_MS : Math.max(POLL_MS, next - now()));
   }
   const endedAt = now();
   await world.advance(SETTLE_MS[mode]);
@@ -178,17 +207,18 @@ export async function runLoad(scenario: Scenario, plan: LoadPlan, world: Scenari
  * One free phone per role, the longest free first (a phone whose last call is still closing goes
  * to the back), taken from the free lists; undefined, taking none, when a role has no free phone.
  */
-function takePhones(free: ReadonlyMap<string, PhoneActor[]>): Map<string, PhoneActor> | undefined {
+function takePhones(free: ReadonlyMap<string, Set<PhoneActor>>): Map<string, PhoneActor> | undefined {
   const chosen = new Map<string, PhoneActor>();
-  for (const [role, list] of free) {
-    const at = list.findIndex((p) => p.phone.calls.length === 0);
-    if (at < 0) return undefined;
-    chosen.set(role, list[at]!);
+  for (const [role, set] of free) {
+    let found: PhoneActor | undefined;
+    for (const p of set) if (p.phone.calls.length === 0) {
+      found = p;
+      break;
+    }
+    if (found === undefined) return undefined;
+    chosen.set(role, found);
   }
-  for (const [role, p] of chosen) {
-    const list = free.get(role)!;
-    list.splice(list.indexOf(p), 1);
-  }
+  for (const [role, p] of chosen) free.get(role)!.delete(p);
   return chosen;
 }
 
@@ -261,8 +291,12 @@ function advanceCall(call: CallRun, steps: readonly ScenarioStep[], now: number)
       call.waitUntil = undefined;
     } else {
       const phone = call.phones.get(step.actor)!;
+      const unmet = call.unmet;
+      const changes = phone.phone.changes;
+      if (step.verb === 'expect' && unmet !== undefined && unmet.changes === changes && now - unmet.at < UNCHANGED_LOOK_MS && now - call.since < step.withinMs) return 'pending';
       const outcome = phone.perform(withVariables(step, ctx), ctx);
       if (outcome === 'pending' || (!outcome.ok && EXPECTATIONS.has(step.verb))) {
+        if (step.verb === 'expect') call.unmet = { changes, at: now };
         if (now - call.since < step.withinMs) return 'pending';
         call.failure = `timeout: step ${step.index + 1} \`${step.summary}\`: ${outcome === 'pending' ? 'nothing' : describe(outcome)} within ${formatDuration(step.withinMs)}`;
         return 'done';
@@ -274,6 +308,7 @@ function advanceCall(call: CallRun, steps: readonly ScenarioStep[], now: number)
     }
     call.step++;
     call.since = now;
+    call.unmet = undefined;
   }
 }
 

@@ -24,6 +24,21 @@ const promptText = (p: { name?: string; prompt?: string; language?: string }): s
 
 const userOf = (uri: string): string | undefined => /^<?sips?:([^@;>]+)@/.exec(uri)?.[1];
 
+/** A step not carried out; an expectation is polled until it holds, so what the phone is doing is described only when read. */
+class Unmet {
+  readonly ok = false;
+  private described: string | undefined;
+
+  constructor(
+    readonly expected: string,
+    private readonly actor: PhoneActor,
+  ) {}
+
+  get actual(): string {
+    return (this.described ??= this.actor.describe());
+  }
+}
+
 export class PhoneActor {
   readonly kind = 'phone';
   readonly port = SIP_PORT;
@@ -35,7 +50,8 @@ export class PhoneActor {
     private readonly media: MediaFidelity,
   ) {}
 
-  static async create(world: ScenarioWorld, spec: PhoneActorSpec, index: number): Promise<PhoneActor> {
+  /** `historyLength`: how many ended calls the phone remembers (Phone's default when not given). */
+  static async create(world: ScenarioWorld, spec: PhoneActorSpec, index: number, historyLength?: number): Promise<PhoneActor> {
     const address = world.actorAddress(spec, index);
     const transport = await world.sipTransport(address, spec.transport === 'tls');
     const target = formatEndpoint(world.targetFor(spec.transport));
@@ -70,6 +86,7 @@ export class PhoneActor {
       ...(spec.profile !== undefined && { profile: spec.profile }),
       options,
       ...(media === 'packets' && { prompts: PromptLibrary.bundled() }),
+      ...(historyLength !== undefined && { historyLength }),
     });
     // `register: false` only skips the REGISTER at the start: the phone still knows its registrar,
     // so that the `register` step can register it and it dials numbers at the PBX.
@@ -88,7 +105,7 @@ export class PhoneActor {
   /** Runs an action now, or (for an expectation) answers whether it holds now. */
   perform(step: ActionStep, ctx: StepContext): StepOutcome | 'pending' {
     const arg = step.arg;
-    const fail = (expected: string): StepOutcome => ({ ok: false, expected, actual: this.describe() });
+    const fail = (expected: string): StepOutcome => new Unmet(expected, this);
     switch (step.verb) {
       case 'dial':
         this.phone.dial(ctx.dialString(String(arg)));
@@ -178,7 +195,6 @@ export class PhoneActor {
       if (call === undefined) return false;
       return state === 'ringback' ? call.state === 'ringing' || call.state === 'early' : state === 'ringing' ? call.direction === 'incoming' && call.state === 'ringing' : call.state === state || (state === 'connected' && call.state === 'remote-held');
     }
-    const lastOutgoing = [...this.phone.history, ...calls].filter((c) => c.direction === 'outgoing').at(-1);
     switch (state) {
       case 'idle':
         return calls.length === 0;
@@ -196,6 +212,7 @@ export class PhoneActor {
         return calls.some((c) => c.state === 'remote-held');
       case 'busy':
       case 'failed': {
+        const lastOutgoing = [...this.phone.history, ...calls].filter((c) => c.direction === 'outgoing').at(-1);
         const status = lastOutgoing?.state === 'ended' ? lastOutgoing.endStatus : undefined;
         if (status === undefined) return false;
         if (step.status !== undefined) return status === step.status;

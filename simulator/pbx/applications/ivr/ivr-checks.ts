@@ -7,6 +7,7 @@
  */
 import { didYouMean } from '../../../config/did-you-mean.js';
 import { PromptLibrary } from '../../../engine/media/prompt/index.js';
+import { rawExtensions } from '../../config/extension-range.js';
 import { list, rec, str, type Fields } from '../../config/raw-fields.js';
 import type { ConfigReport } from '../application-module.js';
 import { DAYS, OPTION_KEY, UNAVAILABLE_ACTIONS } from './ivr-schema.js';
@@ -27,7 +28,7 @@ export function checkIvr(raw: Fields, report: ConfigReport): void {
   const blocks = list(raw.ivr).map(rec);
   const known: Known = {
     blocks: blocks.map((b) => str(b.name)).filter((n) => n !== undefined),
-    extensions: list(raw.extensions).map((e) => str(rec(e).number)).filter((n) => n !== undefined),
+    extensions: rawExtensions(raw.extensions).map((e) => str(e.node.number)).filter((n) => n !== undefined),
     ringGroups: list(raw.ringGroups).map((g) => str(rec(g).number)).filter((n) => n !== undefined),
     profiles: list(raw.timeProfiles).map((p) => str(rec(p).name)).filter((n) => n !== undefined),
     prompts: PromptLibrary.bundled(),
