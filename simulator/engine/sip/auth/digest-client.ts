@@ -16,6 +16,7 @@ import {
   type DigestChallenge,
   type DigestCredentials,
 } from './digest-header.js';
+import { LazyMap } from '../../lazy-collections.js';
 
 export type Qop = 'auth' | 'auth-int';
 
@@ -152,7 +153,7 @@ interface RealmState {
  * grows by one per request with the same nonce and restarts with a new nonce.
  */
 export class DigestClientSession {
-  private readonly realms = new Map<string, RealmState>();
+  private readonly realms = new LazyMap<string, RealmState>();
 
   constructor(private readonly options: ClientSessionOptions) {}
 
