@@ -6,7 +6,7 @@
  * The cnonce always comes from the caller (the engine draws it from its seeded generator) so that
  * a run is reproducible.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SipResponse } from '../message.js';
 import { SipSyntaxError } from '../syntax/syntax-error.js';
 import {
@@ -27,9 +27,9 @@ const HASH: Record<DigestAlgorithm, string> = {
   'SHA-256-sess': 'sha256',
 };
 
-/** The hex digest of `data` under the algorithm's hash function. */
+/** The hex digest of `data` under the algorithm's hash function (one-shot: twice as fast as a Hash object on these short inputs). */
 export function digestHash(algorithm: DigestAlgorithm, data: string | Uint8Array): string {
-  return createHash(HASH[algorithm]).update(data).digest('hex');
+  return hash(HASH[algorithm]!, data, 'hex');
 }
 
 /** H(username:realm:password): the HA1 of the plain algorithms, and the base of the -sess ones. */
