@@ -88,7 +88,19 @@ export class PhoneActor {
   /** Runs an action now, or (for an expectation) answers whether it holds now. */
   perform(step: ActionStep, ctx: StepContext): StepOutcome | 'pending' {
     const arg = step.arg;
-    const fail = (expected: string): StepOutcome => ({ ok: false, expected, actual: this.describe() });
+    // Described when read, once: a load run polls expectations every 5 ms and drops the failures
+    // of all but the last poll; the runners read the last one at the instant it was made.
+    const describe = (): string => this.describe();
+    const fail = (expected: string): StepOutcome => {
+      let actual: string | undefined;
+      return {
+        ok: false,
+        expected,
+        get actual(): string {
+          return (actual ??= describe());
+        },
+      };
+    };
     switch (step.verb) {
       case 'dial':
         this.phone.dial(ctx.dialString(String(arg)));
