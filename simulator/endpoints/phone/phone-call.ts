@@ -17,6 +17,7 @@ import type { SipUri } from '../../engine/sip/syntax/uri.js';
 import type { PhoneOptions } from './options.js';
 import { holdAudio } from './phone-media.js';
 import { sendTransfer } from './transfer.js';
+import { LazySet } from '../../engine/lazy-collections.js';
 
 export type CallState = 'dialing' | 'ringing' | 'early' | 'connected' | 'held' | 'remote-held' | 'ended';
 export type CallDirection = 'outgoing' | 'incoming';
@@ -71,7 +72,7 @@ export class PhoneCall extends Emitter<PhoneCallEvents> {
   private earlySession: Session | undefined;
   private progressState: 'dialing' | 'ringing' | 'early';
   private last: CallState;
-  private readonly timers = new Set<Timer>();
+  private readonly timers = new LazySet<Timer>();
   private stopped = false;
   private readonly promptEar: PromptRecognizer | undefined;
   /** Clock time of the last frame received. */

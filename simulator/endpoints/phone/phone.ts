@@ -22,6 +22,7 @@ import { createCallMedia, type PhoneMediaInit } from './phone-media.js';
 import { profileOptions, type PhoneProfile, type PhoneProfileName } from './profiles.js';
 import { matchReplaces } from './replaced-call.js';
 import { receiveRefer } from './transfer.js';
+import { LazyMap } from '../../engine/lazy-collections.js';
 
 /** An auto-answer request: RFC 7462's answer-after=0 on Call-Info (intercom). */
 const ANSWER_NOW = /;\s*answer-after\s*=\s*0\b/i;
@@ -86,7 +87,7 @@ export class Phone extends Emitter<PhoneEvents> {
   private readonly host: CallHost;
   private registrationValue: Registration | undefined;
   private callCount = 0;
-  private readonly answerTimers = new Map<PhoneCall, Timer>();
+  private readonly answerTimers = new LazyMap<PhoneCall, Timer>();
   private closed = false;
 
   constructor(init: PhoneInit) {

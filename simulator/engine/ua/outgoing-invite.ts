@@ -17,6 +17,7 @@ import { ClientRequest } from './client-request.js';
 import type { CallerIdentity } from './user-agent.js';
 import { Session } from './session.js';
 import type { UserAgent } from './user-agent.js';
+import { LazyMap } from '../lazy-collections.js';
 
 export type InviteOutcome = 'answered' | 'rejected' | 'canceled' | 'timeout' | 'transport-error';
 
@@ -49,8 +50,8 @@ export class OutgoingInvite extends Emitter<OutgoingInviteEvents> {
   readonly destination: SipDestination;
   private readonly client: ClientRequest;
   private dialogs?: DialogSet;
-  private readonly sessions = new Map<Dialog, Session>();
-  private readonly rseqs = new Map<Dialog, number>();
+  private readonly sessions = new LazyMap<Dialog, Session>();
+  private readonly rseqs = new LazyMap<Dialog, number>();
   private readonly descriptions: SessionDescriptionHandler | undefined;
   private readonly offered: boolean;
   private answered?: Session;

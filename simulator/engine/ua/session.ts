@@ -18,6 +18,7 @@ import type { IncomingRequest } from './incoming-request.js';
 import { nextHop } from './next-hop.js';
 import { ReliableResponse } from './reliable-response.js';
 import type { UserAgent } from './user-agent.js';
+import { LazyMap } from '../lazy-collections.js';
 
 export type SessionState = 'early' | 'confirmed' | 'terminated';
 
@@ -78,7 +79,7 @@ export class Session extends Emitter<SessionEvents> {
   /** UAS: the 2xx of an INVITE (initial or re-INVITE) awaiting its ACK. */
   private pendingAck?: { wait: ReliableResponse; cseq: number; offeredInAnswer: boolean };
   /** UAC: the ACK sent for each INVITE's 2xx, re-sent when that 2xx is retransmitted. */
-  private readonly acks = new Map<number, SipRequest>();
+  private readonly acks = new LazyMap<number, SipRequest>();
   private reinvite?: OutgoingReinvite;
   private incomingReinvite = false;
   private glareTimer?: Timer;

@@ -38,6 +38,7 @@ import { Registration, type RegisterOptions } from './registration.js';
 import { Subscription, type SubscribeOptions } from './subscription.js';
 import type { SessionDescriptionHandler, SipBody } from './body.js';
 import { bodyFields } from './body.js';
+import { LazyMap, LazySet } from '../lazy-collections.js';
 
 /** Reliable provisional responses (RFC 3262): not used, used when the peer asks, or required. */
 export type PrackMode = 'off' | 'supported' | 'required';
@@ -123,6 +124,8 @@ export interface LiveObjects {
 
 const BASE_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'MESSAGE'];
 const DEFAULT_ACCEPT = ['application/sdp', 'application/dtmf-relay', 'message/sipfrag', 'text/plain', 'application/simple-message-summary', 'multipart/mixed'];
+/** One set for every agent with the default list (a Set each cost ~200 bytes a phone). */
+const DEFAULT_ACCEPTED: ReadonlySet<string> = new Set(DEFAULT_ACCEPT);
 const DIALOG_ONLY = new Set(['BYE', 'UPDATE', 'INFO', 'PRACK', 'REFER']);
 /** Extensions this core implements (Require/Supported option tags). */
 const EXTENSIONS = ['replaces', 'norefersub'];
@@ -159,18 +162,18 @@ export class UserAgent {
   private readonly options: UserAgentOptions;
   private readonly digest: DigestClientSession;
   private readonly allowed: string[];
-  private readonly accepted: Set<string>;
-  private readonly usages = new Map<string, DialogUsage>();
-  private readonly contacts = new Map<SipTransportName, { listen: SipDestination; contact: NameAddr }>();
+  private readonly accepted: ReadonlySet<string>;
+  private readonly usages = new LazyMap<string, DialogUsage>();
+  private readonly contacts = new LazyMap<SipTransportName, { listen: SipDestination; contact: NameAddr }>();
   private readonly capabilities: readonly [string, string][];
   /** SUBSCRIBEs awaiting their dialog, by Call-ID and From tag. */
-  private readonly pendingSubscriptions = new Map<string, PendingSubscription>();
-  private readonly outgoingInvites = new Set<OutgoingInvite>();
-  private readonly incomingInvites = new Map<ServerTransaction, IncomingInvite>();
+  private readonly pendingSubscriptions = new LazyMap<string, PendingSubscription>();
+  private readonly outgoingInvites = new LazySet<OutgoingInvite>();
+  private readonly incomingInvites = new LazyMap<ServerTransaction, IncomingInvite>();
   /** Client transactions by the destination their messages go to, for asynchronous send errors. */
-  private readonly byDestination = new Map<string, Set<ClientTransaction>>();
+  private readonly byDestination = new LazyMap<string, Set<ClientTransaction>>();
   /** 8.2.2.2: new requests in progress by From tag, Call-ID and CSeq, with their branch. */
-  private readonly inProgress = new Map<string, string>();
+  private readonly inProgress = new LazyMap<string, string>();
   private readonly onRequest = (request: SipRequest, context: IncomingContext): void => this.receiveRequest(request, context);
   private readonly onResponse = (response: SipResponse): void => this.receiveResponse(response);
   private readonly onSendError = (error: Error, destination: SipDestination): void => this.sendFailed(error, destination);
@@ -192,7 +195,7 @@ export class UserAgent {
       cnonce: () => this.rng.hex(16),
     });
     this.allowed = [...new Set([...BASE_METHODS, ...(this.prackMode === 'off' ? [] : ['PRACK']), ...(options.methods ?? []).map((m) => m.toUpperCase())])];
-    this.accepted = new Set((options.accept ?? DEFAULT_ACCEPT).map((t) => t.toLowerCase()));
+    this.accepted = options.accept === undefined ? DEFAULT_ACCEPTED : new Set(options.accept.map((t) => t.toLowerCase()));
     this.capabilities = [
       ['Allow', this.allowed.join(', ')],
       ['Supported', [...(this.prackMode === 'off' ? [] : ['100rel']), ...EXTENSIONS].join(', ')],

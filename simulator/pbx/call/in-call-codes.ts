@@ -8,6 +8,7 @@
 import type { Clock, Timer } from '../../engine/clock/index.js';
 import type { ServiceCode } from '../config/index.js';
 import type { CallParty } from '../core/party.js';
+import { LazyMap } from '../../engine/lazy-collections.js';
 
 /** In-call codes are typed within this much of each other. */
 const INTER_DIGIT_MS = 3000;
@@ -20,7 +21,7 @@ export interface InCallActions {
 }
 
 export class InCallCodes {
-  private readonly typed = new Map<CallParty, { digits: string; timer: Timer }>();
+  private readonly typed = new LazyMap<CallParty, { digits: string; timer: Timer }>();
   private readonly transfer: ServiceCode | undefined;
   private readonly joinCode: ServiceCode | undefined;
 

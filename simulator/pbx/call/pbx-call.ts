@@ -34,6 +34,7 @@ import type { CallParty, PartyEnd } from '../core/party.js';
 import type { Disposition, RingTarget } from '../core/ring-target.js';
 import { SdpRelay } from '../core/sdp-relay.js';
 import { SipLegParty } from '../core/sip-leg-party.js';
+import { LazyMap } from '../../engine/lazy-collections.js';
 
 export interface PbxCallContext {
   control: CallControl;
@@ -90,7 +91,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
   readonly main: CoreCall;
   private readonly alertings: Alerting[] = [];
   /** What each alerting's answer is for; a consultation's becomes the main call's when its party hangs up. */
-  private readonly purpose = new Map<Alerting, AlertingFor>();
+  private readonly purpose = new LazyMap<Alerting, AlertingFor>();
   /** The extension of a blind transfer's transferor, rung again when the target does not answer. */
   private transferor: string | undefined;
   private current: { alerting: Alerting; for: AlertingFor } | undefined;

@@ -13,6 +13,7 @@
  */
 import { mixPcm, silenceSource, type PcmSource } from '../../engine/media/pcm/index.js';
 import { musicOnHoldSource } from '../../engine/media/tone/index.js';
+import { LazyMap } from '../../engine/lazy-collections.js';
 
 const DEFAULT_MAX_FRAMES = 5;
 
@@ -37,7 +38,7 @@ interface Member {
 }
 
 export class AudioMixer {
-  private readonly members = new Map<AudioPort, Member>();
+  private readonly members = new LazyMap<AudioPort, Member>();
 
   constructor(private readonly maxFrames = DEFAULT_MAX_FRAMES) {}
 

@@ -12,6 +12,7 @@ import type { IncomingRequest } from '../../engine/ua/index.js';
 import { AudioMixer, type AudioPort } from './audio-mixer.js';
 import type { PbxEventBus } from './events.js';
 import type { CallParty, PartyEnd, PartyOwner } from './party.js';
+import { LazySet } from '../../engine/lazy-collections.js';
 
 /** The application that owns a call: what it hears of the call's parties. */
 export interface CallOwner {
@@ -25,7 +26,7 @@ export interface CallOwner {
 
 export class CoreCall implements PartyOwner {
   private readonly mixer = new AudioMixer();
-  private readonly members = new Set<CallParty>();
+  private readonly members = new LazySet<CallParty>();
   private closed = false;
 
   constructor(

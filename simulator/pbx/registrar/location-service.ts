@@ -14,6 +14,7 @@ import type { SipDestination } from '../../engine/sip/transport/index.js';
 import type { TerminalConfig } from '../config/pbx-schema.js';
 import { contactKey } from './contact-key.js';
 import type { TerminalEntry } from './pbx-credentials.js';
+import { flatString } from '../../engine/flat-string.js';
 
 export interface Binding {
   /** The extension number the terminal belongs to. */
@@ -144,10 +145,11 @@ export class LocationService extends Emitter<LocationEvents> {
       extension: entry.extension.number,
       user: entry.user,
       terminal: entry.terminal,
-      contact: update.contact,
+      // Own copies: slices of the REGISTER would keep its whole text for the binding's life.
+      contact: flatString(update.contact),
       flow: update.flow,
       expiresAt: now + update.expires * 1000,
-      callId: update.callId,
+      callId: flatString(update.callId),
       cseq: update.cseq,
       registeredAt: existing?.binding.registeredAt ?? now,
       refreshedAt: now,

@@ -212,7 +212,7 @@ export class PhoneActor {
         return calls.some((c) => c.state === 'remote-held');
       case 'busy':
       case 'failed': {
-        const lastOutgoing = [...this.phone.history, ...calls].filter((c) => c.direction === 'outgoing').at(-1);
+        const lastOutgoing = this.lastOutgoing();
         const status = lastOutgoing?.state === 'ended' ? lastOutgoing.endStatus : undefined;
         if (status === undefined) return false;
         if (step.status !== undefined) return status === step.status;
@@ -226,6 +226,15 @@ export class PhoneActor {
         return reg !== 'registered' && reg !== 'unregistering';
       }
     }
+  }
+
+  /** The last call this phone placed, live or ended (a load run polls this phone every few ms: no copy of its history). */
+  private lastOutgoing(): PhoneCall | undefined {
+    const calls = this.phone.calls;
+    for (let i = calls.length - 1; i >= 0; i--) if (calls[i]!.direction === 'outgoing') return calls[i];
+    const history = this.phone.history;
+    for (let i = history.length - 1; i >= 0; i--) if (history[i]!.direction === 'outgoing') return history[i];
+    return undefined;
   }
 
   /** `hears: { prompt, language }`: the call in question is hearing that prompt now. */

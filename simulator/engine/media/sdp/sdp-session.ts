@@ -19,6 +19,7 @@ import { parseSdp, type SdpOrigin } from './parse.js';
 import { readAnswer } from './read-answer.js';
 import { SdesKeys } from './sdes-keys.js';
 import { writeSdp, type MediaSlot } from './write.js';
+import { flatString } from '../../flat-string.js';
 
 export const SDP_CONTENT_TYPE = 'application/sdp';
 
@@ -165,13 +166,25 @@ export class SdpSession extends Emitter<SdpSessionEvents> implements SessionDesc
     const unversioned = writeSdp({ ...head, version: 0 }, slots);
     if (this.lastBody === undefined) this.version = 1;
     else if (unversioned !== this.lastBody) this.version += 1;
-    this.lastBody = unversioned;
-    return { contentType: SDP_CONTENT_TYPE, content: writeSdp({ ...head, version: this.version }, slots) };
+    this.lastBody = flatString(unversioned);
+    return { contentType: SDP_CONTENT_TYPE, content: withVersion(unversioned, head.username, this.sessionId, this.version) ?? writeSdp({ ...head, version: this.version }, slots) };
   }
 
   private live(): void {
     if (this.ended) throw new OfferAnswerError('the media session is closed');
   }
+}
+
+/**
+ * The body written with version 0, given its version: the o= line is the only difference, so the
+ * description is written once. Undefined when the o= line is not where it is expected.
+ */
+function withVersion(unversioned: string, username: string, sessionId: string, version: number): string | undefined {
+  const origin = `\r\no=${username} ${sessionId} 0 `;
+  const at = unversioned.indexOf(origin);
+  if (at < 0) return undefined;
+  const end = at + origin.length - 2;
+  return `${unversioned.slice(0, end)}${version}${unversioned.slice(end + 1)}`;
 }
 
 function sdpText(body: SipBody): string {

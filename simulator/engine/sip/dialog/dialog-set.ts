@@ -4,6 +4,7 @@
  */
 import type { SipRequest, SipResponse } from '../message.js';
 import { Dialog, type DialogOptions } from './dialog.js';
+import { LazyMap } from '../../lazy-collections.js';
 
 const tagOf = (params: { get(name: string): string | null | undefined } | undefined): string => {
   const tag = params?.get('tag');
@@ -13,7 +14,7 @@ const tagOf = (params: { get(name: string): string | null | undefined } | undefi
 export class DialogSet {
   readonly callId: string;
   readonly localTag: string;
-  private readonly byRemoteTag = new Map<string, Dialog>();
+  private readonly byRemoteTag = new LazyMap<string, Dialog>();
 
   constructor(
     readonly request: SipRequest,

@@ -142,7 +142,8 @@ export class Headers {
   }
 
   private replaceAll(fields: HeaderField[]): this {
-    this.list = fields;
+    // A copy sized exactly: spreads, filters and flatMaps leave room for a dozen more fields, and a message lives for 64*T1.
+    this.list = fields.slice();
     this.keys = fields.map((f) => headerKey(f.name));
     this.revision++;
     return this;

@@ -33,11 +33,12 @@ export class Params {
 
   /** A copy with `name` set (replacing in place when present, else appended). */
   with(name: string, value: string | null): Params {
-    const out = new Params(this.list);
-    const i = out.index(name);
-    if (i >= 0) out.list[i] = [this.list[i]![0], value];
-    else out.list.push([name, value]);
-    return out;
+    // The constructor's copy is sized exactly; a push onto it would leave room for a dozen more entries.
+    const i = this.index(name);
+    if (i < 0) return new Params([...this.list, [name, value]]);
+    const list = this.list.slice();
+    list[i] = [this.list[i]![0], value];
+    return new Params(list);
   }
 
   without(name: string): Params {

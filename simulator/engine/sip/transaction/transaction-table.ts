@@ -19,6 +19,7 @@ import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { transactionTimers, type TransactionTimers } from './timers.js';
 import type { ClientTransactionUser, ServerTransactionUser } from './transaction-user.js';
 import type { TransactionTransport } from './transport.js';
+import { LazyMap } from '../../lazy-collections.js';
 
 export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
 export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
@@ -68,9 +69,9 @@ export class TransactionTable {
   readonly timers: TransactionTimers;
   private readonly clock: Clock;
   private readonly autoTrying: boolean;
-  private readonly clients = new Map<string, ClientTransaction>();
-  private readonly servers = new Map<string, ServerTransaction>();
-  private readonly legacyServers = new Map<string, ServerTransaction[]>();
+  private readonly clients = new LazyMap<string, ClientTransaction>();
+  private readonly servers = new LazyMap<string, ServerTransaction>();
+  private readonly legacyServers = new LazyMap<string, ServerTransaction[]>();
   private live = 0;
   private stray = 0;
 

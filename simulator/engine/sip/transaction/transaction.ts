@@ -41,7 +41,8 @@ export abstract class Transaction<S extends string, U extends CommonUser> extend
   protected readonly timers: TransactionTimers;
   protected readonly user: U;
   private current: S;
-  private readonly running = new Map<TimerName, Timer>();
+  /** Armed timers, made on the first: a transaction has at most three at a time, often none. */
+  private running: Map<TimerName, Timer> | undefined;
 
   protected constructor(options: TransactionOptions<U>, initial: S) {
     super();
@@ -63,7 +64,7 @@ export abstract class Transaction<S extends string, U extends CommonUser> extend
 
   /** The timers now armed, for tests and diagnostics. */
   get activeTimers(): TimerName[] {
-    return [...this.running.keys()];
+    return this.running === undefined ? [] : [...this.running.keys()];
   }
 
   protected abstract readonly terminatedState: S;
@@ -78,8 +79,8 @@ export abstract class Transaction<S extends string, U extends CommonUser> extend
     this.current = to;
     this.emit('stateChanged', to, from);
     if (to === this.terminatedState) {
-      for (const t of this.running.values()) t.cancel();
-      this.running.clear();
+      if (this.running !== undefined) for (const t of this.running.values()) t.cancel();
+      this.running = undefined;
       this.emit('terminated');
       this.user.onTerminated?.();
     }
@@ -91,11 +92,12 @@ export abstract class Transaction<S extends string, U extends CommonUser> extend
 
   /** Arms (or re-arms) a timer; it fires only while the transaction lives. */
   protected startTimer(name: TimerName, delayMs: number, fire: () => void): void {
-    this.running.get(name)?.cancel();
-    this.running.set(
+    const running = (this.running ??= new Map());
+    running.get(name)?.cancel();
+    running.set(
       name,
       this.clock.setTimer(delayMs, () => {
-        this.running.delete(name);
+        running.delete(name);
         fire();
       }),
     );
@@ -115,9 +117,11 @@ export abstract class Transaction<S extends string, U extends CommonUser> extend
   }
 
   protected stopTimer(...names: TimerName[]): void {
+    const running = this.running;
+    if (running === undefined) return;
     for (const name of names) {
-      this.running.get(name)?.cancel();
-      this.running.delete(name);
+      running.get(name)?.cancel();
+      running.delete(name);
     }
   }
 

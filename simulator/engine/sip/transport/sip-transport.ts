@@ -26,6 +26,7 @@ import type { TransactionTransport } from '../transaction/transport.js';
 import { SipConnection } from './sip-connection.js';
 import { isReliable, type SipDestination, type SipTransportName } from './transport-spec.js';
 import { recordSource, responseTarget, stampTopVia } from './via-rules.js';
+import { LazyMap } from '../../lazy-collections.js';
 
 export interface SipTransportOptions {
   network: Network;
@@ -93,13 +94,13 @@ export class SipTransport extends Emitter<SipTransportEvents> {
   };
   private readonly udp: DatagramSocket[] = [];
   private readonly streamListeners: { transport: SipTransportName; listener: StreamListener }[] = [];
-  private readonly connections = new Map<string, SipConnection>();
+  private readonly connections = new LazyMap<string, SipConnection>();
   private readonly idleTimeoutMs: number;
   private readonly largeRequestBytes: number;
   private readonly rport: boolean;
   /** `listening` and `sentBy` answers, worked out once per set of listeners (the hot path asks per message). */
   private bound?: readonly SipDestination[];
-  private readonly sentByMemo = new Map<string, Endpoint>();
+  private readonly sentByMemo = new LazyMap<string, Endpoint>();
 
   private constructor(private readonly options: SipTransportOptions) {
     super();
