@@ -40,7 +40,7 @@ async function smtpServer(port: number, options: { refuseFirst?: number; auth?: 
     allowInsecureAuth: true,
     authOptional: options.auth === undefined,
     onAuth(auth, _session, done) {
-      if (auth.username === options.auth?.user && auth.password === options.auth.pass) done(null, { user: auth.username });
+      if (auth.username === options.auth?.user && auth.password === options.auth?.pass) done(null, { user: auth.username });
       else done(new Error('535 bad credentials'));
     },
     onData(stream, session, done) {

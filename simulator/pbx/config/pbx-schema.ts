@@ -16,6 +16,8 @@
  */
 import { z } from 'zod';
 import { applicationConfigShape } from '../applications/index.js';
+import { mailConfigSchema } from '../mail/mail-config.js';
+import { apiSchema } from './api-schema.js';
 import { checkPbxConfig } from './cross-checks.js';
 import { serviceCodeSchema } from './dial-strings.js';
 import { extensionSchema } from './extension-schema.js';
@@ -95,6 +97,10 @@ const pbxConfigObject = z.strictObject({
   ringGroups: z.array(ringGroupSchema).default([]),
   pickupGroups: z.array(pickupGroupSchema).default([]),
   managerAssistant: z.array(managerAssistantSchema).default([]),
+  /** Outgoing notification e-mail: SMTP server, sender, retries, templates (pbx/mail). */
+  mail: mailConfigSchema.prefault({}),
+  /** Tokens of the HTTP API (`pbxlab serve --http`). */
+  api: apiSchema.prefault({}),
   ...applicationConfigShape,
 });
 
