@@ -5,7 +5,7 @@
  * delete, the recordings table and its search, and the login form without a token.
  */
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../simulator/api/index.js';
@@ -50,19 +50,27 @@ async function open(token: string): Promise<Page> {
   return page;
 }
 
+/** The DOM as the callbacks that run in the page see it (the project compiles without the DOM library). */
+interface Element {
+  readonly dataset: Record<string, string | undefined>;
+  readonly children: ArrayLike<Element>;
+  readonly textContent: string | null;
+}
+declare const getComputedStyle: (e: Element) => { fontWeight: string };
+
 /** id, heard, the computed font weight of its first text cell, and the text of the columns. */
 function messageRows(page: Page) {
   return page.$$eval('#messages tbody tr', (rows) =>
-    rows.map((r) => ({
-      id: (r as HTMLElement).dataset.id,
+    (rows as unknown as Element[]).map((r) => ({
+      id: r.dataset.id,
       weight: getComputedStyle(r.children[2]!).fontWeight,
-      cells: [...r.children].slice(2, 6).map((c) => c.textContent),
+      cells: Array.from(r.children).slice(2, 6).map((c) => c.textContent),
     })),
   );
 }
 
 async function loadedAfter(page: Page, action: () => Promise<unknown>): Promise<void> {
-  const before = await page.$eval('body', (b) => Number((b as HTMLElement).dataset.loaded));
+  const before = await page.$eval('body', (b) => Number((b as unknown as Element).dataset.loaded));
   await action();
   await page.waitForSelector(`body[data-loaded="${before + 1}"]`);
 }
@@ -77,11 +85,11 @@ describe('web inbox in headless Chromium', () => {
     expect(rows[1]!.cells[3]).toBe('no answer');
     expect(await page.textContent('#who')).toBe('Extension 1001');
 
-    let download: Awaited<ReturnType<Page['waitForEvent']>> | undefined;
+    let download: Download | undefined;
     await loadedAfter(page, async () => {
       [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-id="VM-2"] button[data-action="download-wav"]')]);
     });
-    const file = download as import('playwright-core').Download;
+    const file = download!;
     expect(file.suggestedFilename()).toBe('VM-2.wav');
     expect(Buffer.compare(readFileSync((await file.path())!), Buffer.from(AUDIO_2))).toBe(0);
     expect((await messageRows(page)).map((r) => [r.id, r.weight])).toEqual([
@@ -106,11 +114,11 @@ describe('web inbox in headless Chromium', () => {
 
   it('lists recordings and searches them by day', async () => {
     const page = await open(ADMIN);
-    const protocols = () => page.$$eval('#recordings tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.protocol));
+    const protocols = () => page.$$eval('#recordings tbody tr', (rows) => (rows as unknown as Element[]).map((r) => r.dataset.protocol));
     expect(await protocols()).toEqual(['R1', 'R2']);
     await page.fill('#day', '2026-12-08');
     await page.click('#search button');
-    await page.waitForFunction(() => document.querySelectorAll('#recordings tbody tr').length === 1);
+    await page.waitForFunction("document.querySelectorAll('#recordings tbody tr').length === 1");
     expect(await protocols()).toEqual(['R2']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-protocol="R2"] button[data-action="download-gsm"]')]);
     expect(download.suggestedFilename()).toBe('call-r2.gsm');
