@@ -22,7 +22,7 @@ import { CallRouter, type CallerRef, type Routing } from './call-router.js';
 import { callRecords } from './call-records.js';
 import type { CdrJournal } from './cdr/index.js';
 import type { PbxConfig } from './config/index.js';
-import type { ApplicationCallEnd, ApplicationContext, ConnectOptions, InboundCall } from './core/application.js';
+import type { ApplicationCallEnd, ApplicationContext, ApplicationService, ConnectOptions, InboundCall } from './core/application.js';
 import { CallControl } from './core/call-control.js';
 import { PbxEventBus } from './core/events.js';
 import { ExtensionStateService } from './core/extension-state.js';
@@ -31,6 +31,7 @@ import { Dialplan } from './dialplan.js';
 import { eventLogLine } from './event-log.js';
 import { LocationService, PbxCredentials, Registrar } from './registrar/index.js';
 import { serviceHandler, type ServiceContext } from './services/index.js';
+import { openStorage, type PbxStorage } from './storage/index.js';
 
 /** Requests a terminal must authenticate (issue 5: an unauthenticated one never reaches a callee). */
 const CHALLENGED = ['INVITE', 'REGISTER', 'SUBSCRIBE', 'MESSAGE', 'REFER'];
@@ -52,6 +53,8 @@ export interface PbxOptions {
   media?: MediaFidelity;
   /** Keep every event in `events.recorded` (scenario runs read them in checks). */
   keepEvents?: boolean;
+  /** Where records with audio are kept (`pbxlab serve --data`); over the configuration's `storage.directory`. */
+  dataDirectory?: string;
 }
 
 export class Pbx {
@@ -67,6 +70,9 @@ export class Pbx {
   readonly events: PbxEventBus;
   readonly control: CallControl;
   readonly extensions: ExtensionStateService;
+  /** Durable records with audio (voicemail messages, greetings, recordings). */
+  readonly storage: PbxStorage;
+  private readonly services = new Map<string, ApplicationService>();
   private readonly ports: RtpPortAllocator;
   private readonly mediaAddress: string;
   private media_ = 0;
@@ -101,6 +107,7 @@ export class Pbx {
         this.events.publish('registration-changed', { kind: e.kind, user: e.user, extension: e.extension, contact: `${e.contact} via ${e.flow}`, ...(e.expires !== undefined && { expires: e.expires }) }),
     });
     this.extensions = new ExtensionStateService(config, this.events);
+    this.storage = openStorage(clock, options.dataDirectory ?? config.storage.directory);
     this.dialplan = new Dialplan(config, APPLICATIONS.map((a) => a.provider));
     this.router = new CallRouter(config, this.dialplan, this.location, { inCall: (n) => this.inCall(n) }, this.extensions, rng.fork('router'));
     this.ua = new UserAgent({
@@ -142,17 +149,26 @@ export class Pbx {
       config,
       extensions: this.extensions,
       pbxIdentity: { uri: `sip:pbx@${this.domain}`, displayName: 'PBX' },
+      storage: this.storage,
+      service: <T extends ApplicationService>(kind: string) => this.service<T>(kind),
       connect: (party, dialled, caller, connectOptions) => this.connect(party, dialled, caller, connectOptions),
     };
+    for (const module of APPLICATIONS) if (module.attach !== undefined) this.services.set(module.provider.kind, module.attach(this.applicationContext));
     this.serviceContext = { config, clock, router: this.router, extensions: this.extensions, calls: this.calls };
   }
 
   /** Stops answering; calls in progress are hung up by their own timers or peers. */
   close(): void {
+    for (const service of this.services.values()) service.close?.();
     this.ua.detach();
     this.registrar.close();
     this.location.close();
     this.credentials.close();
+  }
+
+  /** The service an application module attached (`voicemail`: its mailbox store), by route target kind. */
+  service<T extends ApplicationService>(kind: string): T | undefined {
+    return this.services.get(kind) as T | undefined;
   }
 
   private media(): CallMedia {
@@ -174,6 +190,10 @@ export class Pbx {
     if (request.method === 'REGISTER') return this.registrar.handle(request);
     // OPTIONS is left to the UA core, which answers 200 with its capabilities (RFC 3261 11.2).
     if (request.method === 'OPTIONS') return;
+    const user = request.authenticatedUser;
+    const terminal = user === undefined ? undefined : this.credentials.terminal(user);
+    const from = terminal === undefined ? undefined : { number: terminal.extension.number, user: terminal.user };
+    for (const service of this.services.values()) if (service.request?.(request, from) === true) return;
     request.respond(405);
   }
 
@@ -223,6 +243,8 @@ export class Pbx {
       number: routing.number,
       caller: call.callerRef,
       identity: call.caller,
+      ...(routing.forwardedFrom !== undefined && { forwardedFrom: routing.forwardedFrom }),
+      ...(routing.forwardReason !== undefined && { forwardReason: routing.forwardReason }),
       ...(call.inbound !== undefined && { invite: call.inbound }),
       answer: () => call.answerAsPbx(routing.number),
       finish: (end) => call.finish(end),

@@ -63,8 +63,11 @@ describe('PBX configuration: loading', () => {
       webcallMode: 'multi-terminal',
       features: { callWaiting: true, dnd: false, intercom: false, voicemail: true },
       forward: {},
+      voicemail: { notify: 'none', unsolicitedMwi: false, watch: [] },
       terminals: [{ user: '1001', password: 'alice-secret', order: 1, secure: false, webcall: false, published: false }],
     });
+    expect(config.storage).toEqual({});
+    expect(config.voicemail).toEqual({ maxMessages: 100, maxMessageSeconds: 180, silenceSeconds: 10, envelope: true, pinAttempts: 3 });
   });
 
   it('loads the full example (examples/pbx.yaml)', () => {

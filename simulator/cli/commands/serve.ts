@@ -33,6 +33,7 @@ interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsKeylog?: string;
+  data?: string;
 }
 
 export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -48,6 +49,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
     .option('--events <file>', 'append every PBX event (registrations, calls, IVR choices...) here, one JSON line each')
     .option('--tls-cert <file>', 'PEM certificate for tls: listeners')
     .option('--tls-key <file>', 'PEM key for tls: listeners')
+    .option('--data <dir>', 'keep voicemail messages, greetings and recordings here (over the config\'s storage.directory; default: in memory)')
     .option('--tls-keylog <file>', 'append the TLS session secrets here (NSS key log format, for Wireshark and tshark)')
     .action(async (options: ServeOptions) => {
       let config: PbxConfig;
@@ -94,6 +96,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         rtpPorts,
         cdr,
         log: (line) => io.stderr(`pbxlab serve: ${line}\n`),
+        ...(options.data !== undefined && { dataDirectory: options.data }),
       });
       if (events !== undefined) {
         const file = events;
@@ -108,6 +111,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         };
         pbx.events.on('event', write);
       }
+      io.stderr(`pbxlab serve: data in ${pbx.storage.medium.description}\n`);
       io.stderr(`pbxlab serve: ${config.extensions.length} extensions; listening on ${transport.listening.map((l) => `${l.transport.toLowerCase()}:${l.endpoint.address}:${l.endpoint.port}`).join(' ')}\n`);
       const why = await untilDoneOrSignal(() => undefined);
       io.stderr(`pbxlab serve: ${why}, stopping (${pbx.calls.size} calls in progress)\n`);

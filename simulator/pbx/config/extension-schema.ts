@@ -9,6 +9,7 @@
  * just `NUMBER` when there is one), and inherit the extension's password unless secure.
  */
 import { z } from 'zod';
+import { mailboxSettingsSchema } from '../applications/voicemail/voicemail-schema.js';
 import { extensionNumberSchema } from './dial-strings.js';
 
 export const MAX_TERMINALS = 8;
@@ -66,6 +67,8 @@ export const extensionSchema = z
     terminals: z.array(terminalSchema).min(1).optional(),
     features: extensionFeaturesSchema.prefault({}),
     forward: forwardSchema.prefault({}),
+    /** The mailbox's settings (voicemail application); used when `features.voicemail` is on. */
+    voicemail: mailboxSettingsSchema.prefault({}),
   })
   .transform(({ terminals, ...extension }) => {
     const listed = terminals ?? [terminalSchema.parse({})];

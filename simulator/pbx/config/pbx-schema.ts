@@ -69,6 +69,15 @@ const authSchema = z.strictObject({
   strictDigestUri: z.boolean().default(false),
 });
 
+const storageSchema = z.strictObject({
+  /**
+   * Where records with audio are kept (voicemail messages, greetings, recordings; ARCHITECTURE.md
+   * "Storage"), relative to the working directory; `pbxlab serve --data DIR` overrides it. Without
+   * one they are kept in memory and lost when the PBX stops.
+   */
+  directory: z.string().min(1).optional(),
+});
+
 const pbxConfigObject = z.strictObject({
   listen: z.array(listenSpecSchema).min(1).prefault([DEFAULT_LISTEN]),
   profile: z.enum(NUMBERING_PROFILE_NAMES).default('neutral'),
@@ -86,6 +95,7 @@ const pbxConfigObject = z.strictObject({
     .refine((a) => new Set(a).size === a.length, { error: 'an algorithm is listed twice' })
     .default(['MD5']),
   auth: authSchema.prefault({}),
+  storage: storageSchema.prefault({}),
   registration: registrationSchema.prefault({}),
   timers: timersSchema.prefault({}),
   tones: tonesSchema.prefault({}),
