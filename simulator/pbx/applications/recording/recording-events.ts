@@ -11,6 +11,8 @@ declare module '../../core/events.js' {
     'recording-started': { call: string; protocol: string; part: number; reason: string; by?: string };
     /** A recording ended: `stored`, or dropped as `too-short` (wait time), `excluded` (exclusion list) or `failed`. */
     'recording-stopped': { call: string; protocol: string; part: number; outcome: 'stored' | 'too-short' | 'excluded' | 'failed'; durationMs: number; participants: string };
+    /** A note was added to a stored recording. */
+    'recording-noted': { protocol: string };
     /** A stored recording was deleted: by the retention (`retention`) or a user (`user`). */
     'recording-deleted': { protocol: string; why: 'retention' | 'user' };
   }
