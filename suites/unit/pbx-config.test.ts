@@ -137,11 +137,13 @@ describe('PBX configuration: numbering profiles', () => {
       ['*8', 'group-pickup', [], undefined],
       ['*78', 'agent-login-toggle', [], undefined],
       ['*91', 'conference-room', ['room/3'], undefined],
+      ['*3', 'record-toggle', [], undefined],
     ]);
     expect(NUMBERING_PROFILES.ision.map((c) => [c.code, c.feature, c.argument.map((a) => a.name), c.terminator])).toEqual([
       ['1001', 'voicemail-own', [], '#'],
       ['1002', 'voicemail-box', ['mailbox'], '#'],
       ['1006', 'conference-room', ['room', 'pin'], undefined],
+      ['*3', 'record-toggle', [], undefined],
     ]);
   });
 
@@ -159,6 +161,7 @@ describe('PBX configuration: numbering profiles', () => {
       { code: '*8', feature: 'group-pickup', argument: [] },
       { code: '*78', feature: 'agent-login-toggle', argument: [] },
       { code: '*92', feature: 'conference-room', argument: [{ name: 'room', digits: 3 }] },
+      { code: '*3', feature: 'record-toggle', argument: [] },
       { code: '*98', feature: 'voicemail-box', argument: [{ name: 'mailbox' }], terminator: '#' },
     ]);
     const config = parsePbxConfig('profile: interede\nserviceCodes: { join: false, conference-room: "*92", voicemail-box: "*98" }\nextensions: [{ number: "2001", name: A, password: p }]\n', 'pbx.yaml');

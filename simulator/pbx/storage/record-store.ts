@@ -98,12 +98,12 @@ export class RecordStore<M> {
   }
 
   /** Starts a record whose audio is recorded now. */
-  begin(meta: M, encoding: WavEncoding = 'pcmu'): RecordInProgress<M> {
+  begin(meta: M, encoding: WavEncoding = 'pcmu', channels: 1 | 2 = 1): RecordInProgress<M> {
     const id = this.allocate();
     const createdAt = this.options.epochMs();
     const partial: PartialFile<M> = { id, createdAt, encoding, meta };
     this.medium.write(this.path(id, `${PARTIAL}.json`), json(partial));
-    const recorder = new WavRecorder(this.medium.sink(this.path(id, `${PARTIAL}.wav`)), { encoding });
+    const recorder = new WavRecorder(this.medium.sink(this.path(id, `${PARTIAL}.wav`)), { encoding, channels });
     this.open.add(id);
     let done = false;
     return {
@@ -243,24 +243,30 @@ export class RecordStore<M> {
 
 function playable(wav: Uint8Array): boolean {
   try {
-    return !readWav(wav).truncated;
+    return !readWav(wav, { stereo: true }).truncated;
   } catch {
     return false;
   }
 }
 
-/** A recording cut short, as a WAV whose sizes match its data; undefined when it is no WAV. */
+/**
+ * A recording cut short, as a WAV whose sizes match its data; undefined when it is no WAV. A
+ * stereo recording (a call with one direction per channel) keeps its two channels, cut to whole
+ * sample pairs.
+ */
 function rewritten(wav: Uint8Array, encoding: WavEncoding): { bytes: Uint8Array; samples: number } | undefined {
   let audio;
   try {
-    audio = readWav(wav, { allowTruncated: true });
+    audio = readWav(wav, { allowTruncated: true, stereo: true });
   } catch {
     return undefined;
   }
   const sink = new MemoryWavSink();
-  const recorder = new WavRecorder(sink, { encoding: audio.encoding });
-  if (audio.g711 !== undefined && (audio.encoding === 'pcmu' || audio.encoding === 'pcma') && audio.encoding === encoding) recorder.writeG711(audio.g711, audio.encoding);
-  else recorder.write(audio.samples);
+  const channels = audio.channels === 2 ? 2 : 1;
+  const recorder = new WavRecorder(sink, { encoding: audio.encoding, channels });
+  const whole = (n: number): number => n - (n % channels);
+  if (audio.g711 !== undefined && (audio.encoding === 'pcmu' || audio.encoding === 'pcma') && audio.encoding === encoding) recorder.writeG711(audio.g711.subarray(0, whole(audio.g711.length)), audio.encoding);
+  else recorder.write(audio.samples.subarray(0, whole(audio.samples.length)));
   recorder.close();
   return { bytes: sink.bytes(), samples: recorder.samples };
 }
