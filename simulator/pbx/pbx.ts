@@ -24,7 +24,7 @@ import type { CdrJournal } from './cdr/index.js';
 import type { PbxConfig } from './config/index.js';
 import type { ApplicationCallEnd, ApplicationContext, ApplicationService, ConnectOptions, InboundCall } from './core/application.js';
 import { CallControl } from './core/call-control.js';
-import { PbxEventBus } from './core/events.js';
+import { PbxEventBus, type PbxEventMap } from './core/events.js';
 import { ExtensionStateService } from './core/extension-state.js';
 import type { SipLegParty } from './core/sip-leg-party.js';
 import { Dialplan } from './dialplan.js';
@@ -32,6 +32,8 @@ import { eventLogLine } from './event-log.js';
 import { LocationService, PbxCredentials, Registrar } from './registrar/index.js';
 import { serviceHandler, type ServiceContext } from './services/index.js';
 import { openStorage, type PbxStorage } from './storage/index.js';
+import { notifyDeposits, Outbox, type MailDelivery } from './mail/index.js';
+import type { VoicemailService } from './applications/voicemail/index.js';
 
 /** Requests a terminal must authenticate (issue 5: an unauthenticated one never reaches a callee). */
 const CHALLENGED = ['INVITE', 'REGISTER', 'SUBSCRIBE', 'MESSAGE', 'REFER'];
@@ -55,6 +57,8 @@ export interface PbxOptions {
   keepEvents?: boolean;
   /** Where records with audio are kept (`pbxlab serve --data`); over the configuration's `storage.directory`. */
   dataDirectory?: string;
+  /** Where notification e-mail goes (SMTP under `serve`, the world's mail drop in scenarios); used when the configuration has `mail`. */
+  mail?: MailDelivery;
 }
 
 export class Pbx {
@@ -72,6 +76,9 @@ export class Pbx {
   readonly extensions: ExtensionStateService;
   /** Durable records with audio (voicemail messages, greetings, recordings). */
   readonly storage: PbxStorage;
+  /** Notification e-mail waiting and sent (pbx/mail), when the configuration has `mail` and a delivery was given. */
+  readonly outbox?: Outbox;
+  private readonly stopNotifier?: () => void;
   private readonly services = new Map<string, ApplicationService>();
   private readonly ports: RtpPortAllocator;
   private readonly mediaAddress: string;
@@ -154,11 +161,19 @@ export class Pbx {
       connect: (party, dialled, caller, connectOptions) => this.connect(party, dialled, caller, connectOptions),
     };
     for (const module of APPLICATIONS) if (module.attach !== undefined) this.services.set(module.provider.kind, module.attach(this.applicationContext));
+    if (options.mail !== undefined && config.mail !== undefined) {
+      const outbox = new Outbox({ medium: this.storage.medium, delivery: options.mail, clock, config: config.mail, publish: (type, fields) => this.events.publish(type, fields as PbxEventMap[typeof type]) });
+      this.outbox = outbox;
+      const voicemail = this.service<VoicemailService>('voicemail');
+      if (voicemail !== undefined) this.stopNotifier = notifyDeposits(this.events, outbox, (id) => voicemail.store.audio(id), (e) => options.log?.(`e-mail not queued: ${e.message}`));
+    }
     this.serviceContext = { config, clock, router: this.router, extensions: this.extensions, calls: this.calls };
   }
 
   /** Stops answering; calls in progress are hung up by their own timers or peers. */
   close(): void {
+    this.stopNotifier?.();
+    this.outbox?.close();
     for (const service of this.services.values()) service.close?.();
     this.ua.detach();
     this.registrar.close();

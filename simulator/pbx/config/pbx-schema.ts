@@ -107,8 +107,8 @@ const pbxConfigObject = z.strictObject({
   ringGroups: z.array(ringGroupSchema).default([]),
   pickupGroups: z.array(pickupGroupSchema).default([]),
   managerAssistant: z.array(managerAssistantSchema).default([]),
-  /** Outgoing notification e-mail: SMTP server, sender, retries, templates (pbx/mail). */
-  mail: mailConfigSchema.prefault({}),
+  /** Outgoing notification e-mail: SMTP server, sender, retries, templates (pbx/mail); without it no e-mail is sent. */
+  mail: mailConfigSchema.optional(),
   /** Tokens of the HTTP API (`pbxlab serve --http`). */
   api: apiSchema.prefault({}),
   ...applicationConfigShape,

@@ -4,3 +4,4 @@ export { mailConfigSchema, type MailConfig, type RetryConfig, type SmtpConfig } 
 export { Outbox, outboxId, type MailDelivery, type MailEventMap, type MailEventPublisher, type OutboxEntry, type OutboxMedium, type OutboxOptions, type OutboxState } from './outbox.js';
 export { SmtpDelivery } from './smtp-delivery.js';
 export { renderTemplate, templateProblem, type TemplateKind } from './templates.js';
+export { notifyDeposits } from './voicemail-notifier.js';
