@@ -160,7 +160,7 @@ describe('voicemail retrieval by telephone', () => {
   it('another phone (*98 + mailbox + #) needs the PIN; a wrong one is refused', async () => {
     const { x, phones, vm } = await office(1807, ['1001']);
     await leaveMessage(x, phones['1001']!, '1002');
-    const call = phones['1001']!.dial('*981002%23');
+    const call = phones['1001']!.dial('*981002#');
     expect(await until(x, call, 'enter-pin'), `${x.log.join('\n')}`).toBe(true);
     call.sendDtmf('1111#');
     expect(await until(x, call, 'vm-pin-wrong')).toBe(true);

@@ -187,7 +187,8 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   private targetUri(target: string): SipUri {
-    const text = /^sips?:/i.test(target) ? target : `sip:${target}@${this.registrarHost()}`;
+    // A dialled `#` (the ision profile's `1001#`) is escaped in the user part, as phones send it (RFC 3261 25.1).
+    const text = /^sips?:/i.test(target) ? target : `sip:${target.replaceAll('#', '%23')}@${this.registrarHost()}`;
     const uri = parseUri(text);
     if (uri.kind !== 'sip') throw new Error(`cannot dial ${target}: not a SIP URI`);
     return uri;
