@@ -19,6 +19,8 @@ export interface BaresipOptions {
   toneHz: number;
   /** The account line, e.g. `<sip:bs@127.0.0.1>;regint=0;answermode=auto`. */
   account: string;
+  /** More modules to load, e.g. `mwi.so` (subscribes to message-summary after registering). */
+  modules?: readonly string[];
 }
 
 export interface BaresipEvent {
@@ -194,6 +196,7 @@ function configFor(o: BaresipOptions, dir: string): string {
     'module aubridge.so',
     'module sndfile.so',
     'module srtp.so',
+    ...(o.modules ?? []).map((m) => `module ${m}`),
     `snd_path ${dir}`,
     'module_app account.so',
     'module_app menu.so',
