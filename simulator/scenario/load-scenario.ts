@@ -14,7 +14,7 @@ import { parseEndpoint, type LinkConditions } from '../engine/net/index.js';
 import { parseTransportSpec, type SipDestination } from '../engine/sip/transport/index.js';
 import { loadPbxConfig, type PbxConfig } from '../pbx/config/index.js';
 import { durationMs } from './duration.js';
-import { eventPattern, patternValue } from './event-pattern.js';
+import { emailPattern, eventPattern, patternValue } from './event-pattern.js';
 import type { ActorSpec, MessageMatcher, Scenario, ScenarioCheck, ScenarioStep } from './model.js';
 import { ACTION_VERBS, RAW_VERBS, RESERVED_STEP_KEYS, SOUNDS, scenarioSchema, type ActionObject, type ScenarioFile } from './schema.js';
 import { BUILT_IN_VARIABLES, templateVariables } from './template.js';
@@ -329,22 +329,25 @@ function checkHeard(verb: string, arg: unknown, at: Path, actors: ReadonlyMap<st
   }
 }
 
-/** `events` checks: every `/.../` value must be a regular expression. */
+/** `events` and `email` checks: every `/.../` value must be a regular expression. */
 function checkEventPatterns(raw: unknown, report: (path: Path, message: string) => void): void {
   const checks = isRecord(raw) && Array.isArray(raw.checks) ? (raw.checks as unknown[]) : [];
   checks.forEach((check, i) => {
-    if (!isRecord(check) || !Array.isArray(check.events)) return;
-    check.events.forEach((map: unknown, j) => {
-      if (!isRecord(map)) return;
-      for (const [key, value] of Object.entries(map)) {
-        if (typeof value !== 'string') continue;
-        try {
-          patternValue(value);
-        } catch (e) {
-          report(['checks', i, 'events', j, key], `${key}: not a regular expression: ${(e as Error).message}`);
+    if (!isRecord(check)) return;
+    for (const kind of ['events', 'email'] as const) {
+      if (!Array.isArray(check[kind])) continue;
+      (check[kind] as unknown[]).forEach((map: unknown, j) => {
+        if (!isRecord(map)) return;
+        for (const [key, value] of Object.entries(map)) {
+          if (typeof value !== 'string') continue;
+          try {
+            patternValue(value);
+          } catch (e) {
+            report(['checks', i, kind, j, key], `${key}: not a regular expression: ${(e as Error).message}`);
+          }
         }
-      }
-    });
+      });
+    }
   });
 }
 
@@ -402,6 +405,7 @@ function compile(value: ScenarioFile, file: string, world: { pbx: PbxConfig | un
       });
     if (c.cdr !== undefined) out.push({ kind: 'cdr', spot: at, records: c.cdr });
     if (c.events !== undefined) out.push({ kind: 'events', spot: at, events: c.events.map(eventPattern) });
+    if (c.email !== undefined) out.push({ kind: 'email', spot: at, mail: c.email.map(emailPattern) });
     return out;
   });
   return {

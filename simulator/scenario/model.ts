@@ -97,7 +97,19 @@ export type ScenarioCheck =
   | { readonly kind: 'reregister-before-expiry'; readonly spot: SourceSpot }
   | { readonly kind: 'rtp'; readonly spot: SourceSpot; readonly maxLossPercent?: number; readonly maxJitterMs?: number; readonly minStreams?: number }
   | { readonly kind: 'cdr'; readonly spot: SourceSpot; readonly records: readonly Record<string, unknown>[] }
-  | { readonly kind: 'events'; readonly spot: SourceSpot; readonly events: readonly EventPattern[] };
+  | { readonly kind: 'events'; readonly spot: SourceSpot; readonly events: readonly EventPattern[] }
+  | { readonly kind: 'email'; readonly spot: SourceSpot; readonly mail: readonly EmailPattern[] };
+
+/** One map of an `email` check; a string field is compared exactly (`to`, `from`) or contained (`body`), a RegExp searched. */
+export interface EmailPattern {
+  /** As written, for messages. */
+  readonly text: string;
+  readonly to?: readonly string[];
+  readonly from?: string | RegExp;
+  readonly subject?: string | RegExp;
+  readonly body?: string | RegExp;
+  readonly attachment?: boolean | string | RegExp;
+}
 
 /** One map of an `events` check: each field's value as text, or a regular expression (`/.../`). */
 export interface EventPattern {

@@ -240,6 +240,21 @@ const checkSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("The PBX's events, in order (others may come between): each map must match a later event than the one before"),
+  email: z
+    .array(
+      z
+        .strictObject({
+          to: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe('Every recipient, in any order'),
+          from: z.string().min(1).optional().describe('The From address, or `/REGEX/` over the whole From header'),
+          subject: z.string().optional().describe('The subject, or `/REGEX/`'),
+          body: z.string().optional().describe('Text the body contains, or `/REGEX/`'),
+          attachment: z.union([z.boolean(), z.string().min(1)]).optional().describe('true: an attachment; false: none; a file name (or `/REGEX/`) one attachment has'),
+        })
+        .describe('What one e-mail must be'),
+    )
+    .min(1)
+    .optional()
+    .describe("Notification e-mail the PBX sent (the world's mail drop), in order (others may come between): each map must match a later e-mail than the one before"),
 });
 
 const rate = z.string().regex(/^\d+(\.\d+)?\/(s|min|h)$/, { error: 'a rate such as 20/s, 300/min or 3600/h' });

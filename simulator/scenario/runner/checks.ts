@@ -12,6 +12,7 @@ import type { PbxEvent } from '../../pbx/core/events.js';
 import { durationMs, formatDuration } from '../duration.js';
 import type { ScenarioCheck } from '../model.js';
 import type { CheckResult, RtpStreamSummary, SipTraceEntry } from '../result.js';
+import { emailFindings, type ReceivedMail } from './email-check.js';
 import { eventFindings } from './event-check.js';
 
 const CHALLENGES = [401, 407];
@@ -27,10 +28,12 @@ export interface CheckInputs {
   readonly pbx: { readonly calls: readonly CallRecord[]; readonly events: readonly PbxEvent[] } | undefined;
   /** Scenario ms at which the run ended. */
   readonly endedAt: number;
+  /** The e-mail the simulated PBX sent, read from the world's mail drop. */
+  readonly mail?: readonly ReceivedMail[];
 }
 
 export function runCheck(check: ScenarioCheck, inputs: CheckInputs): CheckResult {
-  if ((check.kind === 'cdr' || check.kind === 'events') && inputs.pbx === undefined)
+  if ((check.kind === 'cdr' || check.kind === 'events' || check.kind === 'email') && inputs.pbx === undefined)
     return { spot: check.spot, name: checkName(check), outcome: 'skipped', detail: 'not checked: the world has no simulated PBX (a device only), whose call records and events it reads' };
   const findings = findingsOf(check, inputs);
   return { spot: check.spot, name: checkName(check), outcome: findings.length === 0 ? 'passed' : 'failed', detail: findings.join('\n') };
@@ -48,6 +51,8 @@ function checkName(c: ScenarioCheck): string {
       return `cdr (${c.records.length} records)`;
     case 'events':
       return `events (${c.events.length} maps)`;
+    case 'email':
+      return `email (${c.mail.length} maps)`;
     default:
       return c.kind;
   }
@@ -56,7 +61,7 @@ function checkName(c: ScenarioCheck): string {
 const at = (ms: number): string => formatDuration(ms);
 const line = (e: SipTraceEntry): string => `${at(e.at)} ${e.src.address}:${e.src.port} -> ${e.dst.address}:${e.dst.port} ${e.firstLine}`;
 
-function findingsOf(check: ScenarioCheck, { trace, sip, rtp, pbx, endedAt }: CheckInputs): string[] {
+function findingsOf(check: ScenarioCheck, { trace, sip, rtp, pbx, endedAt, mail }: CheckInputs): string[] {
   const { calls, events } = pbx ?? { calls: [], events: [] };
   const fresh = trace.filter((e) => !e.retransmission);
   switch (check.kind) {
@@ -100,6 +105,8 @@ function findingsOf(check: ScenarioCheck, { trace, sip, rtp, pbx, endedAt }: Che
     }
     case 'events':
       return eventFindings(check.events, events);
+    case 'email':
+      return emailFindings(check.mail, mail ?? []);
   }
 }
 

@@ -14,6 +14,7 @@ import type { ActionStep, LoadPlan, Scenario, ScenarioStep } from '../model.js';
 import { runLoad, type LoadBaseline, type LoadProgress } from '../load/run-load.js';
 import type { CheckResult, Participant, RunMode, ScenarioResult, SipTraceEntry, StepResult } from '../result.js';
 import { runCheck } from './checks.js';
+import { readMailDrop } from './email-check.js';
 import { PhoneActor } from './phone-actor.js';
 import { RawActor } from './raw-actor.js';
 import { ScenarioWorld } from './scenario-world.js';
@@ -86,7 +87,8 @@ export async function runScenario(file: Scenario, options: RunOptions = {}): Pro
   const streams = rtp.streams();
   const cdrs = world.cdrs();
   const pbx = world.pbx === undefined ? undefined : { calls: cdrs.calls, events: world.pbx.events.recorded };
-  const checks: CheckResult[] = scenario.checks.map((c) => runCheck(c, { trace, sip, rtp: streams, pbx, endedAt }));
+  const mail = scenario.checks.some((c) => c.kind === 'email') ? await readMailDrop(world.mailDrop.mail) : [];
+  const checks: CheckResult[] = scenario.checks.map((c) => runCheck(c, { trace, sip, rtp: streams, pbx, endedAt, mail }));
   const failedStep = steps.find((s) => s.outcome === 'failed');
   const failedChecks = checks.filter((c) => c.outcome === 'failed');
   const message = error ?? (failedStep !== undefined ? stepMessage(failedStep) : failedChecks.length > 0 ? failedChecks.map((c) => `${c.spot.file}:${c.spot.line}:${c.spot.column}: check ${c.name} failed:\n  ${c.detail.split('\n').join('\n  ')}`).join('\n') : undefined);
