@@ -10,6 +10,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import wavefile from 'wavefile';
 import { createApiServer } from '../../simulator/api/index.js';
+import { parsePbxConfig } from '../../simulator/pbx/config/index.js';
 import { VirtualClock } from '../../simulator/engine/clock/index.js';
 import { MailDrop, mailConfigSchema, Outbox, type OutboxMedium } from '../../simulator/pbx/mail/index.js';
 import { FakeMailboxes, FakeRecordings, muLawWav, stereoWav, tone } from '../support/api-fakes.js';
@@ -255,5 +256,19 @@ describe('OpenAPI document', () => {
     }
     const wav = new wavefile.WaveFile(ALICE_AUDIO);
     expect((wav.fmt as { sampleRate: number }).sampleRate).toBe(8000);
+  });
+});
+
+describe('api and mail configuration', () => {
+  const base = 'extensions:\n  - { number: "1001", name: Alice, password: alice-pw }\n';
+  it('refuses a token given twice, to an unknown extension, or too short, at its node', () => {
+    const text = `${base}api:\n  tokens:\n    - { token: same-token-1, role: admin }\n    - { token: same-token-1, extension: "1001" }\n    - { token: other-token-2, extension: "1009" }\n    - { token: short, role: admin }\n`;
+    expect(() => parsePbxConfig(text, 'pbx.yaml')).toThrow(/pbx\.yaml:6:\d+: this token is already given to another user\npbx\.yaml:7:\d+: no extension 1009\npbx\.yaml:8:\d+: token: must be at least 8 characters/);
+  });
+
+  it('refuses a template field the manual does not have, at its line', () => {
+    const text = `${base}mail:\n  templates:\n    voicemailSubject: "{protocolo}"\n`;
+    expect(() => parsePbxConfig(text, 'pbx.yaml')).toThrow(/pbx\.yaml:5:\d+: unknown field \{protocolo\}/);
+    expect(parsePbxConfig(base, 'pbx.yaml').mail).toBeUndefined();
   });
 });
