@@ -19,8 +19,8 @@ export interface BaresipOptions {
   toneHz: number;
   /** The account line, e.g. `<sip:bs@127.0.0.1>;regint=0;answermode=auto`. */
   account: string;
-  /** More modules to load, e.g. `mwi.so` (subscribes to message-summary after registering). */
-  modules?: readonly string[];
+  /** More application modules (`mwi.so`: message waiting subscriptions, events `MWI_NOTIFY`). */
+  apps?: readonly string[];
 }
 
 export interface BaresipEvent {
@@ -196,11 +196,11 @@ function configFor(o: BaresipOptions, dir: string): string {
     'module aubridge.so',
     'module sndfile.so',
     'module srtp.so',
-    ...(o.modules ?? []).map((m) => `module ${m}`),
     `snd_path ${dir}`,
     'module_app account.so',
     'module_app menu.so',
     'module_app ctrl_tcp.so',
+    ...(o.apps ?? []).map((m) => `module_app ${m}`),
     `ctrl_tcp_listen 127.0.0.1:${o.ctrlPort}`,
     `rtp_ports ${o.rtpPorts[0]}-${o.rtpPorts[1]}`,
     '',

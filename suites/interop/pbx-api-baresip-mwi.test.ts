@@ -84,7 +84,7 @@ describe('voicemail through pbxlab serve --http with baresip', () => {
     expect((await fetch(`${HTTP}/api/mailboxes`)).status).toBe(401);
 
     const account = `<sip:1001@${PBX};transport=udp>;auth_pass=bs-secret;regint=600;outbound="sip:${PBX};transport=udp"`;
-    const b = await Baresip.start({ sipPort: 16470, ctrlPort: 16472, rtpPorts: [19850, 19869], toneHz: 2200, account, modules: ['mwi.so'] });
+    const b = await Baresip.start({ sipPort: 16470, ctrlPort: 16472, rtpPorts: [19850, 19869], toneHz: 2200, account, apps: ['mwi.so'] });
     cleanup.push(() => b.stop());
     await b.registered();
     const first = await b.event('MWI_NOTIFY', 15_000);
