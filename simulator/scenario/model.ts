@@ -95,7 +95,28 @@ export type ScenarioCheck =
   | { readonly kind: 'reregister-before-expiry'; readonly spot: SourceSpot }
   | { readonly kind: 'rtp'; readonly spot: SourceSpot; readonly maxLossPercent?: number; readonly maxJitterMs?: number; readonly minStreams?: number }
   | { readonly kind: 'cdr'; readonly spot: SourceSpot; readonly records: readonly Record<string, unknown>[] }
-  | { readonly kind: 'events'; readonly spot: SourceSpot; readonly events: readonly EventPattern[] };
+  | { readonly kind: 'events'; readonly spot: SourceSpot; readonly events: readonly EventPattern[] }
+  | ({ readonly kind: 'recording'; readonly spot: SourceSpot } & RecordingPattern);
+
+/** A `recording` check, actors resolved to their numbers and tones. */
+export interface RecordingPattern {
+  readonly text: string;
+  readonly count: number;
+  readonly from?: string;
+  readonly to?: string;
+  readonly participants?: readonly string[];
+  readonly minDurationMs?: number;
+  readonly maxDurationMs?: number;
+  readonly channels?: 'stereo' | 'mixed';
+  readonly reason?: string;
+  readonly part?: number;
+  readonly type?: string;
+  readonly access?: string;
+  readonly fileName?: string | RegExp;
+  /** Actors whose tone must be on the channel: name and frequency. */
+  readonly left?: readonly { readonly name: string; readonly hz: number }[];
+  readonly right?: readonly { readonly name: string; readonly hz: number }[];
+}
 
 /** One map of an `events` check: each field's value as text, or a regular expression (`/.../`). */
 export interface EventPattern {
