@@ -202,7 +202,7 @@ export class Pbx {
     const terminal = user === undefined ? undefined : this.credentials.terminal(user);
     if (terminal === undefined) return void invite.reject(403);
     const uri = invite.request.uri;
-    const dialled = uri.kind === 'sip' ? (uri.user ?? '') : '';
+    const dialled = uri.kind === 'sip' ? unescapeUser(uri.user ?? '') : '';
     const caller = { number: terminal.extension.number, user: terminal.user };
     const identity = { uri: `sip:${caller.number}@${this.domain}`, displayName: this.extensions.get(caller.number)?.displayName ?? terminal.extension.name };
     let routing = this.router.route(dialled, caller);
@@ -275,5 +275,14 @@ export class Pbx {
     const { call: record, legs } = callRecords(call, terminal, end as ApplicationCallEnd, this.options.clock);
     for (const leg of legs) this.options.cdr.writeLeg(leg);
     this.options.cdr.writeCall(record);
+  }
+}
+
+/** A dialled user part with its escapes undone: phones send `#` as `%23` (RFC 3261 19.1.2, 19.1.4). */
+function unescapeUser(user: string): string {
+  try {
+    return decodeURIComponent(user);
+  } catch {
+    return user;
   }
 }

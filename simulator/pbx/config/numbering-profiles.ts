@@ -8,7 +8,7 @@
  * - `ision` (003): `1001#` own voicemail, `1002`+mailbox+`#` any mailbox, `1006`+room+PIN
  *   conference room.
  * - `neutral` (the default): a small generic set, so that pickup, intercom and voicemail work
- *   without choosing a seed system.
+ *   without choosing a seed system (`*97` own mailbox, `*98` + mailbox + `#` any mailbox).
  *
  * `record-toggle` (typed during a call: starts and stops its recording) is `*3` in every profile:
  * the manuals give no code for it; `*3` is Asterisk's default for the same feature and is free in
@@ -67,6 +67,7 @@ export const NUMBERING_PROFILES: Record<NumberingProfileName, readonly ServiceCo
     { code: '**', feature: 'directed-pickup', argument: [{ name: 'extension' }] },
     { code: '*0', feature: 'intercom', argument: [{ name: 'extension' }] },
     { code: '*97', feature: 'voicemail-own', argument: [] },
+    { code: '*98', feature: 'voicemail-box', argument: [{ name: 'mailbox' }], terminator: '#' },
     { code: '*76', feature: 'dnd-toggle', argument: [] },
     { code: '*3', feature: 'record-toggle', argument: [] },
   ],
