@@ -62,7 +62,7 @@ export interface ApiRecording {
 }
 
 export interface RecordingQuery {
-  /** `YYYY-MM-DD`, the UTC day the call started. */
+  /** `YYYY-MM-DD`, the day the call started in the PBX's time zone (`timeZone`). */
   readonly day?: string;
   readonly origin?: string;
   readonly destination?: string;

@@ -15,7 +15,7 @@ import { parseTransportSpec, type SipDestination } from '../engine/sip/transport
 import { loadPbxConfig, type PbxConfig } from '../pbx/config/index.js';
 import { durationMs } from './duration.js';
 import { emailPattern, eventPattern, patternValue } from './event-pattern.js';
-import type { ActorSpec, MessageMatcher, Scenario, ScenarioCheck, ScenarioStep } from './model.js';
+import type { ActorSpec, MessageMatcher, RecordingPattern, Scenario, ScenarioCheck, ScenarioStep } from './model.js';
 import { ACTION_VERBS, RAW_VERBS, RESERVED_STEP_KEYS, SOUNDS, scenarioSchema, type ActionObject, type ScenarioFile } from './schema.js';
 import { BUILT_IN_VARIABLES, templateVariables } from './template.js';
 import { compileLoad } from './load/compile-load.js';
@@ -352,6 +352,34 @@ function checkEventPatterns(raw: unknown, report: (path: Path, message: string) 
 }
 
 /** The validated file as the runner's model. */
+/** A `recording` check with actor names as their numbers (from, to, participants) and tones (left, right). */
+function recordingPattern(r: NonNullable<ScenarioFile['checks'][number]['recording']>, actors: ReadonlyMap<string, ActorSpec>): RecordingPattern {
+  const number = (name: string): string => {
+    const a = actors.get(name);
+    return a?.kind === 'phone' ? a.number : name;
+  };
+  const tones = (names: readonly string[] | undefined) =>
+    names?.flatMap((name) => {
+      const a = actors.get(name);
+      return a?.kind === 'phone' ? [{ name, hz: a.toneHz }] : [];
+    });
+  const { from, to, participants, fileName, left, right, ...rest } = r;
+  const text = `{ ${Object.entries(r)
+    .filter(([k, v]) => v !== undefined && !(k === 'count' && v === 1))
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`)
+    .join(', ')} }`;
+  return {
+    ...rest,
+    text,
+    ...(from !== undefined && { from: number(from) }),
+    ...(to !== undefined && { to: number(to) }),
+    ...(participants !== undefined && { participants: participants.map(number) }),
+    ...(fileName !== undefined && { fileName: patternValue(fileName) }),
+    ...(left !== undefined && { left: tones(left)! }),
+    ...(right !== undefined && { right: tones(right)! }),
+  };
+}
+
 function compile(value: ScenarioFile, file: string, world: { pbx: PbxConfig | undefined; device: SipDestination | undefined }, actors: ReadonlyMap<string, ActorSpec>, doc: LocatedYaml): Scenario {
   const spot = (path: Path): { file: string; line: number; column: number } => {
     const at = doc.locate(path);
@@ -406,6 +434,7 @@ function compile(value: ScenarioFile, file: string, world: { pbx: PbxConfig | un
     if (c.cdr !== undefined) out.push({ kind: 'cdr', spot: at, records: c.cdr });
     if (c.events !== undefined) out.push({ kind: 'events', spot: at, events: c.events.map(eventPattern) });
     if (c.email !== undefined) out.push({ kind: 'email', spot: at, mail: c.email.map(emailPattern) });
+    if (c.recording !== undefined) out.push({ kind: 'recording', spot: at, ...recordingPattern(c.recording, actors) });
     return out;
   });
   return {

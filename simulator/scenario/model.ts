@@ -98,7 +98,8 @@ export type ScenarioCheck =
   | { readonly kind: 'rtp'; readonly spot: SourceSpot; readonly maxLossPercent?: number; readonly maxJitterMs?: number; readonly minStreams?: number }
   | { readonly kind: 'cdr'; readonly spot: SourceSpot; readonly records: readonly Record<string, unknown>[] }
   | { readonly kind: 'events'; readonly spot: SourceSpot; readonly events: readonly EventPattern[] }
-  | { readonly kind: 'email'; readonly spot: SourceSpot; readonly mail: readonly EmailPattern[] };
+  | { readonly kind: 'email'; readonly spot: SourceSpot; readonly mail: readonly EmailPattern[] }
+  | ({ readonly kind: 'recording'; readonly spot: SourceSpot } & RecordingPattern);
 
 /** One map of an `email` check; a string field is compared exactly (`to`, `from`) or contained (`body`), a RegExp searched. */
 export interface EmailPattern {
@@ -109,6 +110,26 @@ export interface EmailPattern {
   readonly subject?: string | RegExp;
   readonly body?: string | RegExp;
   readonly attachment?: boolean | string | RegExp;
+}
+
+/** A `recording` check, actors resolved to their numbers and tones. */
+export interface RecordingPattern {
+  readonly text: string;
+  readonly count: number;
+  readonly from?: string;
+  readonly to?: string;
+  readonly participants?: readonly string[];
+  readonly minDurationMs?: number;
+  readonly maxDurationMs?: number;
+  readonly channels?: 'stereo' | 'mixed';
+  readonly reason?: string;
+  readonly part?: number;
+  readonly type?: string;
+  readonly access?: string;
+  readonly fileName?: string | RegExp;
+  /** Actors whose tone must be on the channel: name and frequency. */
+  readonly left?: readonly { readonly name: string; readonly hz: number }[];
+  readonly right?: readonly { readonly name: string; readonly hz: number }[];
 }
 
 /** One map of an `events` check: each field's value as text, or a regular expression (`/.../`). */

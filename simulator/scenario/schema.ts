@@ -255,6 +255,25 @@ const checkSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("Notification e-mail the PBX sent (the world's mail drop), in order (others may come between): each map must match a later e-mail than the one before"),
+  recording: z
+    .strictObject({
+      from: z.string().min(1).optional().describe('The origin: an actor or a number'),
+      to: z.string().min(1).optional().describe('The destination (the number dialled): an actor or a number'),
+      participants: z.array(z.string().min(1)).optional().describe('Everyone who took part, in the order they joined (actors or numbers)'),
+      minDurationMs: z.number().int().min(0).optional().describe('The audio lasts at least this long'),
+      maxDurationMs: z.number().int().min(0).optional().describe('The audio lasts at most this long'),
+      channels: z.enum(['stereo', 'mixed']).optional(),
+      reason: z.enum(['line', 'incoming', 'service-code', 'api']).optional(),
+      part: z.number().int().min(1).optional(),
+      type: z.enum(['originated', 'received']).optional(),
+      access: z.string().min(1).optional().describe('The first extension that took part'),
+      fileName: z.string().min(1).optional().describe('The file name, or `/REGEX/`'),
+      left: z.array(z.string().min(1)).optional().describe('Actors heard on the left channel (a stereo file), and not on the right'),
+      right: z.array(z.string().min(1)).optional().describe('Actors heard on the right channel, and not on the left'),
+      count: z.number().int().min(0).default(1).describe('How many stored recordings match (0: none was stored)'),
+    })
+    .optional()
+    .describe('The recordings the PBX stored (simulator/pbx/README.md "Recording"): `count` of them match every field given'),
 });
 
 const rate = z.string().regex(/^\d+(\.\d+)?\/(s|min|h)$/, { error: 'a rate such as 20/s, 300/min or 3600/h' });

@@ -36,7 +36,7 @@ export function recordingRoutes(app: FastifyInstance, ctx: ApiContext & { record
     schema: {
       tags,
       security,
-      summary: 'Searches recordings by the UTC day the call started, origin and destination number (all optional, combined)',
+      summary: "Searches recordings by the day the call started (the PBX's time zone), origin and destination number (all optional, combined)",
       querystring: {
         type: 'object',
         properties: { day: { type: 'string', format: 'date', description: 'YYYY-MM-DD' }, origin: { type: 'string', minLength: 1 }, destination: { type: 'string', minLength: 1 } },

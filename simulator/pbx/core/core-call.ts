@@ -85,14 +85,20 @@ export class CoreCall implements PartyOwner {
     for (const party of this.members) this.hearParty(party);
     return () => {
       this.taps.delete(tap);
-      if (this.taps.size > 0) return;
+      if (this.hearing()) return;
       for (const off of this.tapped.values()) off();
       this.tapped.clear();
     };
   }
 
+  /** Whether a tap listens to audio (only then are the parties' frames followed). */
+  private hearing(): boolean {
+    for (const tap of this.taps) if (tap.audio !== undefined) return true;
+    return false;
+  }
+
   private hearParty(party: CallParty): void {
-    if (this.tapped.has(party) || this.taps.size === 0) return;
+    if (this.tapped.has(party) || !this.hearing()) return;
     const media = party.media;
     this.tapped.set(
       party,

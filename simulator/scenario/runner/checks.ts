@@ -3,7 +3,7 @@
  * no SIP errors, no retransmissions (RFC 3261 17.1.1.2: a retransmission means a lost or late
  * message), 100 Trying latency (RFC 3261 17.2.1: a UAS/proxy sends it within 200 ms), REGISTER
  * refreshed before the binding expires (10.2.4), RTP loss and jitter bounds (RFC 3550 6.4.1), and
- * CDR fields, and the PBX's events in order (event-check.ts). The SIP rules are the capture analysis's (simulator/analysis), so that a run and
+ * CDR fields, the PBX's events in order (event-check.ts) and its stored recordings (recording-check.ts). The SIP rules are the capture analysis's (simulator/analysis), so that a run and
  * `pbxlab analyze` judge alike.
  */
 import { registrationRefreshFindings, tryingLatencyFindings, type SipAnalysis } from '../../analysis/index.js';
@@ -14,6 +14,7 @@ import type { ScenarioCheck } from '../model.js';
 import type { CheckResult, RtpStreamSummary, SipTraceEntry } from '../result.js';
 import { emailFindings, type ReceivedMail } from './email-check.js';
 import { eventFindings } from './event-check.js';
+import { recordingFindings, type StoredRecording } from './recording-check.js';
 
 const CHALLENGES = [401, 407];
 /** A CDR's duration matches `duration: 1h` within this much (answer and hang-up are messages away). */
@@ -25,7 +26,7 @@ export interface CheckInputs {
   readonly sip: SipAnalysis;
   readonly rtp: readonly RtpStreamSummary[];
   /** The simulated PBX's records and events (its bus keeps them in scenario runs); undefined in a world without one. */
-  readonly pbx: { readonly calls: readonly CallRecord[]; readonly events: readonly PbxEvent[] } | undefined;
+  readonly pbx: { readonly calls: readonly CallRecord[]; readonly events: readonly PbxEvent[]; readonly recordings?: readonly StoredRecording[] } | undefined;
   /** Scenario ms at which the run ended. */
   readonly endedAt: number;
   /** The e-mail the simulated PBX sent, read from the world's mail drop. */
@@ -33,7 +34,7 @@ export interface CheckInputs {
 }
 
 export function runCheck(check: ScenarioCheck, inputs: CheckInputs): CheckResult {
-  if ((check.kind === 'cdr' || check.kind === 'events' || check.kind === 'email') && inputs.pbx === undefined)
+  if ((check.kind === 'cdr' || check.kind === 'events' || check.kind === 'email' || check.kind === 'recording') && inputs.pbx === undefined)
     return { spot: check.spot, name: checkName(check), outcome: 'skipped', detail: 'not checked: the world has no simulated PBX (a device only), whose call records and events it reads' };
   const findings = findingsOf(check, inputs);
   return { spot: check.spot, name: checkName(check), outcome: findings.length === 0 ? 'passed' : 'failed', detail: findings.join('\n') };
@@ -53,6 +54,8 @@ function checkName(c: ScenarioCheck): string {
       return `events (${c.events.length} maps)`;
     case 'email':
       return `email (${c.mail.length} maps)`;
+    case 'recording':
+      return `recording ${c.text}`;
     default:
       return c.kind;
   }
@@ -107,6 +110,8 @@ function findingsOf(check: ScenarioCheck, { trace, sip, rtp, pbx, endedAt, mail 
       return eventFindings(check.events, events);
     case 'email':
       return emailFindings(check.mail, mail ?? []);
+    case 'recording':
+      return recordingFindings(check, pbx?.recordings ?? []);
   }
 }
 

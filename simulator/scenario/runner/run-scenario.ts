@@ -13,6 +13,7 @@ import { durationMs, formatDuration } from '../duration.js';
 import type { ActionStep, LoadPlan, Scenario, ScenarioStep } from '../model.js';
 import { runLoad, type LoadBaseline, type LoadProgress } from '../load/run-load.js';
 import type { CheckResult, Participant, RunMode, ScenarioResult, SipTraceEntry, StepResult } from '../result.js';
+import type { RecordingService } from '../../pbx/applications/recording/index.js';
 import { runCheck } from './checks.js';
 import { readMailDrop } from './email-check.js';
 import { PhoneActor } from './phone-actor.js';
@@ -86,7 +87,9 @@ export async function runScenario(file: Scenario, options: RunOptions = {}): Pro
   const sip = analyzeSip(world.trace.messages, { traceEnd: endedAt });
   const streams = rtp.streams();
   const cdrs = world.cdrs();
-  const pbx = world.pbx === undefined ? undefined : { calls: cdrs.calls, events: world.pbx.events.recorded };
+  const store = world.pbx?.service<RecordingService>('recording')?.store;
+  const recordings = store?.search().map((recording) => ({ recording, audio: store.audio(recording.protocol) }));
+  const pbx = world.pbx === undefined ? undefined : { calls: cdrs.calls, events: world.pbx.events.recorded, ...(recordings !== undefined && { recordings }) };
   const mail = scenario.checks.some((c) => c.kind === 'email') ? await readMailDrop(world.mailDrop.mail) : [];
   const checks: CheckResult[] = scenario.checks.map((c) => runCheck(c, { trace, sip, rtp: streams, pbx, endedAt, mail }));
   const failedStep = steps.find((s) => s.outcome === 'failed');

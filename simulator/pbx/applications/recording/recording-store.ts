@@ -34,6 +34,7 @@ export interface RecordingQuery {
 
 /** What the HTTP API reads and changes. */
 export interface RecordingDirectory {
+  /** The recordings that match, by protocol (the order they started). */
   search(query?: RecordingQuery): Recording[];
   get(protocol: string): Recording | undefined;
   /** The WAV file as stored. */
@@ -86,7 +87,8 @@ export class RecordingStore implements RecordingDirectory, RecordingArchive {
     return this.records
       .list()
       .map((r) => this.view(r))
-      .filter((r) => matches(r, query, this.options.utcOffsetMinutes));
+      .filter((r) => matches(r, query, this.options.utcOffsetMinutes))
+      .sort((a, b) => (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
   }
 
   get(protocol: string): Recording | undefined {
