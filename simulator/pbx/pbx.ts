@@ -215,8 +215,11 @@ export class Pbx {
     const terminal = user === undefined ? undefined : this.credentials.terminal(user);
     const from = terminal === undefined ? undefined : { number: terminal.extension.number, user: terminal.user };
     for (const service of this.services.values()) if (service.request?.(request, from) === true) return;
-    // An event package nobody here provides (RFC 6665 8.3.2).
-    if (request.method === 'SUBSCRIBE') return void request.respond(489, { headers: [['Allow-Events', 'message-summary']] });
+    if (request.method === 'SUBSCRIBE') {
+      // Event is mandatory in a SUBSCRIBE (RFC 6665 8.2.1); a package nobody here provides is 489 (8.3.2).
+      if (request.request.headers.get('event') === undefined) return void request.respond(400, { headers: [this.ua.warning('SUBSCRIBE without Event')] });
+      return void request.respond(489, { headers: [['Allow-Events', 'message-summary']] });
+    }
     request.respond(405);
   }
 

@@ -10,7 +10,7 @@ import { tonesPresent } from '../../simulator/engine/media/tone/index.js';
 import { readWav } from '../../simulator/engine/media/wav/index.js';
 import type { Phone, PhoneCall, PhoneOptions } from '../../simulator/endpoints/phone/index.js';
 import type { VoicemailService } from '../../simulator/pbx/applications/voicemail/index.js';
-import { pbxWorld, type PbxWorld } from '../support/pbx-world.js';
+import { PBX_ADDRESS, pbxWorld, type PbxWorld } from '../support/pbx-world.js';
 
 const CONFIG = `
 profile: neutral
@@ -243,6 +243,18 @@ describe('message waiting indication (RFC 3842)', () => {
     expect(vm.mwi.subscribers('1002')).toBe(1);
     phones['1002']!.mwi!.close();
     await x.run(1000);
+    expect(vm.mwi.subscribers('1002')).toBe(0);
+  });
+
+  it('a subscription not refreshed expires: the PBX sends a terminated NOTIFY (reason timeout) and forgets it', async () => {
+    const { x, phones, vm } = await office(1815, ['1002']);
+    const subscription = phones['1002']!.ua.subscribe(`sip:1002@${PBX_ADDRESS}`, { event: 'message-summary', accept: ['application/simple-message-summary'], expires: 60, refresh: false });
+    const states: string[] = [];
+    subscription.on('notify', (n) => states.push(n.reason === undefined ? n.state : `${n.state};reason=${n.reason}`));
+    await x.run(2000);
+    expect(vm.mwi.subscribers('1002')).toBe(1);
+    await x.run(60_000);
+    expect(states).toEqual(['active', 'terminated;reason=timeout']);
     expect(vm.mwi.subscribers('1002')).toBe(0);
   });
 });
