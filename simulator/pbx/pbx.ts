@@ -115,7 +115,7 @@ export class Pbx {
       rng: rng.fork('ua'),
       aor: `sip:pbx@${this.domain}`,
       product: 'pbxlab-pbx',
-      methods: ['REGISTER'],
+      methods: ['REGISTER', 'SUBSCRIBE'],
       authentication: { server: this.credentials.digestServer({ onUriMismatch: (m) => this.digestUriFinding(m) }), methods: CHALLENGED },
       sessionDescriptions: () => this.media(),
       delegate: {
@@ -150,6 +150,12 @@ export class Pbx {
       extensions: this.extensions,
       pbxIdentity: { uri: `sip:pbx@${this.domain}`, displayName: 'PBX' },
       storage: this.storage,
+      ua: this.ua,
+      domain: this.domain,
+      bindings: (number) => {
+        const extension = this.dialplan.extension(number);
+        return (extension?.terminals ?? []).flatMap((t) => this.location.bindingsOf(t.user).map((b) => ({ user: t.user, contact: b.contact, flow: b.flow })));
+      },
       service: <T extends ApplicationService>(kind: string) => this.service<T>(kind),
       connect: (party, dialled, caller, connectOptions) => this.connect(party, dialled, caller, connectOptions),
     };
@@ -194,6 +200,11 @@ export class Pbx {
     const terminal = user === undefined ? undefined : this.credentials.terminal(user);
     const from = terminal === undefined ? undefined : { number: terminal.extension.number, user: terminal.user };
     for (const service of this.services.values()) if (service.request?.(request, from) === true) return;
+    if (request.method === 'SUBSCRIBE') {
+      // Event is mandatory in a SUBSCRIBE (RFC 6665 8.2.1); a package nobody here provides is 489 (8.3.2).
+      if (request.request.headers.get('event') === undefined) return void request.respond(400, { headers: [this.ua.warning('SUBSCRIBE without Event')] });
+      return void request.respond(489, { headers: [['Allow-Events', 'message-summary']] });
+    }
     request.respond(405);
   }
 

@@ -146,6 +146,8 @@ function actorSpecs(raw: unknown, pbx: PbxConfig | undefined, report: (path: Pat
       ...(typeof a.dnd === 'boolean' && { dnd: a.dnd }),
       ...(typeof a.autoAnswer === 'string' && { autoAnswerMs: durationMs(a.autoAnswer) }),
       ...(typeof a.earlyMedia === 'boolean' && { earlyMedia: a.earlyMedia }),
+      ...(a.mwi === true && { mwi: {} }),
+      ...(isRecord(a.mwi) && { mwi: { ...(Array.isArray(a.mwi.mailboxes) && { mailboxes: a.mwi.mailboxes.map(String) }), ...(typeof a.mwi.subscribe === 'boolean' && { subscribe: a.mwi.subscribe }) } }),
       ...(network !== undefined && { network }),
       toneHz: tone,
     });

@@ -30,6 +30,8 @@ export interface PhoneActorSpec {
   readonly dnd?: boolean;
   readonly autoAnswerMs?: number;
   readonly earlyMedia?: boolean;
+  /** Message waiting: the mailboxes subscribed to (default its own), or only unsolicited NOTIFYs. */
+  readonly mwi?: { readonly mailboxes?: readonly string[]; readonly subscribe?: boolean };
   readonly network?: Partial<LinkConditions>;
   /** The frequency it sends (its voice, for `hears`). */
   readonly toneHz: number;

@@ -81,6 +81,21 @@ const phoneSettings = z.strictObject({
   autoAnswer: durationSchema.optional(),
 });
 
+/** A phone's message waiting lamp: its mailboxes' counts added up (RFC 3842 message-summary). */
+const mwiExpectation = z
+  .strictObject({
+    mwi: z
+      .strictObject({
+        new: z.number().int().min(0).optional().describe('New (unheard) messages'),
+        old: z.number().int().min(0).optional().describe('Old (heard) messages'),
+        waiting: z.boolean().optional().describe('The lamp is lit (Messages-Waiting: yes)'),
+        mailbox: z.string().optional().describe('Only this mailbox (default: every mailbox the phone watches)'),
+      })
+      .describe("What the phone's message waiting lamp shows (the actor needs `mwi`)"),
+  })
+  .describe('The message waiting indication');
+const expectSchema = z.union([z.enum(PHONE_STATES), mwiExpectation]);
+
 const hearsSchema = z.union([z.string(), z.array(z.string()).min(1)]).describe('Exactly what is heard: actors, ringback, busy-tone, dial-tone, music-on-hold, or nothing');
 const promptHeard = z
   .strictObject({
@@ -115,7 +130,7 @@ export const actionObjectSchema = z.strictObject({
   register: z.literal(true).optional(),
   unregister: z.literal(true).optional(),
   set: phoneSettings.optional().describe('Change the phone settings from now on'),
-  expect: z.enum(PHONE_STATES).optional(),
+  expect: expectSchema.optional(),
   hears: hearsOrPrompt.optional(),
   'not-hears': hearsSchema.optional(),
   not: notSchema.optional(),
@@ -182,6 +197,10 @@ const phoneActor = z.strictObject({
   dnd: z.boolean().optional(),
   autoAnswer: durationSchema.optional(),
   earlyMedia: z.boolean().optional(),
+  mwi: z
+    .union([z.literal(true), z.strictObject({ mailboxes: z.array(z.string().min(1)).min(1).optional(), subscribe: z.boolean().optional() })])
+    .optional()
+    .describe('Subscribe to message waiting (RFC 3842) for its own mailbox (true) or these, and keep a lamp; `subscribe: false` only takes unsolicited NOTIFYs'),
   network: networkSchema.optional().describe('Conditions of the link between this actor and the PBX'),
 });
 

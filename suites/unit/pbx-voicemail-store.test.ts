@@ -51,6 +51,11 @@ describe('MailboxStore', () => {
     expect(() => parsePbxConfig('extensions:\n  - { number: "1001", name: A, password: a, voicemail: { notify: without-attachment } }\n', 'pbx.yaml')).toThrow(/pbx.yaml:2:\d+: .*needs an `email`/);
   });
 
+  it('refuses a forward to voicemail from an extension without a mailbox, and watching an unknown mailbox', () => {
+    const text = 'extensions:\n  - { number: "1001", name: A, password: a, features: { voicemail: false }, forward: { busy: voicemail } }\n  - { number: "1002", name: B, password: b, voicemail: { watch: ["1003"] } }\n';
+    expect(() => parsePbxConfig(text, 'pbx.yaml')).toThrow(/pbx.yaml:2:\d+: extension 1001 has no mailbox[\s\S]*pbx.yaml:3:\d+: no mailbox 1003/);
+  });
+
   it('stores a deposit with its envelope and announces it with what a notifier needs', () => {
     const { clock, events, store } = setup();
     clock.advance(90_000);

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tonesPresent } from '../../simulator/engine/media/tone/index.js';
 import { readWav } from '../../simulator/engine/media/wav/index.js';
-import type { Phone, PhoneCall } from '../../simulator/endpoints/phone/index.js';
+import type { Phone, PhoneCall, PhoneOptions } from '../../simulator/endpoints/phone/index.js';
 import type { VoicemailService } from '../../simulator/pbx/applications/voicemail/index.js';
 import { pbxWorld, type PbxWorld } from '../support/pbx-world.js';
 
@@ -16,13 +16,13 @@ const CONFIG = `
 profile: neutral
 voicemail: { silenceSeconds: 5 }
 extensions:
-  - { number: "1001", name: Alice, password: alice-pw }
+  - { number: "1001", name: Alice, password: alice-pw, voicemail: { watch: ["1002"] } }
   - number: "1002"
     name: Bob
     password: bob-pw
     forward: { noAnswer: { to: voicemail, afterSeconds: 5 } }
     voicemail: { pin: "2468" }
-  - { number: "1003", name: Carol, password: carol-pw, forward: { noAnswer: { to: voicemail } } }
+  - { number: "1003", name: Carol, password: carol-pw, forward: { noAnswer: { to: voicemail, afterSeconds: 5 } }, voicemail: { unsolicitedMwi: true } }
   - { number: "1004", name: Dave, password: dave-pw, features: { dnd: true }, forward: { busy: voicemail } }
   - { number: "1005", name: Erin, password: erin-pw, forward: { unconditional: voicemail }, voicemail: { maxMessages: 1, maxMessageSeconds: 3 } }
 ivr:
@@ -37,11 +37,11 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function office(seed: number, numbers: string[]): Promise<{ x: PbxWorld; phones: Record<string, Phone>; vm: VoicemailService }> {
+async function office(seed: number, numbers: string[], options: Record<string, Partial<PhoneOptions>> = {}): Promise<{ x: PbxWorld; phones: Record<string, Phone>; vm: VoicemailService }> {
   const x = await pbxWorld(seed, CONFIG, undefined, { keepEvents: true, prompts: true });
   world = x;
   const phones: Record<string, Phone> = {};
-  for (const n of numbers) phones[n] = await x.phone(n, PASSWORD[n]!, TONE[n]!);
+  for (const n of numbers) phones[n] = await x.phone(n, PASSWORD[n]!, TONE[n]!, options[n]);
   await x.run(1000);
   return { x, phones, vm: x.pbx.service<VoicemailService>('voicemail')! };
 }
@@ -160,7 +160,7 @@ describe('voicemail retrieval by telephone', () => {
   it('another phone (*98 + mailbox + #) needs the PIN; a wrong one is refused', async () => {
     const { x, phones, vm } = await office(1807, ['1001']);
     await leaveMessage(x, phones['1001']!, '1002');
-    const call = phones['1001']!.dial('*981002%23');
+    const call = phones['1001']!.dial('*981002#');
     expect(await until(x, call, 'enter-pin'), `${x.log.join('\n')}`).toBe(true);
     call.sendDtmf('1111#');
     expect(await until(x, call, 'vm-pin-wrong')).toBe(true);
@@ -196,5 +196,53 @@ describe('voicemail retrieval by telephone', () => {
     expect(caller.hears()).toContain(1900);
     caller.hangUp();
     await x.run(500);
+  });
+});
+
+describe('message waiting indication (RFC 3842)', () => {
+  async function leave(x: PbxWorld, from: Phone, to: string): Promise<void> {
+    const call = from.dial(to);
+    await until(x, call, 'vm-greeting');
+    await x.run(5000);
+    call.hangUp();
+    await x.run(500);
+  }
+
+  it('a subscribed phone lights its lamp on a deposit and turns it off once the message is heard', async () => {
+    const { x, phones, vm } = await office(1811, ['1001', '1002'], { '1002': { mwi: {} } });
+    const lamp = phones['1002']!.mwi!;
+    expect(lamp.known).toBe(true);
+    expect([lamp.lit, lamp.counts()]).toEqual([false, { new: 0, old: 0 }]);
+    expect(vm.mwi.subscribers('1002')).toBe(1);
+    await leave(x, phones['1001']!, '1002');
+    expect([lamp.lit, lamp.counts()]).toEqual([true, { new: 1, old: 0 }]);
+    vm.store.markHeard(vm.store.messages('1002')[0]!.id);
+    await x.run(500);
+    expect([lamp.lit, lamp.counts()]).toEqual([false, { new: 0, old: 1 }]);
+  });
+
+  it('one phone watches several mailboxes: its own and the one its extension may watch; others are refused', async () => {
+    const { x, phones } = await office(1812, ['1001', '1004'], { '1001': { mwi: { mailboxes: ['1001', '1002'] } }, '1004': { mwi: { mailboxes: ['1002'] } } });
+    await leave(x, phones['1004']!, '1002');
+    expect(phones['1001']!.mwi!.counts('1002')).toEqual({ new: 1, old: 0 });
+    expect(phones['1001']!.mwi!.counts()).toEqual({ new: 1, old: 0 });
+    expect(phones['1004']!.mwi!.known).toBe(false);
+    expect(phones['1004']!.mwi!.refused.get('1002')).toBe(403);
+  });
+
+  it('unsolicited NOTIFYs reach the registered terminals of a mailbox with the option, without a subscription', async () => {
+    const { x, phones, vm } = await office(1813, ['1001', '1003'], { '1003': { mwi: { subscribe: false } } });
+    const lamp = phones['1003']!.mwi!;
+    expect(vm.mwi.subscribers('1003')).toBe(0);
+    await leave(x, phones['1001']!, '1003');
+    expect(lamp.counts('1003')).toEqual({ new: 1, old: 0 });
+  });
+
+  it('unsubscribing (Expires: 0) ends the subscription at the PBX', async () => {
+    const { x, phones, vm } = await office(1814, ['1002'], { '1002': { mwi: { expires: 60 } } });
+    expect(vm.mwi.subscribers('1002')).toBe(1);
+    phones['1002']!.mwi!.close();
+    await x.run(1000);
+    expect(vm.mwi.subscribers('1002')).toBe(0);
   });
 });

@@ -9,7 +9,8 @@
  */
 import type { Clock } from '../../engine/clock/index.js';
 import type { SeededRandom } from '../../engine/rng/index.js';
-import type { CallerIdentity, IncomingInvite, IncomingRequest } from '../../engine/ua/index.js';
+import type { SipDestination } from '../../engine/sip/transport/index.js';
+import type { CallerIdentity, IncomingInvite, IncomingRequest, UserAgent } from '../../engine/ua/index.js';
 import type { PbxConfig } from '../config/index.js';
 import type { PbxStorage } from '../storage/index.js';
 import type { CallControl } from './call-control.js';
@@ -61,6 +62,13 @@ export interface InboundCall {
  */
 export type ForwardCause = 'unconditional' | 'busy' | 'no-answer' | 'not-registered' | 'deflected';
 
+/** A registered terminal of an extension: its SIP user, Contact, and the flow it registered over. */
+export interface TerminalBinding {
+  readonly user: string;
+  readonly contact: string;
+  readonly flow: SipDestination;
+}
+
 /** What a module keeps for the life of one PBX (ApplicationModule.attach). */
 export interface ApplicationService {
   /**
@@ -93,6 +101,11 @@ export interface ApplicationContext {
   readonly pbxIdentity: CallerIdentity;
   /** Durable records with audio (messages, greetings, recordings). */
   readonly storage: PbxStorage;
+  /** The PBX's user agent, for requests outside calls (a NOTIFY), and the host of its URIs. */
+  readonly ua: UserAgent;
+  readonly domain: string;
+  /** Where an extension's terminals are registered now. */
+  bindings(number: string): readonly TerminalBinding[];
   /** The service an application module attached, by its route target kind. */
   service<T extends ApplicationService>(kind: string): T | undefined;
   /**

@@ -1,19 +1,21 @@
 /**
  * Records what a caller says into a WAV recorder (simulator/pbx/README.md "Voicemail": messages
- * and greetings): a media endpoint joins the caller's call and hears it frame by frame; the
- * capture ends itself after `silenceMs` of silence or at `limitMs`. With media `off` no frames
- * come, so `stop` writes silence as long as the capture lasted.
+ * and greetings): the audio of the caller's leg as it arrives, packet by packet, decoded (not the
+ * mix, whose 20 ms clock would drop or repeat frames of a sender whose clock or packet time
+ * differs), a pause in the packets (silence suppression) written as silence; the capture ends
+ * itself after `silenceMs` of silence or at `limitMs`. With media `off` no audio comes, so `stop`
+ * writes silence as long as the capture lasted.
  */
 import type { Timer } from '../../../engine/clock/index.js';
 import type { WavRecorder } from '../../../engine/media/wav/index.js';
 import type { ApplicationContext } from '../../core/application.js';
-import type { CoreCall } from '../../core/core-call.js';
-import type { MediaEndpointParty } from '../../core/media-endpoint-party.js';
+import type { CallParty } from '../../core/party.js';
 
 /** A frame whose samples all stay below this is silence (about -48 dBm0). */
 const SILENCE_PEAK = 256;
-const FRAME_MS = 20;
 const SAMPLES_PER_MS = 8;
+/** A pause in the packets longer than jitter (or a busy event loop) explains. */
+const GAP_MS = 300;
 
 export interface CaptureLimits {
   readonly silenceMs: number;
@@ -21,7 +23,6 @@ export interface CaptureLimits {
 }
 
 export class AudioCapture {
-  private readonly endpoint: MediaEndpointParty;
   private readonly unlisten: () => void;
   private readonly limit: Timer;
   private readonly since: number;
@@ -32,22 +33,28 @@ export class AudioCapture {
 
   constructor(
     private readonly ctx: ApplicationContext,
-    call: CoreCall,
+    caller: CallParty,
     private readonly recorder: WavRecorder,
     limits: CaptureLimits,
     /** The capture ended itself: silence or the length limit. */
     onLimit: (why: 'silence' | 'limit') => void,
   ) {
     this.since = ctx.clock.now();
-    this.endpoint = ctx.control.endpoint(ctx.pbxIdentity);
-    ctx.control.move(this.endpoint, call);
-    const silentFrames = limits.silenceMs / FRAME_MS;
-    this.unlisten = this.endpoint.onHeard((pcm) => {
+    const silentSamples = limits.silenceMs * SAMPLES_PER_MS;
+    this.unlisten = caller.media.on('audio', (pcm) => {
       if (this.stopped) return;
+      // The packets stopped for a while (silence suppression, a sender that sends nothing): the
+      // recording is behind the clock by more than jitter explains, and the pause is silence.
+      const behindMs = ctx.clock.now() - pcm.length / SAMPLES_PER_MS - (this.since + recorder.samples / SAMPLES_PER_MS);
+      if (behindMs > GAP_MS) {
+        const gap = new Int16Array(Math.round(behindMs * SAMPLES_PER_MS));
+        recorder.write(gap);
+        this.silent += gap.length;
+      }
       recorder.write(pcm);
       this.frames++;
-      this.silent = peak(pcm) < SILENCE_PEAK ? this.silent + 1 : 0;
-      if (this.silent >= silentFrames) onLimit('silence');
+      this.silent = peak(pcm) < SILENCE_PEAK ? this.silent + pcm.length : 0;
+      if (this.silent >= silentSamples) onLimit('silence');
     });
     this.limitMs = limits.limitMs;
     this.limit = ctx.clock.setTimer(limits.limitMs, () => onLimit('limit'));
@@ -59,7 +66,6 @@ export class AudioCapture {
     this.stopped = true;
     this.limit.cancel();
     this.unlisten();
-    this.endpoint.end();
     if (this.frames > 0) return;
     const samples = Math.min(this.ctx.clock.now() - this.since, this.limitMs) * SAMPLES_PER_MS;
     for (let left = samples; left > 0; left -= 160) this.recorder.write(new Int16Array(Math.min(160, left)));

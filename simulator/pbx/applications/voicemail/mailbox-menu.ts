@@ -193,7 +193,7 @@ export class MailboxMenu implements CallOwner {
     this.play([...this.prompts.named('vm-greeting-record'), BEEP], () => {
       if (this.call === undefined) return;
       const rec = this.service.store.recordGreeting(box.number);
-      const capture = new AudioCapture(this.ctx, this.call, rec.recorder, { silenceMs: box.silenceSeconds * 1000, limitMs: box.maxMessageSeconds * 1000 }, () => this.greetingDone());
+      const capture = new AudioCapture(this.ctx, this.caller!, rec.recorder, { silenceMs: box.silenceSeconds * 1000, limitMs: box.maxMessageSeconds * 1000 }, () => this.greetingDone());
       this.greeting = { rec, capture };
     }, false);
   }

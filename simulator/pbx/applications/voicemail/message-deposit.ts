@@ -95,7 +95,7 @@ export class MessageDeposit implements CallOwner {
       call: this.inbound.call,
     });
     this.service.depositing.add(this);
-    this.capture = new AudioCapture(this.ctx, this.call, this.recording.recorder, { silenceMs: this.box.silenceSeconds * 1000, limitMs: this.box.maxMessageSeconds * 1000 }, () => this.ended());
+    this.capture = new AudioCapture(this.ctx, this.party!, this.recording.recorder, { silenceMs: this.box.silenceSeconds * 1000, limitMs: this.box.maxMessageSeconds * 1000 }, () => this.ended());
   }
 
   /** `#`, silence or the length limit: the message is saved, the caller told so, and hung up. */
