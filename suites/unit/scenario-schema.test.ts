@@ -13,11 +13,14 @@ describe('scenarios/schema.json', () => {
   });
 
   it('lists the top-level keys, the step verbs and the phone states for completion', () => {
-    const schema = JSON.parse(scenarioJsonSchema()) as { properties: Record<string, { items?: { additionalProperties?: { anyOf: { properties?: Record<string, { enum?: string[] }> }[] } } }> };
+    const schema = JSON.parse(scenarioJsonSchema()) as { properties: Record<string, { items?: { additionalProperties?: { anyOf: { properties?: Record<string, { enum?: string[]; anyOf?: { enum?: string[] }[] }> }[] } } }> };
     expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'tags', 'seed', 'world', 'defaults', 'actors', 'steps', 'checks', 'load', 'gates']);
     const action = schema.properties.steps!.items!.additionalProperties!.anyOf.find((o) => o.properties !== undefined)!;
     expect(Object.keys(action.properties!)).toEqual(expect.arrayContaining(['dial', 'answer', 'hold', 'transfer', 'expect', 'hears', 'send', 'receive', 'within']));
-    expect(action.properties!.expect!.enum).toEqual(expect.arrayContaining(['ringing', 'connected', 'idle', 'busy']));
+    // `expect` is a phone state or an `mwi` map: the states are the enum among its alternatives.
+    const expectation = action.properties!.expect!;
+    const states = expectation.enum ?? expectation.anyOf?.find((o) => o.enum !== undefined)?.enum;
+    expect(states).toEqual(expect.arrayContaining(['ringing', 'connected', 'idle', 'busy']));
   });
 
   it('completes `not` (an expectation and its period), `hears: { prompt, language }` and the events check', () => {
