@@ -64,6 +64,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const world = { media: checked.ok ? checked.value.world.media : 'packets', device: isRecord(doc.value) && isRecord(doc.value.world) && 'device' in doc.value.world } as const;
   checkSteps(doc.value, actors, world, report, (path) => doc.locate(path).line);
   checkEventPatterns(doc.value, report);
+  checkRecordingPatterns(doc.value, actors, report);
   const spot = (path: Path): { file: string; line: number; column: number } => ({ file, ...doc.locate(path) });
   const holdWaits = checked.ok ? checked.value.steps.flatMap((s, i) => (s.wait === 'hold' ? [i] : [])) : [];
   const load = checked.ok ? compileLoad(checked.value.load, checked.value.gates, holdWaits, checked.value.checks.length, { file, pbx, actors, report, issues, spot }) : undefined;
@@ -329,6 +330,27 @@ function checkHeard(verb: string, arg: unknown, at: Path, actors: ReadonlyMap<st
   }
 }
 
+/** `recording` checks: `left` and `right` name phone actors (their tones are listened for), a `/.../` file name is a regular expression. */
+function checkRecordingPatterns(raw: unknown, actors: ReadonlyMap<string, ActorSpec>, report: (path: Path, message: string) => void): void {
+  const checks = isRecord(raw) && Array.isArray(raw.checks) ? (raw.checks as unknown[]) : [];
+  checks.forEach((check, i) => {
+    if (!isRecord(check) || !isRecord(check.recording)) return;
+    const r = check.recording;
+    for (const side of ['left', 'right'] as const) {
+      if (!Array.isArray(r[side])) continue;
+      (r[side] as unknown[]).forEach((name, j) => {
+        if (typeof name === 'string' && actors.get(name)?.kind !== 'phone') report(['checks', i, 'recording', side, j], `${side}: \`${name}\` is not a phone actor${didYouMean(name, [...actors.keys()])}`);
+      });
+    }
+    if (typeof r.fileName === 'string')
+      try {
+        patternValue(r.fileName);
+      } catch (e) {
+        report(['checks', i, 'recording', 'fileName'], `fileName: not a regular expression: ${(e as Error).message}`);
+      }
+  });
+}
+
 /** `events` and `email` checks: every `/.../` value must be a regular expression. */
 function checkEventPatterns(raw: unknown, report: (path: Path, message: string) => void): void {
   const checks = isRecord(raw) && Array.isArray(raw.checks) ? (raw.checks as unknown[]) : [];
@@ -351,7 +373,6 @@ function checkEventPatterns(raw: unknown, report: (path: Path, message: string) 
   });
 }
 
-/** The validated file as the runner's model. */
 /** A `recording` check with actor names as their numbers (from, to, participants) and tones (left, right). */
 function recordingPattern(r: NonNullable<ScenarioFile['checks'][number]['recording']>, actors: ReadonlyMap<string, ActorSpec>): RecordingPattern {
   const number = (name: string): string => {
@@ -380,6 +401,7 @@ function recordingPattern(r: NonNullable<ScenarioFile['checks'][number]['recordi
   };
 }
 
+/** The validated file as the runner's model. */
 function compile(value: ScenarioFile, file: string, world: { pbx: PbxConfig | undefined; device: SipDestination | undefined }, actors: ReadonlyMap<string, ActorSpec>, doc: LocatedYaml): Scenario {
   const spot = (path: Path): { file: string; line: number; column: number } => {
     const at = doc.locate(path);

@@ -3,8 +3,12 @@
  * wait time and the exclusion list, the stereo WAV, and a recording session on a core call in
  * virtual time: the left channel is the caller's audio and the right the callee's (correlation),
  * the mixed file holds both, the wait time leaves the first N-1 s out, and the recording follows
- * a party that replaces another (a transfer), listing every participant with when it joined.
+ * a party that replaces another (a transfer), listing every participant with when it joined;
+ * and a stereo recording cut by a crash is completed by the record store with both channels.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../simulator/engine/clock/index.js';
 import type { PcmSource } from '../../simulator/engine/media/pcm/index.js';
@@ -19,6 +23,7 @@ import { recordingConfigSchema, type RecordingConfig } from '../../simulator/pbx
 import { RecordingSession, type PendingRecording, type RecordingArchive } from '../../simulator/pbx/applications/recording/recording-session.js';
 import type { RecordingMeta } from '../../simulator/pbx/applications/recording/recording-record.js';
 import '../../simulator/pbx/applications/recording/recording-events.js';
+import { DirectoryMedium, RecordStore } from '../../simulator/pbx/storage/index.js';
 
 const config = (input: Record<string, unknown> = {}): RecordingConfig => recordingConfigSchema.parse(input);
 
@@ -264,5 +269,34 @@ describe('a recording session on a core call', () => {
     x.call.add(x.party('1002', sineSource(1300)));
     expect(x.session().stop()).toBe('excluded');
     expect(x.archive.stored).toHaveLength(0);
+  });
+});
+
+describe('a stereo recording interrupted by a crash (the record store)', () => {
+  const epoch = { epochMs: () => Date.UTC(2026, 2, 2) };
+
+  it('is completed with both channels, cut to whole sample pairs, once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pbxlab-recording-'));
+    try {
+      const crashed = new RecordStore<{ call: string }>(new DirectoryMedium(dir), 'recordings', epoch);
+      const rec = crashed.begin({ call: 'c1' }, 'pcmu', 2);
+      for (let i = 0; i < 10; i++) rec.recorder.writeStereo(sineSource(700)(), sineSource(1300)());
+      // The process dies in the middle of a sample pair: the file ends one byte short of its header's size.
+      const partial = join(dir, 'recordings', `${rec.id}.partial.wav`);
+      const bytes = readFileSync(partial);
+      writeFileSync(partial, bytes.subarray(0, bytes.length - 1));
+      const after = new RecordStore<{ call: string }>(new DirectoryMedium(dir), 'recordings', epoch);
+      expect(after.recovery).toEqual({ completed: [rec.id], removed: [] });
+      const audio = readWav(after.audio(rec.id)!, { stereo: true });
+      expect(audio.channels).toBe(2);
+      expect(audio.truncated).toBe(false);
+      expect(wavChannel(audio, 0).length).toBe(1599);
+      expect(tonesPresent(wavChannel(audio, 0), [700, 1300])).toEqual([700]);
+      expect(tonesPresent(wavChannel(audio, 1), [700, 1300])).toEqual([1300]);
+      expect(after.get(rec.id)!.durationMs).toBe(200);
+      expect(new RecordStore(new DirectoryMedium(dir), 'recordings', epoch).list()).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -31,7 +31,10 @@ export interface ActiveRecording {
 
 /** What the HTTP API drives: start and stop the recording of a call. */
 export interface RecordingControl {
-  /** Starts recording core call `call` (`c12`); undefined when there is no such call or it is recorded already. */
+  /**
+   * Starts recording core call `call` (`c12`) for its first extension; `by` (who asked) goes into
+   * the `recording-started` event. Undefined when there is no such call or it is recorded already.
+   */
   start(call: string, by?: string): ActiveRecording | undefined;
   /** Stops it; false when it was not being recorded. */
   stop(call: string): boolean;
@@ -66,7 +69,7 @@ export class RecordingCalls implements RecordingControl {
   start(call: string, by?: string): ActiveRecording | undefined {
     const core = this.ctx.control.find(call);
     if (core === undefined || core.over || this.sessions.has(call)) return undefined;
-    const account = by ?? core.parties.find((p) => p.number !== undefined)?.number ?? '';
+    const account = core.parties.find((p) => p.number !== undefined)?.number ?? '';
     return this.begin(core, account, 'api', by);
   }
 
