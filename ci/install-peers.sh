@@ -3,7 +3,7 @@
 # Idempotent and non-interactive: packages already present are not fetched again.
 set -euo pipefail
 
-packages=(sip-tester baresip tshark sipsak sipvicious sngrep kamailio chromium)
+packages=(sip-tester baresip tshark sipsak sipvicious sngrep kamailio chromium sox libsox-fmt-mp3)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -8,7 +8,7 @@
  * no answer. Forwarding chains are followed up to a few hops; a loop gets 482 (RFC 3261 8.2.2.2).
  */
 import type { SeededRandom } from '../engine/rng/index.js';
-import type { RouteTargetProvider } from './core/application.js';
+import type { ForwardCause, RouteTargetProvider } from './core/application.js';
 import type { ExtensionStateService } from './core/extension-state.js';
 import type { Reachable, RingTarget } from './core/ring-target.js';
 import type { ExtensionConfig, PbxConfig, RingGroupConfig, ServiceCode } from './config/index.js';
@@ -26,7 +26,7 @@ export type Routing =
   | { readonly kind: 'ring'; readonly target: RingTarget; readonly forwardedFrom?: string }
   | { readonly kind: 'reject'; readonly status: number; readonly why: string }
   | { readonly kind: 'service'; readonly code: ServiceCode; readonly rest: string }
-  | { readonly kind: 'application'; readonly provider: RouteTargetProvider; readonly number: string; readonly forwardedFrom?: string };
+  | { readonly kind: 'application'; readonly provider: RouteTargetProvider; readonly number: string; readonly forwardedFrom?: string; readonly forwardReason?: ForwardCause };
 
 export interface RouteOptions {
   /** An intercom call: answered automatically where the callee allows intercom, else 403. */
@@ -61,9 +61,10 @@ export class CallRouter {
     if (visited.includes(dialled)) return { kind: 'reject', status: 482, why: `forwarding loop ${[...visited, dialled].join(' -> ')}` };
     if (visited.length > MAX_FORWARD_HOPS) return { kind: 'reject', status: 482, why: `more than ${MAX_FORWARD_HOPS} forwarding hops` };
     const route = this.dialplan.route(dialled);
-    const forwarded = (to: string): Routing => {
+    const forwarded = (to: string, reason: ForwardCause): Routing => {
       const next = this.follow(to, caller, options, [...visited, dialled]);
-      return next.kind === 'ring' || next.kind === 'application' ? { ...next, forwardedFrom: next.forwardedFrom ?? dialled } : next;
+      if (next.kind === 'ring') return { ...next, forwardedFrom: next.forwardedFrom ?? dialled };
+      return next.kind === 'application' ? { ...next, forwardedFrom: next.forwardedFrom ?? dialled, forwardReason: next.forwardReason ?? reason } : next;
     };
     switch (route.kind) {
       case 'unknown':
@@ -89,9 +90,9 @@ export class CallRouter {
     }
     const settings = this.state.get(extension.number);
     const forward = settings?.forward ?? extension.forward;
-    if (forward.unconditional !== undefined && !options.intercom) return forwarded(forward.unconditional);
+    if (forward.unconditional !== undefined && !options.intercom) return forwarded(forward.unconditional, 'unconditional');
     const busy = this.dnd(extension) ? 'do not disturb' : !(settings?.callWaiting ?? extension.features.callWaiting) && this.calls.inCall(extension.number) ? 'in a call, call waiting off' : undefined;
-    if (busy !== undefined) return forward.busy !== undefined && !options.intercom ? forwarded(forward.busy) : { kind: 'reject', status: 486, why: busy };
+    if (busy !== undefined) return forward.busy !== undefined && !options.intercom ? forwarded(forward.busy, 'busy') : { kind: 'reject', status: 486, why: busy };
     if (options.intercom === true && !extension.features.intercom) return { kind: 'reject', status: 403, why: `extension ${extension.number} does not allow intercom` };
     return {
       kind: 'ring',

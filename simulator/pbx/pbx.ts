@@ -22,9 +22,9 @@ import { CallRouter, type CallerRef, type Routing } from './call-router.js';
 import { callRecords } from './call-records.js';
 import type { CdrJournal } from './cdr/index.js';
 import type { PbxConfig } from './config/index.js';
-import type { ApplicationCallEnd, ApplicationContext, ConnectOptions, InboundCall } from './core/application.js';
+import type { ApplicationCallEnd, ApplicationContext, ApplicationService, ConnectOptions, InboundCall } from './core/application.js';
 import { CallControl } from './core/call-control.js';
-import { PbxEventBus } from './core/events.js';
+import { PbxEventBus, type PbxEventMap } from './core/events.js';
 import { ExtensionStateService } from './core/extension-state.js';
 import type { LegMedia } from './core/leg-media.js';
 import { SdpRelay } from './core/sdp-relay.js';
@@ -33,6 +33,9 @@ import { Dialplan } from './dialplan.js';
 import { eventLogLine } from './event-log.js';
 import { LocationService, PbxCredentials, Registrar } from './registrar/index.js';
 import { serviceHandler, type ServiceContext } from './services/index.js';
+import { openStorage, type PbxStorage } from './storage/index.js';
+import { notifyDeposits, Outbox, type MailDelivery } from './mail/index.js';
+import type { VoicemailService } from './applications/voicemail/index.js';
 
 /** Requests a terminal must authenticate (issue 5: an unauthenticated one never reaches a callee). */
 const CHALLENGED = ['INVITE', 'REGISTER', 'SUBSCRIBE', 'MESSAGE', 'REFER'];
@@ -54,6 +57,10 @@ export interface PbxOptions {
   media?: MediaFidelity;
   /** Keep every event in `events.recorded` (scenario runs read them in checks). */
   keepEvents?: boolean;
+  /** Where records with audio are kept (`pbxlab serve --data`); over the configuration's `storage.directory`. */
+  dataDirectory?: string;
+  /** Where notification e-mail goes (SMTP under `serve`, the world's mail drop in scenarios); used when the configuration has `mail`. */
+  mail?: MailDelivery;
 }
 
 export class Pbx {
@@ -69,6 +76,12 @@ export class Pbx {
   readonly events: PbxEventBus;
   readonly control: CallControl;
   readonly extensions: ExtensionStateService;
+  /** Durable records with audio (voicemail messages, greetings, recordings). */
+  readonly storage: PbxStorage;
+  /** Notification e-mail waiting and sent (pbx/mail), when the configuration has `mail` and a delivery was given. */
+  readonly outbox?: Outbox;
+  private readonly stopNotifier?: () => void;
+  private readonly services = new Map<string, ApplicationService>();
   private readonly ports: RtpPortAllocator;
   private readonly mediaAddress: string;
   private media_ = 0;
@@ -103,6 +116,7 @@ export class Pbx {
         this.events.publish('registration-changed', { kind: e.kind, user: e.user, extension: e.extension, contact: `${e.contact} via ${e.flow}`, ...(e.expires !== undefined && { expires: e.expires }) }),
     });
     this.extensions = new ExtensionStateService(config, this.events);
+    this.storage = openStorage(clock, options.dataDirectory ?? config.storage.directory);
     this.dialplan = new Dialplan(config, APPLICATIONS.map((a) => a.provider));
     this.router = new CallRouter(config, this.dialplan, this.location, { inCall: (n) => this.inCall(n) }, this.extensions, rng.fork('router'));
     this.ua = new UserAgent({
@@ -110,7 +124,7 @@ export class Pbx {
       rng: rng.fork('ua'),
       aor: `sip:pbx@${this.domain}`,
       product: 'pbxlab-pbx',
-      methods: ['REGISTER'],
+      methods: ['REGISTER', 'SUBSCRIBE'],
       authentication: { server: this.credentials.digestServer({ onUriMismatch: (m) => this.digestUriFinding(m) }), methods: CHALLENGED },
       sessionDescriptions: () => this.media(),
       delegate: {
@@ -144,17 +158,40 @@ export class Pbx {
       config,
       extensions: this.extensions,
       pbxIdentity: { uri: `sip:pbx@${this.domain}`, displayName: 'PBX' },
+      storage: this.storage,
+      ua: this.ua,
+      domain: this.domain,
+      bindings: (number) => {
+        const extension = this.dialplan.extension(number);
+        return (extension?.terminals ?? []).flatMap((t) => this.location.bindingsOf(t.user).map((b) => ({ user: t.user, contact: b.contact, flow: b.flow })));
+      },
+      service: <T extends ApplicationService>(kind: string) => this.service<T>(kind),
       connect: (party, dialled, caller, connectOptions) => this.connect(party, dialled, caller, connectOptions),
     };
+    for (const module of APPLICATIONS) if (module.attach !== undefined) this.services.set(module.provider.kind, module.attach(this.applicationContext));
+    if (options.mail !== undefined && config.mail !== undefined) {
+      const outbox = new Outbox({ medium: this.storage.medium, delivery: options.mail, clock, config: config.mail, publish: (type, fields) => this.events.publish(type, fields as PbxEventMap[typeof type]) });
+      this.outbox = outbox;
+      const voicemail = this.service<VoicemailService>('voicemail');
+      if (voicemail !== undefined) this.stopNotifier = notifyDeposits(this.events, outbox, (id) => voicemail.store.audio(id), (e) => options.log?.(`e-mail not queued: ${e.message}`));
+    }
     this.serviceContext = { config, clock, router: this.router, extensions: this.extensions, calls: this.calls };
   }
 
   /** Stops answering; calls in progress are hung up by their own timers or peers. */
   close(): void {
+    this.stopNotifier?.();
+    this.outbox?.close();
+    for (const service of this.services.values()) service.close?.();
     this.ua.detach();
     this.registrar.close();
     this.location.close();
     this.credentials.close();
+  }
+
+  /** The service an application module attached (`voicemail`: its mailbox store), by route target kind. */
+  service<T extends ApplicationService>(kind: string): T | undefined {
+    return this.services.get(kind) as T | undefined;
   }
 
   /**
@@ -187,6 +224,15 @@ export class Pbx {
     if (request.method === 'REGISTER') return this.registrar.handle(request);
     // OPTIONS is left to the UA core, which answers 200 with its capabilities (RFC 3261 11.2).
     if (request.method === 'OPTIONS') return;
+    const user = request.authenticatedUser;
+    const terminal = user === undefined ? undefined : this.credentials.terminal(user);
+    const from = terminal === undefined ? undefined : { number: terminal.extension.number, user: terminal.user };
+    for (const service of this.services.values()) if (service.request?.(request, from) === true) return;
+    if (request.method === 'SUBSCRIBE') {
+      // Event is mandatory in a SUBSCRIBE (RFC 6665 8.2.1); a package nobody here provides is 489 (8.3.2).
+      if (request.request.headers.get('event') === undefined) return void request.respond(400, { headers: [this.ua.warning('SUBSCRIBE without Event')] });
+      return void request.respond(489, { headers: [['Allow-Events', 'message-summary']] });
+    }
     request.respond(405);
   }
 
@@ -195,7 +241,7 @@ export class Pbx {
     const terminal = user === undefined ? undefined : this.credentials.terminal(user);
     if (terminal === undefined) return void invite.reject(403);
     const uri = invite.request.uri;
-    const dialled = uri.kind === 'sip' ? (uri.user ?? '') : '';
+    const dialled = uri.kind === 'sip' ? unescapeUser(uri.user ?? '') : '';
     const caller = { number: terminal.extension.number, user: terminal.user };
     const identity = { uri: `sip:${caller.number}@${this.domain}`, displayName: this.extensions.get(caller.number)?.displayName ?? terminal.extension.name };
     let routing = this.router.route(dialled, caller);
@@ -236,6 +282,8 @@ export class Pbx {
       number: routing.number,
       caller: call.callerRef,
       identity: call.caller,
+      ...(routing.forwardedFrom !== undefined && { forwardedFrom: routing.forwardedFrom }),
+      ...(routing.forwardReason !== undefined && { forwardReason: routing.forwardReason }),
       ...(call.inbound !== undefined && { invite: call.inbound }),
       answer: () => call.answerAsPbx(routing.number),
       finish: (end) => call.finish(end),
@@ -265,5 +313,14 @@ export class Pbx {
     if (terminal === undefined) return;
     const { call: record, legs } = callRecords(call, terminal, end as ApplicationCallEnd, this.options.clock);
     this.options.cdr.writeAll([...legs.map((leg) => ({ kind: 'leg' as const, record: leg })), { kind: 'call', record }]);
+  }
+}
+
+/** A dialled user part with its escapes undone: phones send `#` as `%23` (RFC 3261 19.1.2, 19.1.4). */
+function unescapeUser(user: string): string {
+  try {
+    return decodeURIComponent(user);
+  } catch {
+    return user;
   }
 }

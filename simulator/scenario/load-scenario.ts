@@ -14,8 +14,8 @@ import { parseEndpoint, type LinkConditions } from '../engine/net/index.js';
 import { parseTransportSpec, type SipDestination } from '../engine/sip/transport/index.js';
 import { loadPbxConfig, type PbxConfig } from '../pbx/config/index.js';
 import { durationMs } from './duration.js';
-import { eventPattern, patternValue } from './event-pattern.js';
-import type { ActorSpec, MessageMatcher, Scenario, ScenarioCheck, ScenarioStep } from './model.js';
+import { emailPattern, eventPattern, patternValue } from './event-pattern.js';
+import type { ActorSpec, MessageMatcher, RecordingPattern, Scenario, ScenarioCheck, ScenarioStep } from './model.js';
 import { ACTION_VERBS, RAW_VERBS, RESERVED_STEP_KEYS, SOUNDS, scenarioSchema, type ActionObject, type ScenarioFile } from './schema.js';
 import { BUILT_IN_VARIABLES, templateVariables } from './template.js';
 import { compileLoad } from './load/compile-load.js';
@@ -64,6 +64,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const world = { media: checked.ok ? checked.value.world.media : 'packets', device: isRecord(doc.value) && isRecord(doc.value.world) && 'device' in doc.value.world } as const;
   checkSteps(doc.value, actors, world, report, (path) => doc.locate(path).line);
   checkEventPatterns(doc.value, report);
+  checkRecordingPatterns(doc.value, actors, report);
   const spot = (path: Path): { file: string; line: number; column: number } => ({ file, ...doc.locate(path) });
   const holdWaits = checked.ok ? checked.value.steps.flatMap((s, i) => (s.wait === 'hold' ? [i] : [])) : [];
   const load = checked.ok ? compileLoad(checked.value.load, checked.value.gates, holdWaits, checked.value.checks.length, { file, pbx, actors, report, issues, spot }) : undefined;
@@ -145,6 +146,8 @@ function actorSpecs(raw: unknown, pbx: PbxConfig | undefined, report: (path: Pat
       ...(typeof a.dnd === 'boolean' && { dnd: a.dnd }),
       ...(typeof a.autoAnswer === 'string' && { autoAnswerMs: durationMs(a.autoAnswer) }),
       ...(typeof a.earlyMedia === 'boolean' && { earlyMedia: a.earlyMedia }),
+      ...(a.mwi === true && { mwi: {} }),
+      ...(isRecord(a.mwi) && { mwi: { ...(Array.isArray(a.mwi.mailboxes) && { mailboxes: a.mwi.mailboxes.map(String) }), ...(typeof a.mwi.subscribe === 'boolean' && { subscribe: a.mwi.subscribe }) } }),
       ...(network !== undefined && { network }),
       toneHz: tone,
     });
@@ -327,23 +330,75 @@ function checkHeard(verb: string, arg: unknown, at: Path, actors: ReadonlyMap<st
   }
 }
 
-/** `events` checks: every `/.../` value must be a regular expression. */
+/** `recording` checks: `left` and `right` name phone actors (their tones are listened for), a `/.../` file name is a regular expression. */
+function checkRecordingPatterns(raw: unknown, actors: ReadonlyMap<string, ActorSpec>, report: (path: Path, message: string) => void): void {
+  const checks = isRecord(raw) && Array.isArray(raw.checks) ? (raw.checks as unknown[]) : [];
+  checks.forEach((check, i) => {
+    if (!isRecord(check) || !isRecord(check.recording)) return;
+    const r = check.recording;
+    for (const side of ['left', 'right'] as const) {
+      if (!Array.isArray(r[side])) continue;
+      (r[side] as unknown[]).forEach((name, j) => {
+        if (typeof name === 'string' && actors.get(name)?.kind !== 'phone') report(['checks', i, 'recording', side, j], `${side}: \`${name}\` is not a phone actor${didYouMean(name, [...actors.keys()])}`);
+      });
+    }
+    if (typeof r.fileName === 'string')
+      try {
+        patternValue(r.fileName);
+      } catch (e) {
+        report(['checks', i, 'recording', 'fileName'], `fileName: not a regular expression: ${(e as Error).message}`);
+      }
+  });
+}
+
+/** `events` and `email` checks: every `/.../` value must be a regular expression. */
 function checkEventPatterns(raw: unknown, report: (path: Path, message: string) => void): void {
   const checks = isRecord(raw) && Array.isArray(raw.checks) ? (raw.checks as unknown[]) : [];
   checks.forEach((check, i) => {
-    if (!isRecord(check) || !Array.isArray(check.events)) return;
-    check.events.forEach((map: unknown, j) => {
-      if (!isRecord(map)) return;
-      for (const [key, value] of Object.entries(map)) {
-        if (typeof value !== 'string') continue;
-        try {
-          patternValue(value);
-        } catch (e) {
-          report(['checks', i, 'events', j, key], `${key}: not a regular expression: ${(e as Error).message}`);
+    if (!isRecord(check)) return;
+    for (const kind of ['events', 'email'] as const) {
+      if (!Array.isArray(check[kind])) continue;
+      (check[kind] as unknown[]).forEach((map: unknown, j) => {
+        if (!isRecord(map)) return;
+        for (const [key, value] of Object.entries(map)) {
+          if (typeof value !== 'string') continue;
+          try {
+            patternValue(value);
+          } catch (e) {
+            report(['checks', i, kind, j, key], `${key}: not a regular expression: ${(e as Error).message}`);
+          }
         }
-      }
-    });
+      });
+    }
   });
+}
+
+/** A `recording` check with actor names as their numbers (from, to, participants) and tones (left, right). */
+function recordingPattern(r: NonNullable<ScenarioFile['checks'][number]['recording']>, actors: ReadonlyMap<string, ActorSpec>): RecordingPattern {
+  const number = (name: string): string => {
+    const a = actors.get(name);
+    return a?.kind === 'phone' ? a.number : name;
+  };
+  const tones = (names: readonly string[] | undefined) =>
+    names?.flatMap((name) => {
+      const a = actors.get(name);
+      return a?.kind === 'phone' ? [{ name, hz: a.toneHz }] : [];
+    });
+  const { from, to, participants, fileName, left, right, ...rest } = r;
+  const text = `{ ${Object.entries(r)
+    .filter(([k, v]) => v !== undefined && !(k === 'count' && v === 1))
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`)
+    .join(', ')} }`;
+  return {
+    ...rest,
+    text,
+    ...(from !== undefined && { from: number(from) }),
+    ...(to !== undefined && { to: number(to) }),
+    ...(participants !== undefined && { participants: participants.map(number) }),
+    ...(fileName !== undefined && { fileName: patternValue(fileName) }),
+    ...(left !== undefined && { left: tones(left)! }),
+    ...(right !== undefined && { right: tones(right)! }),
+  };
 }
 
 /** The validated file as the runner's model. */
@@ -400,6 +455,8 @@ function compile(value: ScenarioFile, file: string, world: { pbx: PbxConfig | un
       });
     if (c.cdr !== undefined) out.push({ kind: 'cdr', spot: at, records: c.cdr });
     if (c.events !== undefined) out.push({ kind: 'events', spot: at, events: c.events.map(eventPattern) });
+    if (c.email !== undefined) out.push({ kind: 'email', spot: at, mail: c.email.map(emailPattern) });
+    if (c.recording !== undefined) out.push({ kind: 'recording', spot: at, ...recordingPattern(c.recording, actors) });
     return out;
   });
   return {

@@ -30,6 +30,8 @@ export interface PhoneActorSpec {
   readonly dnd?: boolean;
   readonly autoAnswerMs?: number;
   readonly earlyMedia?: boolean;
+  /** Message waiting: the mailboxes subscribed to (default its own), or only unsolicited NOTIFYs. */
+  readonly mwi?: { readonly mailboxes?: readonly string[]; readonly subscribe?: boolean };
   readonly network?: Partial<LinkConditions>;
   /** The frequency it sends (its voice, for `hears`). */
   readonly toneHz: number;
@@ -95,7 +97,40 @@ export type ScenarioCheck =
   | { readonly kind: 'reregister-before-expiry'; readonly spot: SourceSpot }
   | { readonly kind: 'rtp'; readonly spot: SourceSpot; readonly maxLossPercent?: number; readonly maxJitterMs?: number; readonly minStreams?: number }
   | { readonly kind: 'cdr'; readonly spot: SourceSpot; readonly records: readonly Record<string, unknown>[] }
-  | { readonly kind: 'events'; readonly spot: SourceSpot; readonly events: readonly EventPattern[] };
+  | { readonly kind: 'events'; readonly spot: SourceSpot; readonly events: readonly EventPattern[] }
+  | { readonly kind: 'email'; readonly spot: SourceSpot; readonly mail: readonly EmailPattern[] }
+  | ({ readonly kind: 'recording'; readonly spot: SourceSpot } & RecordingPattern);
+
+/** One map of an `email` check; a string field is compared exactly (`to`, `from`) or contained (`body`), a RegExp searched. */
+export interface EmailPattern {
+  /** As written, for messages. */
+  readonly text: string;
+  readonly to?: readonly string[];
+  readonly from?: string | RegExp;
+  readonly subject?: string | RegExp;
+  readonly body?: string | RegExp;
+  readonly attachment?: boolean | string | RegExp;
+}
+
+/** A `recording` check, actors resolved to their numbers and tones. */
+export interface RecordingPattern {
+  readonly text: string;
+  readonly count: number;
+  readonly from?: string;
+  readonly to?: string;
+  readonly participants?: readonly string[];
+  readonly minDurationMs?: number;
+  readonly maxDurationMs?: number;
+  readonly channels?: 'stereo' | 'mixed';
+  readonly reason?: string;
+  readonly part?: number;
+  readonly type?: string;
+  readonly access?: string;
+  readonly fileName?: string | RegExp;
+  /** Actors whose tone must be on the channel: name and frequency. */
+  readonly left?: readonly { readonly name: string; readonly hz: number }[];
+  readonly right?: readonly { readonly name: string; readonly hz: number }[];
+}
 
 /** One map of an `events` check: each field's value as text, or a regular expression (`/.../`). */
 export interface EventPattern {

@@ -81,6 +81,21 @@ const phoneSettings = z.strictObject({
   autoAnswer: durationSchema.optional(),
 });
 
+/** A phone's message waiting lamp: its mailboxes' counts added up (RFC 3842 message-summary). */
+const mwiExpectation = z
+  .strictObject({
+    mwi: z
+      .strictObject({
+        new: z.number().int().min(0).optional().describe('New (unheard) messages'),
+        old: z.number().int().min(0).optional().describe('Old (heard) messages'),
+        waiting: z.boolean().optional().describe('The lamp is lit (Messages-Waiting: yes)'),
+        mailbox: z.string().optional().describe('Only this mailbox (default: every mailbox the phone watches)'),
+      })
+      .describe("What the phone's message waiting lamp shows (the actor needs `mwi`)"),
+  })
+  .describe('The message waiting indication');
+const expectSchema = z.union([z.enum(PHONE_STATES), mwiExpectation]);
+
 const hearsSchema = z.union([z.string(), z.array(z.string()).min(1)]).describe('Exactly what is heard: actors, ringback, busy-tone, dial-tone, music-on-hold, or nothing');
 const promptHeard = z
   .strictObject({
@@ -115,7 +130,7 @@ export const actionObjectSchema = z.strictObject({
   register: z.literal(true).optional(),
   unregister: z.literal(true).optional(),
   set: phoneSettings.optional().describe('Change the phone settings from now on'),
-  expect: z.enum(PHONE_STATES).optional(),
+  expect: expectSchema.optional(),
   hears: hearsOrPrompt.optional(),
   'not-hears': hearsSchema.optional(),
   not: notSchema.optional(),
@@ -182,6 +197,10 @@ const phoneActor = z.strictObject({
   dnd: z.boolean().optional(),
   autoAnswer: durationSchema.optional(),
   earlyMedia: z.boolean().optional(),
+  mwi: z
+    .union([z.literal(true), z.strictObject({ mailboxes: z.array(z.string().min(1)).min(1).optional(), subscribe: z.boolean().optional() })])
+    .optional()
+    .describe('Subscribe to message waiting (RFC 3842) for its own mailbox (true) or these, and keep a lamp; `subscribe: false` only takes unsolicited NOTIFYs'),
   network: networkSchema.optional().describe('Conditions of the link between this actor and the PBX'),
 });
 
@@ -221,6 +240,40 @@ const checkSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("The PBX's events, in order (others may come between): each map must match a later event than the one before"),
+  email: z
+    .array(
+      z
+        .strictObject({
+          to: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe('Every recipient, in any order'),
+          from: z.string().min(1).optional().describe('The From address, or `/REGEX/` over the whole From header'),
+          subject: z.string().optional().describe('The subject, or `/REGEX/`'),
+          body: z.string().optional().describe('Text the body contains, or `/REGEX/`'),
+          attachment: z.union([z.boolean(), z.string().min(1)]).optional().describe('true: an attachment; false: none; a file name (or `/REGEX/`) one attachment has'),
+        })
+        .describe('What one e-mail must be'),
+    )
+    .min(1)
+    .optional()
+    .describe("Notification e-mail the PBX sent (the world's mail drop), in order (others may come between): each map must match a later e-mail than the one before"),
+  recording: z
+    .strictObject({
+      from: z.string().min(1).optional().describe('The origin: an actor or a number'),
+      to: z.string().min(1).optional().describe('The destination (the number dialled): an actor or a number'),
+      participants: z.array(z.string().min(1)).optional().describe('Everyone who took part, in the order they joined (actors or numbers)'),
+      minDurationMs: z.number().int().min(0).optional().describe('The audio lasts at least this long'),
+      maxDurationMs: z.number().int().min(0).optional().describe('The audio lasts at most this long'),
+      channels: z.enum(['stereo', 'mixed']).optional(),
+      reason: z.enum(['line', 'incoming', 'service-code', 'api']).optional(),
+      part: z.number().int().min(1).optional(),
+      type: z.enum(['originated', 'received']).optional(),
+      access: z.string().min(1).optional().describe('The first extension that took part'),
+      fileName: z.string().min(1).optional().describe('The file name, or `/REGEX/`'),
+      left: z.array(z.string().min(1)).optional().describe('Actors heard on the left channel (a stereo file), and not on the right'),
+      right: z.array(z.string().min(1)).optional().describe('Actors heard on the right channel, and not on the left'),
+      count: z.number().int().min(0).default(1).describe('How many stored recordings match (0: none was stored)'),
+    })
+    .optional()
+    .describe('The recordings the PBX stored (simulator/pbx/README.md "Recording"): `count` of them match every field given'),
 });
 
 const rate = z.string().regex(/^\d+(\.\d+)?\/(s|min|h)$/, { error: 'a rate such as 20/s, 300/min or 3600/h' });

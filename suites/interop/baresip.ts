@@ -19,6 +19,8 @@ export interface BaresipOptions {
   toneHz: number;
   /** The account line, e.g. `<sip:bs@127.0.0.1>;regint=0;answermode=auto`. */
   account: string;
+  /** More application modules (`mwi.so`: message waiting subscriptions, events `MWI_NOTIFY`). */
+  apps?: readonly string[];
 }
 
 export interface BaresipEvent {
@@ -198,6 +200,7 @@ function configFor(o: BaresipOptions, dir: string): string {
     'module_app account.so',
     'module_app menu.so',
     'module_app ctrl_tcp.so',
+    ...(o.apps ?? []).map((m) => `module_app ${m}`),
     `ctrl_tcp_listen 127.0.0.1:${o.ctrlPort}`,
     `rtp_ports ${o.rtpPorts[0]}-${o.rtpPorts[1]}`,
     '',

@@ -13,6 +13,8 @@ export interface PbxExtension {
   number: string;
   name: string;
   password: string;
+  /** More keys of the extension, in YAML flow style (`forward: { unconditional: voicemail }`). */
+  more?: string;
 }
 
 export interface ServeOptions {
@@ -36,6 +38,8 @@ export interface ServeOptions {
 
 export interface Serve {
   readonly cdrPath: string;
+  /** serve's process id. */
+  readonly pid: number | undefined;
   /** SIGTERM, then the exit with everything serve logged on stderr. */
   stop(): Promise<Finished>;
 }
@@ -47,12 +51,12 @@ export interface Serve {
 export async function startServe(options: ServeOptions): Promise<Serve & { readonly configPath: string }> {
   const config = join(options.dir, 'pbx.yaml');
   const cdrPath = join(options.dir, 'cdr.jsonl');
-  const extensions = options.extensions.map((e) => `  - { number: "${e.number}", name: ${e.name}, password: ${e.password} }`);
+  const extensions = options.extensions.map((e) => `  - { number: "${e.number}", name: ${e.name}, password: ${e.password}${e.more === undefined ? '' : `, ${e.more}`} }`);
   writeFileSync(config, [`listen: [udp:127.0.0.1:${options.port}]`, 'digestAlgorithms: [MD5]', 'extensions:', ...extensions, ...(options.moreConfig ?? []), ''].join('\n'));
   const capture = options.capture === undefined ? [] : ['--capture', options.capture];
   const events = options.events === undefined ? [] : ['--events', options.events];
   const serve = await startPbxlab(['serve', '--config', config, '--cdr', cdrPath, '--rtp-ports', options.rtpPorts, '--seed', '5', ...capture, ...events, ...(options.moreArgs ?? [])], options.timeoutMs);
-  return { cdrPath, configPath: config, stop: () => serve.stop() };
+  return { cdrPath, configPath: config, pid: serve.pid, stop: () => serve.stop() };
 }
 
 /** The journal serve wrote (an absent file is an empty journal: serve opens it lazily). */

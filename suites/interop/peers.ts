@@ -54,6 +54,8 @@ function finished(child: ChildProcess, timeoutMs: number): Promise<Finished> {
 }
 
 export interface Background {
+  /** The process id (a crash test kills it with SIGKILL). */
+  readonly pid: number | undefined;
   /** Resolves when the process has exited. */
   readonly done: Promise<Finished>;
   /** What the process has written to stderr so far (its log lines, for a running `pbxlab serve`). */
@@ -71,6 +73,7 @@ function background(child: ChildProcess, timeoutMs: number): Background {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return {
+    pid: child.pid,
     done,
     stderr: () => stderr,
     stop: () => {

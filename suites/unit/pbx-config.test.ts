@@ -64,8 +64,11 @@ describe('PBX configuration: loading', () => {
       webcallMode: 'multi-terminal',
       features: { callWaiting: true, dnd: false, intercom: false, voicemail: true },
       forward: {},
+      voicemail: { notify: 'none', unsolicitedMwi: false, watch: [] },
       terminals: [{ user: '1001', password: 'alice-secret', order: 1, secure: false, webcall: false, published: false }],
     });
+    expect(config.storage).toEqual({});
+    expect(config.voicemail).toEqual({ maxMessages: 100, maxMessageSeconds: 180, silenceSeconds: 10, envelope: true, pinAttempts: 3 });
   });
 
   it('loads the full example (examples/pbx.yaml)', () => {
@@ -137,11 +140,13 @@ describe('PBX configuration: numbering profiles', () => {
       ['*8', 'group-pickup', [], undefined],
       ['*78', 'agent-login-toggle', [], undefined],
       ['*91', 'conference-room', ['room/3'], undefined],
+      ['*3', 'record-toggle', [], undefined],
     ]);
     expect(NUMBERING_PROFILES.ision.map((c) => [c.code, c.feature, c.argument.map((a) => a.name), c.terminator])).toEqual([
       ['1001', 'voicemail-own', [], '#'],
       ['1002', 'voicemail-box', ['mailbox'], '#'],
       ['1006', 'conference-room', ['room', 'pin'], undefined],
+      ['*3', 'record-toggle', [], undefined],
     ]);
   });
 
@@ -159,6 +164,7 @@ describe('PBX configuration: numbering profiles', () => {
       { code: '*8', feature: 'group-pickup', argument: [] },
       { code: '*78', feature: 'agent-login-toggle', argument: [] },
       { code: '*92', feature: 'conference-room', argument: [{ name: 'room', digits: 3 }] },
+      { code: '*3', feature: 'record-toggle', argument: [] },
       { code: '*98', feature: 'voicemail-box', argument: [{ name: 'mailbox' }], terminator: '#' },
     ]);
     const config = parsePbxConfig('profile: interede\nserviceCodes: { join: false, conference-room: "*92", voicemail-box: "*98" }\nextensions: [{ number: "2001", name: A, password: p }]\n', 'pbx.yaml');

@@ -11,6 +11,8 @@ import { parsePbxConfig } from '../../simulator/pbx/config/index.js';
 import { promptsDurationMs, resolvePrompts } from '../../simulator/pbx/media/prompt-player.js';
 import { pbxWorld, type PbxWorld, type PbxWorldOptions } from '../support/pbx-world.js';
 
+const PROMPT_NAMES = PromptLibrary.bundled().names().join(', ');
+
 const CONFIG = `
 listen: [udp:10.0.9.1:5060]
 timeZone: "-03:00"
@@ -419,7 +421,7 @@ ivr:
       "2": { ringGroup: "601" }
       "3": { block: suport }
       "4": { queue: sales }
-      "5": { voicemail: "1001" }
+      "5": { voicemail: "1009" }
       "6": { portal: main }
       "7": { hangup: true, block: support }
       X: { hangup: true }
@@ -428,17 +430,17 @@ ivr:
 `;
     expect(errorsOf(text)).toEqual([
       "pbx.yaml:6:31: 18:00-08:00 ends before it starts (a span past midnight is two days' spans)",
-      'pbx.yaml:10:13: no prompt is called `welcom`; did you mean `welcome`? (prompts: enter-pin, ivr-invalid, ivr-timeout, out-of-hours, rating, support-menu, thank-you, vm-greeting, wakeup, welcome)',
+      `pbx.yaml:10:13: no prompt is called \`welcom\`; did you mean \`welcome\`? (prompts: ${PROMPT_NAMES})`,
       'pbx.yaml:11:18: unknown time profile `busines`; did you mean `business`?',
       'pbx.yaml:13:25: unknown extension 1010; did you mean `1001`?',
       'pbx.yaml:14:25: unknown ring group 601; did you mean `600`?',
       'pbx.yaml:15:21: unknown block `suport`; did you mean `support`?',
       'pbx.yaml:16:21: a queue (`queue`) is not available on this PBX yet',
-      'pbx.yaml:17:25: voicemail (`voicemail`) is not available on this PBX yet',
+      'pbx.yaml:17:25: no mailbox 1009; did you mean `1001`?',
       'pbx.yaml:18:22: the voice portal (`portal`) is not available on this PBX yet',
       'pbx.yaml:19:12: an option takes exactly one action: play, invalid, hangup, block, extension, ringGroup, queue, voicemail, portal',
       'pbx.yaml:20:10: `X` is no option: an option is 1 to 8 of 0-9, * and # (quoted), or T (timeout) or I (invalid)',
-      'pbx.yaml:21:62: no prompt is called `ratin`; did you mean `rating`? (prompts: enter-pin, ivr-invalid, ivr-timeout, out-of-hours, rating, support-menu, thank-you, vm-greeting, wakeup, welcome)',
+      `pbx.yaml:21:62: no prompt is called \`ratin\`; did you mean \`rating\`? (prompts: ${PROMPT_NAMES})`,
       'pbx.yaml:22:13: block support is already defined',
       'pbx.yaml:22:30: ivr number 600 is already used by the ring group Sales',
     ]);

@@ -13,11 +13,15 @@ describe('scenarios/schema.json', () => {
   });
 
   it('lists the top-level keys, the step verbs and the phone states for completion', () => {
-    const schema = JSON.parse(scenarioJsonSchema()) as { properties: Record<string, { items?: { additionalProperties?: { anyOf: { properties?: Record<string, { enum?: string[] }> }[] } } }> };
+    const schema = JSON.parse(scenarioJsonSchema()) as {
+      properties: Record<string, { items?: { additionalProperties?: { anyOf: { properties?: Record<string, { anyOf?: { enum?: string[]; properties?: Record<string, unknown> }[] }> }[] } } }>;
+    };
     expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'tags', 'seed', 'world', 'defaults', 'actors', 'steps', 'checks', 'load', 'gates']);
     const action = schema.properties.steps!.items!.additionalProperties!.anyOf.find((o) => o.properties !== undefined)!;
     expect(Object.keys(action.properties!)).toEqual(expect.arrayContaining(['dial', 'answer', 'hold', 'transfer', 'expect', 'hears', 'send', 'receive', 'within']));
-    expect(action.properties!.expect!.enum).toEqual(expect.arrayContaining(['ringing', 'connected', 'idle', 'busy']));
+    const expectation = action.properties!.expect!.anyOf!;
+    expect(expectation.find((o) => o.enum !== undefined)!.enum).toEqual(expect.arrayContaining(['ringing', 'connected', 'idle', 'busy']));
+    expect(Object.keys(expectation.find((o) => o.properties !== undefined)!.properties!)).toEqual(['mwi']);
   });
 
   it('completes `not` (an expectation and its period), `hears: { prompt, language }` and the events check', () => {

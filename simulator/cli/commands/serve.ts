@@ -5,7 +5,9 @@
  * to the operating system with `--cdr-sync none`), writes every packet it sends and
  * receives to `--capture` (pcap or pcapng by the file's extension, each packet written as it
  * passes), appends every PBX event to `--events` (JSON lines, pbx/event-file.ts), appends the
- * TLS session secrets to `--tls-keylog` (cli/tls-keylog.ts), and stops cleanly on SIGINT/SIGTERM.
+ * TLS session secrets to `--tls-keylog` (cli/tls-keylog.ts), keeps voicemail and recordings in
+ * `--data`, sends notification e-mail through the configuration's SMTP server (`mail`), serves the
+ * HTTP API and the web inbox on `--http` (simulator/api), and stops cleanly on SIGINT/SIGTERM.
  */
 import type { Command } from 'commander';
 import { Capture, FileSink } from '../../engine/capture/index.js';
@@ -22,6 +24,17 @@ import { EXIT, UsageError, type CliIO } from '../io.js';
 import { portRange } from '../media-options.js';
 import { collect, positiveNumber, tlsListenerFiles, transportSpecs, untilDoneOrSignal } from '../real-agent.js';
 import { openTlsKeylog } from '../tls-keylog.js';
+import type { FastifyInstance } from 'fastify';
+import { apiPortsOf, createApiServer } from '../../api/index.js';
+import { SmtpDelivery } from '../../pbx/mail/index.js';
+
+/** `127.0.0.1:8080`, `[::1]:8080`. */
+function httpAddress(spec: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(spec);
+  const port = m === null ? NaN : Number(m[3]);
+  if (m === null || !(port >= 1 && port <= 65535)) throw new UsageError(`--http ${spec}: expected ADDRESS:PORT, e.g. 127.0.0.1:8080`);
+  return { host: m[1] ?? m[2]!, port };
+}
 
 interface ServeOptions {
   config: string;
@@ -35,6 +48,8 @@ interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsKeylog?: string;
+  data?: string;
+  http?: string;
 }
 
 export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -51,6 +66,8 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
     .option('--events <file>', 'append every PBX event (registrations, calls, IVR choices...) here, one JSON line each')
     .option('--tls-cert <file>', 'PEM certificate for tls: listeners')
     .option('--tls-key <file>', 'PEM key for tls: listeners')
+    .option('--data <dir>', 'keep voicemail messages, greetings and recordings here (over the config\'s storage.directory; default: in memory)')
+    .option('--http <addr:port>', 'serve the HTTP API, its OpenAPI document (/openapi.json) and the web inbox (/inbox) here, e.g. 127.0.0.1:8080')
     .option('--tls-keylog <file>', 'append the TLS session secrets here (NSS key log format, for Wireshark and tshark)')
     .action(async (options: ServeOptions) => {
       let config: PbxConfig;
@@ -61,6 +78,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         throw new UsageError(`--config ${options.config}: ${(e as Error).message}`);
       }
       if (options.cdrSync !== 'call' && options.cdrSync !== 'none') throw new UsageError(`--cdr-sync: expected call or none, got ${options.cdrSync}`);
+      const http = options.http === undefined ? undefined : httpAddress(options.http);
       const rtpPorts = portRange(options.rtpPorts);
       const listen = options.listen !== undefined ? transportSpecs(options.listen) : config.listen;
       const tls = tlsListenerFiles(listen, options.tlsCert, options.tlsKey);
@@ -89,6 +107,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         keylog?.close();
         throw new UsageError(`--events ${options.events}: ${(e as Error).message}`);
       }
+      const smtp = config.mail === undefined ? undefined : new SmtpDelivery(config.mail.smtp);
       const pbx = new Pbx({
         config,
         transport,
@@ -98,6 +117,8 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         rtpPorts,
         cdr,
         log: (line) => io.stderr(`pbxlab serve: ${line}\n`),
+        ...(options.data !== undefined && { dataDirectory: options.data }),
+        ...(smtp !== undefined && { mail: smtp }),
       });
       if (events !== undefined) {
         const file = events;
@@ -112,10 +133,33 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         };
         pbx.events.on('event', write);
       }
+      io.stderr(`pbxlab serve: data in ${pbx.storage.medium.description}\n`);
+      if (config.mail !== undefined) io.stderr(`pbxlab serve: notification e-mail to smtp://${config.mail.smtp.host}:${config.mail.smtp.port}${pbx.outbox!.list().some((e) => e.state === 'pending') ? `, ${pbx.outbox!.list().filter((e) => e.state === 'pending').length} pending from before` : ''}\n`);
+      let api: FastifyInstance | undefined;
+      if (http !== undefined) {
+        try {
+          api = await createApiServer({ tokens: config.api.tokens, ...apiPortsOf(pbx), ...(pbx.outbox !== undefined && { outbox: pbx.outbox }), ...(config.mail !== undefined && { mail: config.mail }), epochMs: () => clock.epochMs() });
+          await api.listen({ host: http.host, port: http.port });
+        } catch (e) {
+          await api?.close();
+          pbx.close();
+          smtp?.close();
+          cdr.close();
+          events?.close();
+          await transport.close();
+          await network.close();
+          capture?.stop();
+          keylog?.close();
+          throw new UsageError(`--http ${options.http}: ${(e as Error).message}`);
+        }
+        io.stderr(`pbxlab serve: HTTP API on http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${http.port}/api (OpenAPI: /openapi.json, inbox: /inbox)${config.api.tokens.length === 0 ? '; no api.tokens in the configuration, so every request is refused' : ''}\n`);
+      }
       io.stderr(`pbxlab serve: ${config.extensions.length} extensions; listening on ${transport.listening.map((l) => `${l.transport.toLowerCase()}:${l.endpoint.address}:${l.endpoint.port}`).join(' ')}\n`);
       const why = await untilDoneOrSignal(() => undefined);
       io.stderr(`pbxlab serve: ${why}, stopping (${pbx.calls.size} calls in progress)\n`);
+      await api?.close();
       pbx.close();
+      smtp?.close();
       cdr.close();
       events?.close();
       await transport.close();

@@ -14,3 +14,4 @@ export {
 export { PHONE_PROFILES, profileOptions, type PhoneProfile, type PhoneProfileName } from './profiles.js';
 export { MediaSlot } from './media-slot.js';
 export { formatReplaces, parseReferTo, parseReplaces, referToValue, type ReferTarget, type ReplacesTarget } from '../../engine/ua/index.js';
+export { MwiLamp, type MailboxLamp } from './mwi-lamp.js';

@@ -67,6 +67,12 @@ export interface PhoneOptions {
   media: MediaFidelity;
   /** Give up an unanswered outgoing call after this long (CANCEL). Default 180 s. */
   noAnswerTimeoutMs?: number;
+  /**
+   * Subscribe to message waiting (RFC 3842) once registered, for these mailboxes at the
+   * registrar's host (default the registration's user), and keep a lamp (`Phone.mwi`);
+   * `subscribe: false` only takes the NOTIFYs a PBX sends unsolicited.
+   */
+  mwi?: { mailboxes?: readonly string[]; expires?: number; subscribe?: boolean };
 }
 
 export const DEFAULT_PHONE_OPTIONS: PhoneOptions = {

@@ -20,6 +20,7 @@ import { DEFAULT_PHONE_OPTIONS, transportName, type PhoneOptions } from './optio
 import { PhoneCall, type CallHost, type CallState } from './phone-call.js';
 import { createCallMedia, type PhoneMediaInit } from './phone-media.js';
 import { profileOptions, type PhoneProfile, type PhoneProfileName } from './profiles.js';
+import { MwiLamp } from './mwi-lamp.js';
 import { matchReplaces } from './replaced-call.js';
 import { receiveRefer } from './transfer.js';
 import { LazyMap } from '../../engine/lazy-collections.js';
@@ -86,6 +87,8 @@ export class Phone extends Emitter<PhoneEvents> {
   private readonly previousDelegate: UserAgentDelegate;
   private readonly host: CallHost;
   private registrationValue: Registration | undefined;
+  /** The message waiting lamp, when `options.mwi` is set. */
+  readonly mwi: MwiLamp | undefined;
   private callCount = 0;
   private readonly answerTimers = new LazyMap<PhoneCall, Timer>();
   private closed = false;
@@ -113,8 +116,15 @@ export class Phone extends Emitter<PhoneEvents> {
     if (init.prompts !== undefined && init.prompts.size > 0) PromptRecognizer.prepare(init.prompts);
     this.previousDelegate = this.ua.delegate;
     this.ua.delegate = { ...this.ua.delegate, onInvite: (invite) => this.receive(invite) };
+    const registrar = this.options.register?.registrar ?? '';
+    if (this.options.mwi !== undefined && registrar !== '') {
+      const mailboxes = this.options.mwi.mailboxes ?? [this.options.register?.user ?? ''];
+      const lamp = new MwiLamp(this.ua, registrar.replace(/^sips?:/, '').split(';')[0]!, mailboxes, this.options.mwi.expires);
+      this.mwi = lamp;
+      if (this.options.mwi.subscribe !== false) this.on('registered', () => lamp.subscribe());
+    }
     // A profile may carry registration settings without a registrar (COMfortel's 10% early).
-    if ((this.options.register?.registrar ?? '') !== '') this.register();
+    if (registrar !== '') this.register();
   }
 
   /** Goes up with every change of a call's state, a new call and a registration's outcome: a watcher that saw the same figure has nothing new to look at. */
@@ -169,6 +179,7 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.closed) return;
     this.closed = true;
     for (const call of [...this.calls]) call.hangUp();
+    this.mwi?.close();
     const r = this.registrationValue;
     if (r !== undefined && r.state !== 'failed') r.unregister();
     this.ua.delegate = this.previousDelegate;
@@ -187,7 +198,8 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   private targetUri(target: string): SipUri {
-    const text = /^sips?:/i.test(target) ? target : `sip:${target}@${this.registrarHost()}`;
+    // A dialled `#` (the ision profile's `1001#`) is escaped in the user part, as phones send it (RFC 3261 25.1).
+    const text = /^sips?:/i.test(target) ? target : `sip:${target.replaceAll('#', '%23')}@${this.registrarHost()}`;
     const uri = parseUri(text);
     if (uri.kind !== 'sip') throw new Error(`cannot dial ${target}: not a SIP URI`);
     return uri;

@@ -20,3 +20,4 @@ export {
 } from './subscription.js';
 export { IncomingSubscription, acceptSubscription, type AcceptSubscriptionOptions, type IncomingSubscriptionEnd, type IncomingSubscriptionEvents } from './incoming-subscription.js';
 export { formatReplaces, parseReferTo, parseReplaces, referToValue, type ReferTarget, type ReplacesTarget } from './replaces.js';
+export { MESSAGE_SUMMARY_EVENT, MESSAGE_SUMMARY_TYPE, messageSummary, parseMessageSummary, type MessageCounts } from './message-summary.js';

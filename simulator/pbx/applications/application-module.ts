@@ -5,7 +5,7 @@
  * offending node.
  */
 import type { Report } from '../config/cross-checks.js';
-import type { RouteTargetProvider } from '../core/application.js';
+import type { ApplicationContext, ApplicationService, RouteTargetProvider } from '../core/application.js';
 
 /** Reports a problem at the path of the offending node (the configuration's cross-checks' `Report`). */
 export type ConfigReport = Report;
@@ -24,4 +24,9 @@ export interface ApplicationModule {
   ownedNumbers(raw: Record<string, unknown>): OwnedNumber[];
   /** Its own checks of the raw configuration; `known` holds every number of the dialplan. */
   check?(raw: Record<string, unknown>, known: ReadonlySet<string>, report: ConfigReport): void;
+  /**
+   * What the module keeps for the life of one PBX (a store, a notifier), made once when the PBX
+   * starts; `ctx.service(kind)` and `Pbx.service(kind)` return it.
+   */
+  attach?(ctx: ApplicationContext): ApplicationService;
 }

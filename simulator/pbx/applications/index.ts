@@ -6,10 +6,12 @@
  */
 import type { ApplicationModule } from './application-module.js';
 import { ivrConfigShape, ivrModule } from './ivr/index.js';
+import { recordingConfigShape, recordingModule } from './recording/index.js';
+import { voicemailConfigShape, voicemailModule } from './voicemail/index.js';
 
-export const APPLICATIONS: readonly ApplicationModule[] = [ivrModule];
+export const APPLICATIONS: readonly ApplicationModule[] = [ivrModule, voicemailModule, recordingModule];
 
 /** The configuration keys the applications add to the PBX file, with their schemas. */
-export const applicationConfigShape = { ...ivrConfigShape };
+export const applicationConfigShape = { ...ivrConfigShape, ...voicemailConfigShape, ...recordingConfigShape };
 
 export type { ApplicationModule } from './application-module.js';

@@ -250,7 +250,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
         const routing = this.ctx.router.route(to, this.callerRef);
         if (routing.kind === 'application' && purpose().kind === 'inbound' && this.ctx.handOver !== undefined) {
           this.current = undefined;
-          return this.ctx.handOver(this, routing);
+          return this.ctx.handOver(this, { ...routing, forwardedFrom: routing.forwardedFrom ?? target.number, forwardReason: routing.forwardReason ?? reason });
         }
         if (routing.kind !== 'ring') return this.alertingFailed(alerting, purpose(), { disposition: routing.kind === 'reject' && routing.status === 486 ? 'busy' : 'failed', status: routing.kind === 'reject' ? routing.status : 404 });
         const next = this.alert(routing.target, purpose(), caller);

@@ -8,6 +8,7 @@
  * They run even when other parts of the file are invalid (so one run reports everything), and so
  * read the values defensively: a part that failed validation may still hold its raw input.
  */
+import { checkApiTokens } from './api-schema.js';
 import { ordinal } from '../../config/ordinal.js';
 import { didYouMean } from '../../config/did-you-mean.js';
 import { APPLICATIONS } from '../applications/index.js';
@@ -48,6 +49,7 @@ export function checkPbxConfig(raw: unknown, given: Report): void {
   checkTimers(config, report);
   checkListen(config, report);
   checkMediaAnchor(config, report);
+  checkApiTokens(config, extensionNumbers, report);
   const known = new Set(owners.keys());
   for (const application of APPLICATIONS) application.check?.(config, known, report);
   report.flush();

@@ -10,6 +10,7 @@
  * with a `range` instead of a `number` declares one extension per number (extension-range.ts).
  */
 import { z } from 'zod';
+import { mailboxSettingsSchema } from '../applications/voicemail/voicemail-schema.js';
 import { extensionNumberSchema } from './dial-strings.js';
 import { parseNumberRange, rangeNumbers, withNumber, type NumberRange } from './extension-range.js';
 
@@ -66,6 +67,8 @@ const extensionFields = {
   terminals: z.array(terminalSchema).min(1).optional(),
   features: extensionFeaturesSchema.prefault({}),
   forward: forwardSchema.prefault({}),
+  /** The mailbox's settings (voicemail application); used when `features.voicemail` is on. */
+  voicemail: mailboxSettingsSchema.prefault({}),
 };
 
 type Fields = z.output<z.ZodObject<typeof extensionFields>>;

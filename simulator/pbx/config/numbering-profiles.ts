@@ -8,7 +8,11 @@
  * - `ision` (003): `1001#` own voicemail, `1002`+mailbox+`#` any mailbox, `1006`+room+PIN
  *   conference room.
  * - `neutral` (the default): a small generic set, so that pickup, intercom and voicemail work
- *   without choosing a seed system.
+ *   without choosing a seed system (`*97` own mailbox, `*98` + mailbox + `#` any mailbox).
+ *
+ * `record-toggle` (typed during a call: starts and stops its recording) is `*3` in every profile:
+ * the manuals give no code for it; `*3` is Asterisk's default for the same feature and is free in
+ * all three numbering plans (the project's choice).
  */
 
 export const SERVICE_FEATURES = [
@@ -22,6 +26,7 @@ export const SERVICE_FEATURES = [
   'voicemail-box',
   'intercom',
   'dnd-toggle',
+  'record-toggle',
 ] as const;
 export type ServiceFeature = (typeof SERVICE_FEATURES)[number];
 
@@ -50,6 +55,7 @@ export const DEFAULT_ARGUMENTS: Record<ServiceFeature, Omit<ServiceCode, 'code' 
   'voicemail-box': { argument: [{ name: 'mailbox' }], terminator: '#' },
   intercom: { argument: [{ name: 'extension' }] },
   'dnd-toggle': { argument: [] },
+  'record-toggle': { argument: [] },
 };
 
 export const NUMBERING_PROFILE_NAMES = ['neutral', 'interede', 'ision'] as const;
@@ -61,7 +67,9 @@ export const NUMBERING_PROFILES: Record<NumberingProfileName, readonly ServiceCo
     { code: '**', feature: 'directed-pickup', argument: [{ name: 'extension' }] },
     { code: '*0', feature: 'intercom', argument: [{ name: 'extension' }] },
     { code: '*97', feature: 'voicemail-own', argument: [] },
+    { code: '*98', feature: 'voicemail-box', argument: [{ name: 'mailbox' }], terminator: '#' },
     { code: '*76', feature: 'dnd-toggle', argument: [] },
+    { code: '*3', feature: 'record-toggle', argument: [] },
   ],
   interede: [
     { code: '*1', feature: 'attended-transfer', argument: [{ name: 'extension' }] },
@@ -69,11 +77,13 @@ export const NUMBERING_PROFILES: Record<NumberingProfileName, readonly ServiceCo
     { code: '*8', feature: 'group-pickup', argument: [] },
     { code: '*78', feature: 'agent-login-toggle', argument: [] },
     { code: '*91', feature: 'conference-room', argument: [{ name: 'room', digits: 3 }] },
+    { code: '*3', feature: 'record-toggle', argument: [] },
   ],
   ision: [
     { code: '1001', feature: 'voicemail-own', argument: [], terminator: '#' },
     { code: '1002', feature: 'voicemail-box', argument: [{ name: 'mailbox' }], terminator: '#' },
     { code: '1006', feature: 'conference-room', argument: [{ name: 'room' }, { name: 'pin' }] },
+    { code: '*3', feature: 'record-toggle', argument: [] },
   ],
 };
 

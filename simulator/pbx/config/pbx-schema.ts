@@ -16,6 +16,8 @@
  */
 import { z } from 'zod';
 import { applicationConfigShape } from '../applications/index.js';
+import { mailConfigSchema } from '../mail/mail-config.js';
+import { apiSchema } from './api-schema.js';
 import { checkPbxConfig } from './cross-checks.js';
 import { serviceCodeSchema } from './dial-strings.js';
 import { expandEntry, extensionEntrySchema } from './extension-schema.js';
@@ -79,6 +81,15 @@ const authSchema = z.strictObject({
   strictDigestUri: z.boolean().default(false),
 });
 
+const storageSchema = z.strictObject({
+  /**
+   * Where records with audio are kept (voicemail messages, greetings, recordings; ARCHITECTURE.md
+   * "Storage"), relative to the working directory; `pbxlab serve --data DIR` overrides it. Without
+   * one they are kept in memory and lost when the PBX stops.
+   */
+  directory: z.string().min(1).optional(),
+});
+
 const pbxConfigObject = z.strictObject({
   listen: z.array(listenSpecSchema).min(1).prefault([DEFAULT_LISTEN]),
   profile: z.enum(NUMBERING_PROFILE_NAMES).default('neutral'),
@@ -96,6 +107,7 @@ const pbxConfigObject = z.strictObject({
     .refine((a) => new Set(a).size === a.length, { error: 'an algorithm is listed twice' })
     .default(['MD5']),
   auth: authSchema.prefault({}),
+  storage: storageSchema.prefault({}),
   registration: registrationSchema.prefault({}),
   timers: timersSchema.prefault({}),
   tones: tonesSchema.prefault({}),
@@ -106,6 +118,10 @@ const pbxConfigObject = z.strictObject({
   ringGroups: z.array(ringGroupSchema).default([]),
   pickupGroups: z.array(pickupGroupSchema).default([]),
   managerAssistant: z.array(managerAssistantSchema).default([]),
+  /** Outgoing notification e-mail: SMTP server, sender, retries, templates (pbx/mail); without it no e-mail is sent. */
+  mail: mailConfigSchema.optional(),
+  /** Tokens of the HTTP API (`pbxlab serve --http`). */
+  api: apiSchema.prefault({}),
   ...applicationConfigShape,
 });
 

@@ -28,7 +28,7 @@ export interface AlertingContext {
   partyId: () => string;
 }
 
-export type ForwardReason = 'busy' | 'no-answer' | 'deflected';
+export type ForwardReason = 'busy' | 'no-answer' | 'not-registered' | 'deflected';
 
 export interface AlertingFailure {
   readonly disposition: Disposition;
@@ -214,7 +214,9 @@ export class Alerting extends Emitter<AlertingEvents> {
 
   private noAnswer(): void {
     const forward = this.target.forward?.noAnswer;
-    if (forward !== undefined) return this.forward(forward.to, 'no-answer');
+    // Nothing could ring: none of the target's terminals is registered.
+    const reason = this.target.rounds.every((r) => r.length === 0) ? 'not-registered' : 'no-answer';
+    if (forward !== undefined) return this.forward(forward.to, reason);
     this.fail('no-answer', 480);
   }
 

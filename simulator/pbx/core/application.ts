@@ -9,8 +9,10 @@
  */
 import type { Clock } from '../../engine/clock/index.js';
 import type { SeededRandom } from '../../engine/rng/index.js';
-import type { CallerIdentity, IncomingInvite } from '../../engine/ua/index.js';
+import type { SipDestination } from '../../engine/sip/transport/index.js';
+import type { CallerIdentity, IncomingInvite, IncomingRequest, UserAgent } from '../../engine/ua/index.js';
 import type { PbxConfig } from '../config/index.js';
+import type { PbxStorage } from '../storage/index.js';
 import type { CallControl } from './call-control.js';
 import type { PbxEventBus } from './events.js';
 import type { ExtensionStateService } from './extension-state.js';
@@ -39,6 +41,9 @@ export interface InboundCall {
   readonly call: string;
   /** The number of the target (the IVR's number). */
   readonly number: string;
+  /** The extension whose forwarding sent the call here, and why. */
+  readonly forwardedFrom?: string;
+  readonly forwardReason?: ForwardCause;
   readonly caller: CallerRef;
   readonly identity: CallerIdentity;
   /** The caller's INVITE while nobody answered it; undefined when `party` is given. */
@@ -49,6 +54,29 @@ export interface InboundCall {
   answer(): SipLegParty | undefined;
   /** Says how the call ended; called once. */
   finish(end: ApplicationCallEnd): void;
+}
+
+/**
+ * Why a call was forwarded: unconditionally, busy (every terminal busy, DND, or in a call without
+ * call waiting), no answer, none of the extension's terminals registered, or deflected by a phone.
+ */
+export type ForwardCause = 'unconditional' | 'busy' | 'no-answer' | 'not-registered' | 'deflected';
+
+/** A registered terminal of an extension: its SIP user, Contact, and the flow it registered over. */
+export interface TerminalBinding {
+  readonly user: string;
+  readonly contact: string;
+  readonly flow: SipDestination;
+}
+
+/** What a module keeps for the life of one PBX (ApplicationModule.attach). */
+export interface ApplicationService {
+  /**
+   * A request outside a dialog that is no call (a SUBSCRIBE ...), authenticated as `from` when a
+   * terminal sent it: true when the service answered it.
+   */
+  request?(request: IncomingRequest, from: CallerRef | undefined): boolean;
+  close?(): void;
 }
 
 /** What happens when `connect` hands a party to a number. */
@@ -71,6 +99,15 @@ export interface ApplicationContext {
   readonly extensions: ExtensionStateService;
   /** The identity the PBX itself uses (prompts, PBX-originated calls). */
   readonly pbxIdentity: CallerIdentity;
+  /** Durable records with audio (messages, greetings, recordings). */
+  readonly storage: PbxStorage;
+  /** The PBX's user agent, for requests outside calls (a NOTIFY), and the host of its URIs. */
+  readonly ua: UserAgent;
+  readonly domain: string;
+  /** Where an extension's terminals are registered now. */
+  bindings(number: string): readonly TerminalBinding[];
+  /** The service an application module attached, by its route target kind. */
+  service<T extends ApplicationService>(kind: string): T | undefined;
   /**
    * Connects an answered party to a dialled number as if it had dialled it (an extension, a ring
    * group, another application's number), with the features of an ordinary call (transfers, ...).

@@ -3,15 +3,16 @@
  * media, as Asterisk does, so that it can play music on hold, tones and prompts into any leg): each
  * party hears the sum of what the others send, frame by frame. Two parties are a plain call;
  * three or more are a conference (the `*23` join). Each sender-to-listener path has a short queue
- * that absorbs arrival jitter; past `maxFrames` the oldest frames are dropped so that delay cannot
- * grow.
+ * of samples that absorbs arrival jitter and cuts what arrives into the mix's 20 ms frames (a
+ * phone may send 30 ms packets: RFC 3551 4.5 leaves the packet time to the sender); past
+ * `maxFrames` frames the oldest samples are dropped so that delay cannot grow.
  *
  * A party that holds the PBX (RFC 3264 8.4: `sendonly`/`inactive`, or the RFC 2543 `c=0.0.0.0`)
  * drops out of the mix; when only held parties are left to hear, a listener hears music on hold.
  * A party with nobody else in the mix hears the mixer's `alone` source: ringback while the PBX
  * rings someone for it, music on hold while it waits for a consultation, silence otherwise.
  */
-import { mixPcm, silenceSource, type PcmSource } from '../../engine/media/pcm/index.js';
+import { FRAME_SAMPLES, mixPcm, silenceSource, type PcmSource } from '../../engine/media/pcm/index.js';
 import { musicOnHoldSource } from '../../engine/media/tone/index.js';
 import { LazyMap } from '../../engine/lazy-collections.js';
 
@@ -30,11 +31,63 @@ export interface AudioPort {
 
 interface Member {
   readonly media: AudioPort;
-  /** Frames from each other member, waiting to be heard by this one. */
-  readonly from: Map<Member, Int16Array[]>;
+  /** Audio from each other member, waiting to be heard by this one. */
+  readonly from: Map<Member, SampleQueue>;
   readonly off: () => void;
   alone: PcmSource;
   music?: PcmSource;
+}
+
+/** Samples in arrival order, taken out a frame at a time. */
+class SampleQueue {
+  private chunks: Int16Array[] = [];
+  private length = 0;
+
+  constructor(private readonly max: number) {}
+
+  push(pcm: Int16Array): void {
+    this.chunks.push(pcm);
+    this.length += pcm.length;
+    while (this.length > this.max && this.chunks.length > 0) {
+      const excess = this.length - this.max;
+      const first = this.chunks[0]!;
+      if (first.length <= excess) {
+        this.chunks.shift();
+        this.length -= first.length;
+      } else {
+        this.chunks[0] = first.subarray(excess);
+        this.length -= excess;
+      }
+    }
+  }
+
+  /** The next frame, or undefined while less than a frame is waiting. */
+  take(samples: number): Int16Array | undefined {
+    if (this.length < samples) return undefined;
+    const first = this.chunks[0]!;
+    if (first.length === samples) {
+      this.chunks.shift();
+      this.length -= samples;
+      return first;
+    }
+    const frame = new Int16Array(samples);
+    let at = 0;
+    while (at < samples) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(chunk.length, samples - at);
+      frame.set(chunk.subarray(0, n), at);
+      at += n;
+      if (n === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(n);
+    }
+    this.length -= samples;
+    return frame;
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.length = 0;
+  }
 }
 
 export class AudioMixer {
@@ -64,13 +117,12 @@ export class AudioMixer {
           const queue = listener.from.get(member);
           if (queue === undefined) continue;
           queue.push(pcm);
-          if (queue.length > this.maxFrames) queue.shift();
         }
       }),
     };
     for (const other of this.members.values()) {
-      other.from.set(member, []);
-      member.from.set(other, []);
+      other.from.set(member, new SampleQueue(this.maxFrames * FRAME_SAMPLES));
+      member.from.set(other, new SampleQueue(this.maxFrames * FRAME_SAMPLES));
     }
     this.members.set(media, member);
     media.play(() => this.frameFor(member));
@@ -103,10 +155,10 @@ export class AudioMixer {
     for (const [sender, queue] of member.from) {
       if (sender.media.negotiated?.remoteHold === true) {
         held++;
-        queue.length = 0;
+        queue.clear();
         continue;
       }
-      const frame = queue.shift();
+      const frame = queue.take(FRAME_SAMPLES);
       if (frame !== undefined) heard.push(frame);
     }
     if (held === member.from.size) return (member.music ??= musicOnHoldSource())();

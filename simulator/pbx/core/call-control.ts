@@ -54,9 +54,20 @@ export class CallControl {
     return this.options.clock;
   }
 
+  /** Whether media endpoints send frames (false under the media fidelity `off`). */
+  get mediaFrames(): boolean {
+    return this.options.mediaFrames;
+  }
+
   /** The calls that have not ended. */
   get activeCalls(): readonly CoreCall[] {
     return [...this.live];
+  }
+
+  /** The live call with this id (`c1` ...), as events name it. */
+  find(id: string): CoreCall | undefined {
+    for (const call of this.live) if (call.id === id) return call;
+    return undefined;
   }
 
   /** A new, empty call owned by `owner`. */

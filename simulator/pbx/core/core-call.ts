@@ -5,6 +5,12 @@
  * leaves by itself, each digit, and a REFER. A digit the owner does not consume is relayed to the
  * call's other parties in the way each can take it (RFC 4733 where negotiated, else in-band);
  * digits that arrived in-band already reach them in the mix and are not sent twice.
+ *
+ * A **tap** (`tap`) hears the call without being a party: each party's audio as it sends it (not
+ * while it holds the PBX), its digits, who joins and leaves, and the end of the call. A tap does
+ * not count as a party (a call with one party and a tap is a call with one party) and changes
+ * nothing; it is the seam for a recorder (one direction per party) and later a supervisor's
+ * listening.
  */
 import type { CallDigit } from '../../engine/media/call/index.js';
 import { silenceSource, type PcmSource } from '../../engine/media/pcm/index.js';
@@ -24,9 +30,23 @@ export interface CallOwner {
   refer?(call: CoreCall, party: CallParty, refer: IncomingRequest): void;
 }
 
+/** What a tap hears of a call (`CoreCall.tap`); every method is optional. */
+export interface CallTap {
+  /** A frame `party` sent into the call (nothing while it holds the PBX). */
+  audio?(party: CallParty, pcm: Int16Array): void;
+  digit?(party: CallParty, digit: CallDigit): void;
+  joined?(party: CallParty): void;
+  left?(party: CallParty): void;
+  /** The call ended; the tap is removed. */
+  closed?(): void;
+}
+
 export class CoreCall implements PartyOwner {
   private readonly mixer = new AudioMixer();
   private readonly members = new LazySet<CallParty>();
+  private readonly taps = new Set<CallTap>();
+  /** Each party's audio subscription while the call has taps. */
+  private readonly tapped = new Map<CallParty, () => void>();
   private closed = false;
 
   constructor(
@@ -59,6 +79,37 @@ export class CoreCall implements PartyOwner {
     return this.members.has(party);
   }
 
+  /** Listens to the call without taking part in it (a recorder); returns the unsubscriber. */
+  tap(tap: CallTap): () => void {
+    if (this.closed) throw new Error(`call ${this.id} has ended`);
+    this.taps.add(tap);
+    for (const party of this.members) this.hearParty(party);
+    return () => {
+      this.taps.delete(tap);
+      if (this.hearing()) return;
+      for (const off of this.tapped.values()) off();
+      this.tapped.clear();
+    };
+  }
+
+  /** Whether a tap listens to audio (only then are the parties' frames followed). */
+  private hearing(): boolean {
+    for (const tap of this.taps) if (tap.audio !== undefined) return true;
+    return false;
+  }
+
+  private hearParty(party: CallParty): void {
+    if (this.tapped.has(party) || !this.hearing()) return;
+    const media = party.media;
+    this.tapped.set(
+      party,
+      media.on('audio', (pcm) => {
+        if (media.negotiated?.remoteHold === true) return;
+        for (const tap of this.taps) tap.audio?.(party, pcm);
+      }),
+    );
+  }
+
   /** Adds a party to the mix; it hears `alone` while nobody else is in the call. Used by the core. */
   add(party: CallParty, alone: PcmSource = silenceSource()): void {
     if (this.closed) throw new Error(`call ${this.id} has ended`);
@@ -67,7 +118,10 @@ export class CoreCall implements PartyOwner {
     const fresh = !this.members.has(party);
     this.members.add(party);
     this.mixer.add(party.media, alone);
-    if (fresh) this.events.publish('party-joined', { call: this.id, party: party.id, kind: party.kind, ...(party.number !== undefined && { number: party.number }) });
+    if (!fresh) return;
+    this.events.publish('party-joined', { call: this.id, party: party.id, kind: party.kind, ...(party.number !== undefined && { number: party.number }) });
+    this.hearParty(party);
+    for (const tap of this.taps) tap.joined?.(party);
   }
 
   /** Takes a party out without ending it. Used by the core. */
@@ -75,7 +129,10 @@ export class CoreCall implements PartyOwner {
     if (!this.members.delete(party)) return;
     party.release();
     this.mixer.remove(party.media);
+    this.tapped.get(party)?.();
+    this.tapped.delete(party);
     this.events.publish('party-left', { call: this.id, party: party.id, kind: party.kind, ...(party.number !== undefined && { number: party.number }) });
+    for (const tap of this.taps) tap.left?.(party);
   }
 
   /** What `party` hears while it is alone in the call: ringback, music on hold, a prompt. */
@@ -112,6 +169,9 @@ export class CoreCall implements PartyOwner {
     }
     this.mixer.close();
     this.closed = true;
+    const taps = [...this.taps];
+    this.taps.clear();
+    for (const tap of taps) tap.closed?.();
   }
 
   // --- PartyOwner: what the parties tell the call --------------------------------------------
@@ -122,6 +182,7 @@ export class CoreCall implements PartyOwner {
   }
 
   digit(party: CallParty, digit: CallDigit): void {
+    for (const tap of this.taps) tap.digit?.(party, digit);
     if (this.owner.digit?.(this, party, digit) === true) return;
     if (digit.via === 'inband') return;
     for (const other of this.members) if (other !== party && other.active) other.relayDigit(digit.digit);

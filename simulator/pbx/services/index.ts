@@ -4,8 +4,9 @@ import { dndToggle } from './dnd-toggle.js';
 import { intercom } from './intercom.js';
 import { pickup } from './pickup.js';
 import type { ServiceCodeHandler } from './service-code.js';
+import { voicemailAccess } from './voicemail-access.js';
 
-const HANDLERS: readonly ServiceCodeHandler[] = [pickup, intercom, dndToggle];
+const HANDLERS: readonly ServiceCodeHandler[] = [pickup, intercom, dndToggle, voicemailAccess];
 
 export function serviceHandler(feature: ServiceFeature): ServiceCodeHandler | undefined {
   return HANDLERS.find((h) => h.features.includes(feature));

@@ -3,7 +3,7 @@
  * no SIP errors, no retransmissions (RFC 3261 17.1.1.2: a retransmission means a lost or late
  * message), 100 Trying latency (RFC 3261 17.2.1: a UAS/proxy sends it within 200 ms), REGISTER
  * refreshed before the binding expires (10.2.4), RTP loss and jitter bounds (RFC 3550 6.4.1), and
- * CDR fields, and the PBX's events in order (event-check.ts). The SIP rules are the capture analysis's (simulator/analysis), so that a run and
+ * CDR fields, the PBX's events in order (event-check.ts) and its stored recordings (recording-check.ts). The SIP rules are the capture analysis's (simulator/analysis), so that a run and
  * `pbxlab analyze` judge alike.
  */
 import { registrationRefreshFindings, tryingLatencyFindings, type SipAnalysis } from '../../analysis/index.js';
@@ -12,7 +12,9 @@ import type { PbxEvent } from '../../pbx/core/events.js';
 import { durationMs, formatDuration } from '../duration.js';
 import type { ScenarioCheck } from '../model.js';
 import type { CheckResult, RtpStreamSummary, SipTraceEntry } from '../result.js';
+import { emailFindings, type ReceivedMail } from './email-check.js';
 import { eventFindings } from './event-check.js';
+import { recordingFindings, type StoredRecording } from './recording-check.js';
 
 const CHALLENGES = [401, 407];
 /** A CDR's duration matches `duration: 1h` within this much (answer and hang-up are messages away). */
@@ -24,13 +26,15 @@ export interface CheckInputs {
   readonly sip: SipAnalysis;
   readonly rtp: readonly RtpStreamSummary[];
   /** The simulated PBX's records and events (its bus keeps them in scenario runs); undefined in a world without one. */
-  readonly pbx: { readonly calls: readonly CallRecord[]; readonly events: readonly PbxEvent[] } | undefined;
+  readonly pbx: { readonly calls: readonly CallRecord[]; readonly events: readonly PbxEvent[]; readonly recordings?: readonly StoredRecording[] } | undefined;
   /** Scenario ms at which the run ended. */
   readonly endedAt: number;
+  /** The e-mail the simulated PBX sent, read from the world's mail drop. */
+  readonly mail?: readonly ReceivedMail[];
 }
 
 export function runCheck(check: ScenarioCheck, inputs: CheckInputs): CheckResult {
-  if ((check.kind === 'cdr' || check.kind === 'events') && inputs.pbx === undefined)
+  if ((check.kind === 'cdr' || check.kind === 'events' || check.kind === 'email' || check.kind === 'recording') && inputs.pbx === undefined)
     return { spot: check.spot, name: checkName(check), outcome: 'skipped', detail: 'not checked: the world has no simulated PBX (a device only), whose call records and events it reads' };
   const findings = findingsOf(check, inputs);
   return { spot: check.spot, name: checkName(check), outcome: findings.length === 0 ? 'passed' : 'failed', detail: findings.join('\n') };
@@ -48,6 +52,10 @@ function checkName(c: ScenarioCheck): string {
       return `cdr (${c.records.length} records)`;
     case 'events':
       return `events (${c.events.length} maps)`;
+    case 'email':
+      return `email (${c.mail.length} maps)`;
+    case 'recording':
+      return `recording ${c.text}`;
     default:
       return c.kind;
   }
@@ -56,7 +64,7 @@ function checkName(c: ScenarioCheck): string {
 const at = (ms: number): string => formatDuration(ms);
 const line = (e: SipTraceEntry): string => `${at(e.at)} ${e.src.address}:${e.src.port} -> ${e.dst.address}:${e.dst.port} ${e.firstLine}`;
 
-function findingsOf(check: ScenarioCheck, { trace, sip, rtp, pbx, endedAt }: CheckInputs): string[] {
+function findingsOf(check: ScenarioCheck, { trace, sip, rtp, pbx, endedAt, mail }: CheckInputs): string[] {
   const { calls, events } = pbx ?? { calls: [], events: [] };
   const fresh = trace.filter((e) => !e.retransmission);
   switch (check.kind) {
@@ -100,6 +108,10 @@ function findingsOf(check: ScenarioCheck, { trace, sip, rtp, pbx, endedAt }: Che
     }
     case 'events':
       return eventFindings(check.events, events);
+    case 'email':
+      return emailFindings(check.mail, mail ?? []);
+    case 'recording':
+      return recordingFindings(check, pbx?.recordings ?? []);
   }
 }
 

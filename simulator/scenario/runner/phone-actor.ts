@@ -39,6 +39,13 @@ class Unmet {
   }
 }
 
+interface MwiWanted {
+  readonly new?: number;
+  readonly old?: number;
+  readonly waiting?: boolean;
+  readonly mailbox?: string;
+}
+
 export class PhoneActor {
   readonly kind = 'phone';
   readonly port = SIP_PORT;
@@ -67,6 +74,7 @@ export class PhoneActor {
       ...(spec.dnd !== undefined && { dnd: spec.dnd }),
       ...(spec.autoAnswerMs !== undefined && { autoAnswerAfterMs: spec.autoAnswerMs }),
       ...(spec.earlyMedia !== undefined && { earlyMedia: spec.earlyMedia }),
+      ...(spec.mwi !== undefined && { mwi: { mailboxes: spec.mwi.mailboxes ?? [spec.number], ...(spec.mwi.subscribe !== undefined && { subscribe: spec.mwi.subscribe }) } }),
     };
     const agentOptions = phoneAgentOptions(options);
     const ua = new UserAgent({
@@ -158,6 +166,7 @@ export class PhoneActor {
         return { ok: true };
       }
       case 'expect':
+        if (typeof arg === 'object' && arg !== null && 'mwi' in arg) return this.lamp((arg as { mwi: MwiWanted }).mwi);
         return this.inState(arg as PhoneState, step, ctx) ? { ok: true } : fail(`${arg as string}${step.status !== undefined ? ` (${step.status})` : ''}${step.with !== undefined ? ` with ${step.with}` : ''}`);
       case 'hears':
       case 'not-hears': {
@@ -176,6 +185,17 @@ export class PhoneActor {
       default:
         return fail(`a phone action (not ${step.verb})`);
     }
+  }
+
+  private lamp(want: MwiWanted): StepOutcome {
+    const expected = `message waiting ${Object.entries(want).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`;
+    const lamp = this.phone.mwi;
+    if (lamp === undefined) return { ok: false, expected, actual: `${this.name} has no message waiting lamp: give the actor \`mwi: true\`` };
+    const counts = lamp.counts(want.mailbox);
+    const lit = want.mailbox === undefined ? lamp.lit : counts.new > 0;
+    const ok = (want.new === undefined || want.new === counts.new) && (want.old === undefined || want.old === counts.old) && (want.waiting === undefined || want.waiting === lit);
+    const refused = [...lamp.refused].map(([m, s]) => `${m} refused (${String(s)})`);
+    return ok ? { ok: true } : { ok: false, expected, actual: `new ${counts.new}, old ${counts.old}, lamp ${lit ? 'lit' : 'off'}${refused.length > 0 ? `; ${refused.join(', ')}` : ''}` };
   }
 
   /** One line of what the phone is doing, for failure messages. */

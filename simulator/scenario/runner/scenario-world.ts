@@ -24,6 +24,7 @@ import { Pbx } from '../../pbx/index.js';
 import type { ActorSpec, Scenario } from '../model.js';
 import type { RunMode } from '../result.js';
 import { SipTrace } from '../../analysis/sip/sip-trace.js';
+import { MailDrop } from '../../pbx/mail/index.js';
 
 /** The SIP port of the PBX and of every actor the world places (RFC 3261 19.1.2). */
 export const SIP_PORT = 5060;
@@ -53,6 +54,8 @@ export class ScenarioWorld {
   /** Where the simulated PBX listens, when the world has one. */
   readonly pbxEndpoint: Endpoint | undefined;
   readonly device: SipDestination | undefined;
+  /** The notification e-mail the simulated PBX sent (when its configuration has `mail`). */
+  readonly mailDrop = new MailDrop(() => this.clock.epochMs());
   private readonly sink = new MemorySink();
   private readonly capture: Capture | undefined;
   private readonly cdrSink = new MemoryCdrSink();
@@ -196,6 +199,7 @@ export class ScenarioWorld {
       log: (line) => this.log.push(line),
       media: this.scenario.world.media,
       keepEvents: true,
+      mail: this.mailDrop,
     });
   }
 }

@@ -16,12 +16,14 @@ export interface WavAudio {
   g711?: Uint8Array;
   /** True when the file ended before its declared data size (a cut-off recording). */
   truncated: boolean;
+  /** 1, or 2 when `stereo` was allowed and the file has two channels (`samples` interleaved: left, right, ...). */
+  channels: number;
 }
 
-export function readWav(bytes: Uint8Array, options: { allowTruncated?: boolean } = {}): WavAudio {
+export function readWav(bytes: Uint8Array, options: { allowTruncated?: boolean; stereo?: boolean } = {}): WavAudio {
   const layout = parseWavLayout(bytes, options);
   const data = bytes.subarray(layout.dataOffset, layout.dataOffset + layout.dataBytes);
-  const base = { encoding: layout.encoding, sampleRate: layout.sampleRate, truncated: layout.truncated };
+  const base = { encoding: layout.encoding, sampleRate: layout.sampleRate, truncated: layout.truncated, channels: layout.channels };
   if (layout.encoding === 'pcmu') return { ...base, samples: PCMU.decode(data), g711: data.slice() };
   if (layout.encoding === 'pcma') return { ...base, samples: PCMA.decode(data), g711: data.slice() };
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -31,13 +33,21 @@ export function readWav(bytes: Uint8Array, options: { allowTruncated?: boolean }
 }
 
 /** Reads a file; errors name the path as well as the offset. */
-export function readWavFile(path: string, options: { allowTruncated?: boolean } = {}): WavAudio {
+export function readWavFile(path: string, options: { allowTruncated?: boolean; stereo?: boolean } = {}): WavAudio {
   try {
     return readWav(readFileSync(path), options);
   } catch (e) {
     if (e instanceof Error) e.message = `${path}: ${e.message}`;
     throw e;
   }
+}
+
+/** One channel of an interleaved recording (0 left, 1 right). */
+export function wavChannel(audio: WavAudio, channel: number): Int16Array {
+  if (audio.channels === 1) return audio.samples;
+  const out = new Int16Array(Math.floor(audio.samples.length / audio.channels));
+  for (let i = 0; i < out.length; i++) out[i] = audio.samples[i * audio.channels + channel]!;
+  return out;
 }
 
 export function wavFrames(audio: WavAudio): Int16Array[] {

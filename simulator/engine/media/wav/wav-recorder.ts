@@ -1,6 +1,7 @@
 /**
  * Records a stream, or the mix of a call's two directions, to an 8 kHz mono WAV file: 16-bit PCM,
- * or G.711 mu-law/A-law (ITU-T G.711) at half the size. The header comes from wavefile.
+ * or G.711 mu-law/A-law (ITU-T G.711) at half the size; or the two directions as the two
+ * channels of a stereo file (`channels: 2`, `writeStereo`). The header comes from wavefile.
  *
  * Crash safety: the header is written first, then each frame is appended and the RIFF, 'fact' and
  * 'data' sizes are patched in place right after it. A crash therefore leaves a valid WAV holding
@@ -16,6 +17,8 @@ import { parseWavLayout, type WavEncoding } from './wav-layout.js';
 export interface WavRecorderOptions {
   encoding?: WavEncoding;
   sampleRate?: number;
+  /** 1 (default) or 2: interleaved samples, left then right. */
+  channels?: 1 | 2;
 }
 
 const BIT_DEPTH: Record<WavEncoding, string> = { pcm16: '16', pcmu: '8m', pcma: '8a' };
@@ -36,6 +39,7 @@ function findChunk(header: Uint8Array, id: string): number {
 
 export class WavRecorder {
   readonly encoding: WavEncoding;
+  readonly channels: 1 | 2;
   private readonly dataStart: number;
   private readonly dataSizeAt: number;
   private readonly factAt: number;
@@ -47,8 +51,9 @@ export class WavRecorder {
     options: WavRecorderOptions = {},
   ) {
     this.encoding = options.encoding ?? 'pcm16';
+    this.channels = options.channels ?? 1;
     const wav = new wavefile.WaveFile();
-    wav.fromScratch(1, options.sampleRate ?? SAMPLE_RATE, BIT_DEPTH[this.encoding], this.encoding === 'pcm16' ? new Int16Array(0) : new Uint8Array(0));
+    wav.fromScratch(this.channels, options.sampleRate ?? SAMPLE_RATE, BIT_DEPTH[this.encoding], this.encoding === 'pcm16' ? new Int16Array(0) : new Uint8Array(0));
     const header = wav.toBuffer();
     const data = findChunk(header, 'data');
     const fact = findChunk(header, 'fact');
@@ -56,13 +61,23 @@ export class WavRecorder {
     this.dataStart = data + 8;
     this.factAt = fact < 0 ? -1 : fact + 8;
     // Checks that wavefile produced the layout the patching relies on.
-    parseWavLayout(header, { sampleRate: options.sampleRate ?? SAMPLE_RATE });
+    parseWavLayout(header, { sampleRate: options.sampleRate ?? SAMPLE_RATE, stereo: this.channels === 2 });
     sink.writeAt(0, header.subarray(0, this.dataStart));
   }
 
-  /** Samples recorded so far. */
+  /** Samples recorded so far, per channel. */
   get samples(): number {
-    return this.encoding === 'pcm16' ? this.dataBytes / 2 : this.dataBytes;
+    return (this.encoding === 'pcm16' ? this.dataBytes / 2 : this.dataBytes) / this.channels;
+  }
+
+  /** Bytes of audio recorded so far. */
+  get bytes(): number {
+    return this.dataBytes;
+  }
+
+  /** Size of the file: header, audio and the pad byte of an odd-sized chunk. */
+  get fileBytes(): number {
+    return this.dataStart + this.dataBytes + (this.dataBytes % 2);
   }
 
   write(pcm: Int16Array): void {
@@ -78,6 +93,18 @@ export class WavRecorder {
   writeG711(payload: Uint8Array, law: 'pcmu' | 'pcma'): void {
     if (law !== this.encoding) throw new Error(`this recording is ${this.encoding}; decode ${law} and use write()`);
     this.append(payload);
+  }
+
+  /** Records one frame of each direction of a stereo file: `left` on channel 1, `right` on channel 2; a missing side is silence. */
+  writeStereo(left: Int16Array | undefined, right: Int16Array | undefined): void {
+    if (this.channels !== 2) throw new Error('WavRecorder: writeStereo on a mono recording');
+    const n = Math.max(left?.length ?? 0, right?.length ?? 0);
+    const both = new Int16Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      both[2 * i] = left?.[i] ?? 0;
+      both[2 * i + 1] = right?.[i] ?? 0;
+    }
+    this.write(both);
   }
 
   /** Records both directions of a call as one mono mix; a missing side is silence. */

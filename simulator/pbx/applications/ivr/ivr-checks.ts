@@ -3,7 +3,7 @@
  * the path of the offending node, with did-you-mean hints as in config/cross-checks.ts: block
  * names used twice, unknown blocks, extensions, ring groups, time profiles and prompts (the
  * bundled PromptLibrary's names), opening hours that end before they start, and the actions this
- * PBX cannot run yet (queue, voicemail, voice portal).
+ * PBX cannot run yet (queue, voice portal); a `voicemail` action names an extension with a mailbox.
  */
 import { didYouMean } from '../../../config/did-you-mean.js';
 import { PromptLibrary } from '../../../engine/media/prompt/index.js';
@@ -14,11 +14,12 @@ import { DAYS, OPTION_KEY, UNAVAILABLE_ACTIONS } from './ivr-schema.js';
 import { openingMinutes } from './time-profile.js';
 
 
-const UNAVAILABLE_TEXT: Record<(typeof UNAVAILABLE_ACTIONS)[number], string> = { queue: 'a queue', voicemail: 'voicemail', portal: 'the voice portal' };
+const UNAVAILABLE_TEXT: Record<(typeof UNAVAILABLE_ACTIONS)[number], string> = { queue: 'a queue', portal: 'the voice portal' };
 
 interface Known {
   blocks: string[];
   extensions: string[];
+  mailboxes: string[];
   ringGroups: string[];
   profiles: string[];
   prompts: PromptLibrary;
@@ -29,6 +30,7 @@ export function checkIvr(raw: Fields, report: ConfigReport): void {
   const known: Known = {
     blocks: blocks.map((b) => str(b.name)).filter((n) => n !== undefined),
     extensions: rawExtensions(raw.extensions).map((e) => str(e.node.number)).filter((n) => n !== undefined),
+    mailboxes: rawExtensions(raw.extensions).filter((e) => rec(e.node.features).voicemail !== false).map((e) => str(e.node.number)).filter((n) => n !== undefined),
     ringGroups: list(raw.ringGroups).map((g) => str(rec(g).number)).filter((n) => n !== undefined),
     profiles: list(raw.timeProfiles).map((p) => str(rec(p).name)).filter((n) => n !== undefined),
     prompts: PromptLibrary.bundled(),
@@ -78,6 +80,8 @@ function checkAction(action: Fields, path: PropertyKey[], known: Known, report: 
   if (block !== undefined && !known.blocks.includes(block)) report([...path, 'block'], `unknown block \`${block}\`${didYouMean(block, known.blocks)}`);
   const extension = str(action.extension);
   if (extension !== undefined && !known.extensions.includes(extension)) report([...path, 'extension'], `unknown extension ${extension}${didYouMean(extension, known.extensions)}`);
+  const mailbox = str(action.voicemail);
+  if (mailbox !== undefined && !known.mailboxes.includes(mailbox)) report([...path, 'voicemail'], `no mailbox ${mailbox}${didYouMean(mailbox, known.mailboxes)}`);
   const group = str(action.ringGroup);
   if (group !== undefined && !known.ringGroups.includes(group)) report([...path, 'ringGroup'], `unknown ring group ${group}${didYouMean(group, known.ringGroups)}`);
   for (const key of UNAVAILABLE_ACTIONS) {

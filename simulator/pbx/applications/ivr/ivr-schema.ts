@@ -13,7 +13,7 @@ import { LANGUAGES } from '../../config/extension-schema.js';
 /** The action keys of an option; exactly one per option. */
 export const ACTION_KEYS = ['play', 'invalid', 'hangup', 'block', 'extension', 'ringGroup', 'queue', 'voicemail', 'portal'] as const;
 /** Actions the schema knows but this PBX cannot run yet (the checks refuse them). */
-export const UNAVAILABLE_ACTIONS = ['queue', 'voicemail', 'portal'] as const;
+export const UNAVAILABLE_ACTIONS = ['queue', 'portal'] as const;
 
 export const ivrActionSchema = z
   .strictObject({
@@ -30,6 +30,7 @@ export const ivrActionSchema = z
     /** "Fila de Atendimento" as a ring group. */
     ringGroup: z.string().min(1).optional(),
     queue: z.string().min(1).optional(),
+    /** "Enviar para Caixa Postal": the caller leaves a message in this mailbox. */
     voicemail: z.string().min(1).optional(),
     portal: z.string().min(1).optional(),
   })

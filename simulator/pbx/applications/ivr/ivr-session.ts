@@ -21,6 +21,7 @@ import './ivr-events.js';
 import { maxDigits, type IvrPlan } from './ivr-plan.js';
 import type { IvrAction, IvrBlock } from './ivr-schema.js';
 import { isOpen } from './time-profile.js';
+import { depositNumber } from '../voicemail/voicemail-numbers.js';
 
 type IvrEventType = Extract<keyof PbxEventMap, `ivr-${string}`>;
 
@@ -117,7 +118,7 @@ export class IvrSession implements CallOwner {
         return this.enter(next);
       }
     }
-    const number = action.extension ?? action.ringGroup;
+    const number = action.extension ?? action.ringGroup ?? (action.voicemail === undefined ? undefined : depositNumber(action.voicemail));
     if (number !== undefined) return this.connect(number);
     // `hangup`, and the actions the checks refuse.
     this.finish({ disposition: 'answered', status: 200 }, 'hangup');
