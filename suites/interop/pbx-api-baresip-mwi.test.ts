@@ -7,8 +7,8 @@
  * the API's outbox shows it sent; the message is deleted through the HTTP API, and baresip's next
  * NOTIFY says `Messages-Waiting: no`.
  *
- * Ports: PBX SIP udp 16497, HTTP 16480, SMTP 16481; baresip SIP 16470 (TLS 16471), ctrl_tcp 16472;
- * simulated phone SIP 16475; RTP 19800-19849 (the PBX), 19850-19869 (baresip), 19870-19879 (phone).
+ * Ports: PBX SIP udp 17297, HTTP 17280, SMTP 17281; baresip SIP 17270 (TLS 17271), ctrl_tcp 17272;
+ * simulated phone SIP 17275; RTP 19800-19849 (the PBX), 19850-19869 (baresip), 19870-19879 (phone).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,9 +20,9 @@ import { simulatedPhone, sleep, until } from './pbx-phones.js';
 import { requirePeer, scratchDir, startPbxlab } from './peers.js';
 
 const TEST_MS = 90_000;
-const PBX = '127.0.0.1:16497';
-const HTTP = 'http://127.0.0.1:16480';
-const SMTP_PORT = 16481;
+const PBX = '127.0.0.1:17297';
+const HTTP = 'http://127.0.0.1:17280';
+const SMTP_PORT = 17281;
 const ADMIN = 'admin-token-acceptance';
 
 const CONFIG = `
@@ -91,16 +91,16 @@ describe('voicemail through pbxlab serve --http with baresip', () => {
     const config = join(dir, 'pbx.yaml');
     writeFileSync(config, CONFIG);
     const data = join(dir, 'data');
-    const pbx = await startPbxlab(['serve', '--config', config, '--cdr', join(dir, 'cdr.jsonl'), '--rtp-ports', '19800-19849', '--seed', '18', '--data', data, '--http', '127.0.0.1:16480'], TEST_MS);
+    const pbx = await startPbxlab(['serve', '--config', config, '--cdr', join(dir, 'cdr.jsonl'), '--rtp-ports', '19800-19849', '--seed', '18', '--data', data, '--http', '127.0.0.1:17280'], TEST_MS);
     cleanup.push(() => pbx.stop());
     expect((await fetch(`${HTTP}/api/mailboxes`)).status).toBe(401);
 
     const account = `<sip:1001@${PBX};transport=udp>;auth_pass=bs-secret;regint=600;outbound="sip:${PBX};transport=udp"`;
-    const b = await Baresip.start({ sipPort: 16470, ctrlPort: 16472, rtpPorts: [19850, 19869], toneHz: 2200, account, apps: ['mwi.so'] });
+    const b = await Baresip.start({ sipPort: 17270, ctrlPort: 17272, rtpPorts: [19850, 19869], toneHz: 2200, account, apps: ['mwi.so'] });
     cleanup.push(() => b.stop());
     await b.registered();
 
-    const alice = await simulatedPhone(PBX, '1002', 'alice-secret', 1800, 16475, [19870, 19879], (close) => cleanup.push(close));
+    const alice = await simulatedPhone(PBX, '1002', 'alice-secret', 1800, 17275, [19870, 19879], (close) => cleanup.push(close));
     await alice.registered;
     const mark = b.mark();
     const call = alice.phone.dial('1001');
