@@ -6,13 +6,13 @@
  *   message is deleted, here by the telephone menu from the simulated phone (`*98` + mailbox +
  *   `#` + PIN, 1, 7); deletion through the HTTP API is the API's own test.
  * - A SIPp caller leaves a message from a real G.711 capture (SIPp's g711a.pcap, A-law speech,
- *   played with `play_pcap_audio`); the stored WAV holds that audio (normalised correlation of
- *   its 100 ms pieces with the capture's decoded samples above 0.9, not byte equality: the PBX
+ *   played with `play_pcap_audio`); the WAV downloaded through the HTTP API (`--http`, which
+ *   marks the message heard) holds that audio (normalised correlation of its 100 ms pieces with the capture's decoded samples above 0.9, not byte equality: the PBX
  *   decodes A-law and stores mu-law).
  * - serve is killed (`kill -9`) while a SIPp caller is leaving a message, and started again on
  *   the same `--data`: the message is there once, with a WAV whose header matches its data and a
  *   record, or absent; no partial or temporary file is left.
- * Ports: SIP 16200-16239 (serve 16200/16220/16230, the simulated phone 16201, baresip 16210-16211
+ * Ports: SIP 16200-16239 (serve 16200/16220/16230, its HTTP API 16222, the simulated phone 16201, baresip 16210-16211
  * and ctrl_tcp 16212, SIPp 16221/16231); RTP 19600-19699 (serve 19600-19639, baresip
  * 19640-19659, the phone 19660-19669, SIPp 19670/19680).
  */
@@ -156,12 +156,14 @@ describe('voicemail on pbxlab serve', () => {
     expect(readEvents(events).filter((e) => e.type === 'voicemail-deleted')).toMatchObject([{ mailbox: '1001' }]);
   });
 
-  it('a SIPp caller leaves a message from a real G.711 capture; the stored WAV holds that audio', { timeout: TEST_MS }, async () => {
+  it('a SIPp caller leaves a message from a real G.711 capture; the WAV downloaded through the API holds that audio', { timeout: TEST_MS }, async () => {
     requirePeer('sipp', 'sip-tester');
     const dir = scratchDir('vm-sipp');
     const data = join(dir, 'data');
     const events = join(dir, 'events.jsonl');
-    const serve = await startServe({ dir, port: 16220, rtpPorts: SERVE_RTP, extensions: EXTENSIONS, timeoutMs: TEST_MS, events, moreArgs: ['--data', data] });
+    const token = 'voicemail-sipp-admin-token';
+    const http = 'http://127.0.0.1:16222';
+    const serve = await startServe({ dir, port: 16220, rtpPorts: SERVE_RTP, extensions: EXTENSIONS, timeoutMs: TEST_MS, events, moreArgs: ['--data', data, '--http', http.slice('http://'.length)], moreConfig: ['api:', '  tokens:', `    - { token: ${token}, role: admin }`] });
     cleanup.push(() => serve.stop());
     const sipp = await call(dir, 16220, 16221, 19670, '1002', 'bob-secret', '1001', { scenario: VOICEMAIL_XML, more: ['-d', '7000'] });
     expect(sipp.code, sipp.stdout + sipp.stderr).toBe(0);
@@ -169,12 +171,16 @@ describe('voicemail on pbxlab serve', () => {
     const deposited = readEvents(events).find((e) => e.type === 'voicemail-deposited')!;
     expect(deposited).toMatchObject({ mailbox: '1001', message: { from: '1002', to: '1001', reason: 'unconditional', heard: false } });
     const id = (deposited.message as { id: string }).id;
-    const wav = readFileSync(join(data, 'messages', `${id}.wav`));
+    const download = await fetch(`${http}/api/mailboxes/1001/messages/${id}/audio.wav`, { headers: { authorization: `Bearer ${token}` } });
+    expect(download.status).toBe(200);
+    const wav = Buffer.from(await download.arrayBuffer());
+    expect(wav.equals(readFileSync(join(data, 'messages', `${id}.wav`)))).toBe(true);
     const layout = parseWavLayout(wav);
     expect([layout.encoding, layout.dataOffset + layout.dataBytes + (layout.dataBytes % 2)]).toEqual(['pcmu', wav.length]);
     const source = captureSamples();
     expect(source.length).toBeGreaterThan(8000);
     expect(bestCorrelation(readWav(wav).samples, source)).toBeGreaterThan(0.9);
+    await until('the download marked the message heard', () => readEvents(events).some((e) => e.type === 'voicemail-heard'), 5_000);
   });
 
   it('kill -9 during a deposit: after the restart the message is whole (WAV and record) or absent, never partial or twice', { timeout: TEST_MS }, async () => {
