@@ -173,7 +173,7 @@ export class Pbx {
       const outbox = new Outbox({ medium: this.storage.medium, delivery: options.mail, clock, config: config.mail, publish: (type, fields) => this.events.publish(type, fields as PbxEventMap[typeof type]) });
       this.outbox = outbox;
       const voicemail = this.service<VoicemailService>('voicemail');
-      if (voicemail !== undefined) this.stopNotifier = notifyDeposits(this.events, outbox, (id) => voicemail.store.audio(id), (e) => options.log?.(`e-mail not queued: ${e.message}`));
+      if (voicemail !== undefined) this.stopNotifier = notifyDeposits(this.events, outbox, voicemail.store, (e) => options.log?.(`e-mail not queued: ${e.message}`));
     }
     this.serviceContext = { config, clock, router: this.router, extensions: this.extensions, calls: this.calls };
   }
