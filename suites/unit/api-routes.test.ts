@@ -12,23 +12,15 @@ import wavefile from 'wavefile';
 import { createApiServer } from '../../simulator/api/index.js';
 import { parsePbxConfig } from '../../simulator/pbx/config/index.js';
 import { VirtualClock } from '../../simulator/engine/clock/index.js';
-import { MailDrop, mailConfigSchema, Outbox, type OutboxMedium } from '../../simulator/pbx/mail/index.js';
+import { MailDrop, mailConfigSchema, Outbox } from '../../simulator/pbx/mail/index.js';
 import { FakeMailboxes, FakeRecordings, muLawWav, stereoWav, tone } from '../support/api-fakes.js';
+import { memoryMedium } from '../support/memory-outbox-medium.js';
 
 const ADMIN = 'admin-token-123';
 const ALICE = 'alice-token-123';
 const BOB = 'bob-token-12345';
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
-function memoryMedium(): OutboxMedium {
-  const files = new Map<string, Uint8Array>();
-  return {
-    list: (dir) => [...files.keys()].filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1)),
-    read: (p) => files.get(p),
-    write: (p, b) => void files.set(p, new Uint8Array(b)),
-    remove: (p) => void files.delete(p),
-  };
-}
 
 let app: FastifyInstance;
 let mailboxes: FakeMailboxes;

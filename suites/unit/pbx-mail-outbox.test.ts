@@ -6,18 +6,9 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../simulator/engine/clock/index.js';
-import { MailDrop, mailConfigSchema, Outbox, templateProblem, type MailEventMap, type Notification, type OutboxMedium } from '../../simulator/pbx/mail/index.js';
+import { MailDrop, mailConfigSchema, Outbox, templateProblem, type MailEventMap, type Notification } from '../../simulator/pbx/mail/index.js';
+import { memoryMedium } from '../support/memory-outbox-medium.js';
 
-function memoryMedium(): OutboxMedium & { files: Map<string, Uint8Array> } {
-  const files = new Map<string, Uint8Array>();
-  return {
-    files,
-    list: (dir) => [...files.keys()].filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1)).sort(),
-    read: (p) => files.get(p),
-    write: (p, b) => void files.set(p, new Uint8Array(b)),
-    remove: (p) => void files.delete(p),
-  };
-}
 
 const AUDIO = new Uint8Array(Array.from({ length: 3000 }, (_, i) => (i * 37) & 0xff));
 

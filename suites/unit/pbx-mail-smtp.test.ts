@@ -8,19 +8,11 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../../simulator/engine/clock/index.js';
-import { mailConfigSchema, Outbox, SmtpDelivery, type MailEventMap, type Notification, type OutboxMedium } from '../../simulator/pbx/mail/index.js';
+import { mailConfigSchema, Outbox, SmtpDelivery, type MailEventMap, type Notification } from '../../simulator/pbx/mail/index.js';
+import { memoryMedium } from '../support/memory-outbox-medium.js';
 
 const PORTS = { down: 16431, refuse: 16432, auth: 16433 };
 
-function memoryMedium(): OutboxMedium {
-  const files = new Map<string, Uint8Array>();
-  return {
-    list: (dir) => [...files.keys()].filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1)),
-    read: (p) => files.get(p),
-    write: (p, b) => void files.set(p, new Uint8Array(b)),
-    remove: (p) => void files.delete(p),
-  };
-}
 
 interface Received {
   from: string;

@@ -136,20 +136,23 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       io.stderr(`pbxlab serve: data in ${pbx.storage.medium.description}\n`);
       if (config.mail !== undefined) io.stderr(`pbxlab serve: notification e-mail to smtp://${config.mail.smtp.host}:${config.mail.smtp.port}${pbx.outbox!.list().some((e) => e.state === 'pending') ? `, ${pbx.outbox!.list().filter((e) => e.state === 'pending').length} pending from before` : ''}\n`);
       let api: FastifyInstance | undefined;
+      const stop = async (): Promise<void> => {
+        await api?.close();
+        pbx.close();
+        smtp?.close();
+        cdr.close();
+        events?.close();
+        await transport.close();
+        await network.close();
+        capture?.stop();
+        keylog?.close();
+      };
       if (http !== undefined) {
         try {
           api = await createApiServer({ tokens: config.api.tokens, ...apiPortsOf(pbx), ...(pbx.outbox !== undefined && { outbox: pbx.outbox }), ...(config.mail !== undefined && { mail: config.mail }), epochMs: () => clock.epochMs() });
           await api.listen({ host: http.host, port: http.port });
         } catch (e) {
-          await api?.close();
-          pbx.close();
-          smtp?.close();
-          cdr.close();
-          events?.close();
-          await transport.close();
-          await network.close();
-          capture?.stop();
-          keylog?.close();
+          await stop();
           throw new UsageError(`--http ${options.http}: ${(e as Error).message}`);
         }
         io.stderr(`pbxlab serve: HTTP API on http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${http.port}/api (OpenAPI: /openapi.json, inbox: /inbox)${config.api.tokens.length === 0 ? '; no api.tokens in the configuration, so every request is refused' : ''}\n`);
@@ -157,15 +160,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       io.stderr(`pbxlab serve: ${config.extensions.length} extensions; listening on ${transport.listening.map((l) => `${l.transport.toLowerCase()}:${l.endpoint.address}:${l.endpoint.port}`).join(' ')}\n`);
       const why = await untilDoneOrSignal(() => undefined);
       io.stderr(`pbxlab serve: ${why}, stopping (${pbx.calls.size} calls in progress)\n`);
-      await api?.close();
-      pbx.close();
-      smtp?.close();
-      cdr.close();
-      events?.close();
-      await transport.close();
-      await network.close();
-      capture?.stop();
-      keylog?.close();
+      await stop();
       setExit(EXIT.ok);
     });
 }
