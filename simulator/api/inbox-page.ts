@@ -1,8 +1,11 @@
 /**
  * The web inbox (v-mailer "Caixa de entrada": Ouvir, Data, Protocolo, De/Para, Motivo do desvio;
- * unheard messages in bold; play, download in WAV, GSM and MP3, mark heard, delete, delete the
- * marked ones) and the recordings table with its search (INTEREDE: by day, origin, destination;
- * date, origin and destination, size and duration; play, download, delete). One self-contained
+ * unheard messages in bold; play, download in WAV, GSM and MP3, mark heard, delete; on the marked
+ * ones download, "Enviar por e-mail" and delete) and the recordings table with its search
+ * (INTEREDE: by day, origin, destination; date, origin and destination, size and duration; play,
+ * download, delete; "Baixar selecionados" and "Excluir selecionados"). Downloading several gives
+ * one WAV file per message or recording, as the single download does: no archive format for the
+ * user to unpack, and each file keeps its own name. One self-contained
  * page: it calls the API with the token given in the address (`/inbox#token=...`, kept out of
  * server logs as a fragment) or typed into its form, and builds the tables with DOM calls, never
  * with HTML from data.
@@ -31,6 +34,8 @@ export const INBOX_HTML = `<!doctype html>
 <section id="voicemail">
   <h2>Voice messages</h2>
   <label>Mailbox <select id="mailbox"></select></label>
+  <button id="download-marked" type="button">Download marked</button>
+  <button id="email-marked" type="button">E-mail marked</button>
   <button id="delete-marked" type="button">Delete marked</button>
   <table id="messages">
     <thead><tr><th></th><th>Listen</th><th>Date</th><th>Protocol</th><th>From / To</th><th>Reason</th><th>Actions</th></tr></thead>
@@ -46,8 +51,10 @@ export const INBOX_HTML = `<!doctype html>
     <label>Destination <input id="destination" size="12"></label>
     <button>Search</button>
   </form>
+  <button id="download-selected" type="button">Download selected</button>
+  <button id="delete-selected" type="button">Delete selected</button>
   <table id="recordings">
-    <thead><tr><th>Date</th><th>Protocol</th><th>Type</th><th>Origin</th><th>Destination</th><th>Duration</th><th>Size</th><th>Notes</th><th>Actions</th></tr></thead>
+    <thead><tr><th></th><th>Date</th><th>Protocol</th><th>Type</th><th>Origin</th><th>Destination</th><th>Duration</th><th>Size</th><th>Notes</th><th>Actions</th></tr></thead>
     <tbody></tbody>
   </table>
 </section>
@@ -136,13 +143,15 @@ async function loadRecordings() {
   $("recordings").tBodies[0].replaceChildren(...recordings.map((r) => {
     const base = "/api/recordings/" + encodeURIComponent(r.protocol);
     const row = document.createElement("tr");
-    row.dataset.protocol = r.protocol;
+    row.dataset.protocol = r.protocol; row.dataset.stem = (r.fileName || r.protocol).replace(/\\.wav$/i, "");
+    const mark = document.createElement("input"); mark.type = "checkbox"; mark.className = "select"; mark.value = r.protocol;
+    cell(row, "").appendChild(mark);
     cell(row, localTime(r.date)); cell(row, r.protocol); cell(row, r.type || "");
     cell(row, r.origin); cell(row, r.destination); cell(row, seconds(r.durationMs));
     cell(row, Math.round(r.sizeBytes / 1024) + " KB"); cell(row, r.notes.map((n) => n.text).join("; "));
     const actions = cell(row, "");
     button(actions, "Play", () => play(base + "/audio.wav"), "play");
-    const stem = (r.fileName || r.protocol).replace(/\\.wav$/i, "");
+    const stem = row.dataset.stem;
     for (const f of ["wav", "gsm", "mp3"]) button(actions, f.toUpperCase(), () => save(base + "/audio." + f, stem + "." + f), "download-" + f);
     button(actions, "Delete", async () => { await api(base, { method: "DELETE" }); await loadRecordings(); }, "delete");
     return row;
@@ -168,11 +177,25 @@ async function start() {
 $("login").addEventListener("submit", (e) => { e.preventDefault(); token = $("token").value; sessionStorage.setItem("pbxlab-token", token); $("login").hidden = true; start().catch((x) => showError(x.message)); });
 $("mailbox").addEventListener("change", () => loadMessages().catch((e) => showError(e.message)));
 $("search").addEventListener("submit", (e) => { e.preventDefault(); loadRecordings().catch((x) => showError(x.message)); });
-$("delete-marked").addEventListener("click", async () => {
-  const ids = [...document.querySelectorAll("input.mark:checked")].map((c) => c.value);
-  if (ids.length === 0) return;
-  try { await api("/api/mailboxes/" + $("mailbox").value + "/messages/delete", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids }) }); await refresh(); }
-  catch (e) { showError(e.message); }
+const checked = (kind) => [...document.querySelectorAll("input." + kind + ":checked")].map((c) => c.value);
+function onMarked(id, kind, action) {
+  $(id).addEventListener("click", () => { const marked = checked(kind); if (marked.length > 0) action(marked).catch((e) => showError(e.message)); });
+}
+const post = (path, body) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const messages = () => "/api/mailboxes/" + $("mailbox").value + "/messages";
+onMarked("download-marked", "mark", async (ids) => {
+  for (const id of ids) await save(messages() + "/" + encodeURIComponent(id) + "/audio.wav", id + ".wav");
+  await refresh();
+});
+onMarked("email-marked", "mark", async (ids) => { await post(messages() + "/email", { ids }); await refresh(); });
+onMarked("delete-marked", "mark", async (ids) => { await post(messages() + "/delete", { ids }); await refresh(); });
+onMarked("download-selected", "select", async (protocols) => {
+  for (const p of protocols) await save("/api/recordings/" + encodeURIComponent(p) + "/audio.wav", document.querySelector('tr[data-protocol="' + CSS.escape(p) + '"]').dataset.stem + ".wav");
+});
+onMarked("delete-selected", "select", async (protocols) => {
+  await post("/api/recordings/delete", { protocols });
+  await loadRecordings();
+  document.body.dataset.recordings = String(Number(document.body.dataset.recordings || 0) + 1);
 });
 start().catch((e) => showError(e.message));
 </script>

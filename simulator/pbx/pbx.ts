@@ -36,6 +36,7 @@ import { serviceHandler, type ServiceContext } from './services/index.js';
 import { openStorage, type PbxStorage } from './storage/index.js';
 import { notifyDeposits, Outbox, type MailDelivery } from './mail/index.js';
 import type { VoicemailService } from './applications/voicemail/index.js';
+import type { RecordingService } from './applications/recording/index.js';
 
 /** Requests a terminal must authenticate (issue 5: an unauthenticated one never reaches a callee). */
 const CHALLENGED = ['INVITE', 'REGISTER', 'SUBSCRIBE', 'MESSAGE', 'REFER'];
@@ -149,6 +150,7 @@ export class Pbx {
       ...(config.tones.inband && { inbandTones: { region: config.tones.region, busyMs: config.tones.busySeconds * 1000 } }),
       findDialog: (r) => this.findDialog(r),
       handOver: (call, routing) => this.handOver(call, routing),
+      recordToggle: (call, party) => this.service<RecordingService>('recording')?.control.toggle(call.id, party),
     };
     this.applicationContext = {
       control: this.control,

@@ -126,8 +126,11 @@ describe('a recording in progress when serve is killed (kill -9)', () => {
     for (const id of ids) {
       const bytes = readFileSync(join(dir, 'data', 'recordings', `${id}.wav`));
       checkHeader(bytes);
-      const record = JSON.parse(readFileSync(join(dir, 'data', 'recordings', `${id}.json`), 'utf8')) as { id: string; durationMs: number; meta: { origin: string; destination: string; channels: string } };
+      const record = JSON.parse(readFileSync(join(dir, 'data', 'recordings', `${id}.json`), 'utf8')) as { id: string; durationMs: number; meta: { origin: string; destination: string; channels: string; participants: { number?: string; joinedAt: string }[] } };
       expect(record).toMatchObject({ id, meta: { origin: '1001', destination: '1002', channels: 'stereo' } });
+      // The participants were saved as they joined, so the killed recording lists them too.
+      expect(record.meta.participants.map((p) => p.number)).toEqual(['1001', '1002']);
+      for (const p of record.meta.participants) expect(Date.parse(p.joinedAt)).not.toBeNaN();
       const audio = readWav(bytes, { stereo: true });
       expect(record.durationMs).toBe(Math.round((wavChannel(audio, 0).length * 1000) / 8000));
       expect(record.durationMs).toBeGreaterThan(1000);

@@ -212,6 +212,14 @@ describe('recordings', () => {
 });
 
 describe('OpenAPI document', () => {
+  it('deletes the selected recordings, reporting those the user cannot see', async () => {
+    const r = await app.inject({ method: 'POST', url: '/api/recordings/delete', headers: auth(ALICE), payload: { protocols: ['R1', 'R2', 'R9'] } });
+    expect(r.json()).toEqual({ deleted: ['R1'], missing: ['R2', 'R9'] });
+    expect(recordings.get('R1')).toBeUndefined();
+    expect(recordings.get('R2')).toBeDefined();
+    expect((await app.inject({ method: 'POST', url: '/api/recordings/delete', headers: auth(ADMIN), payload: { protocols: [] } })).json().field).toBe('body.protocols');
+  });
+
   it('is served without a token and documents every route with bearer security', async () => {
     const r = await app.inject({ url: '/openapi.json' });
     expect(r.statusCode).toBe(200);
@@ -233,6 +241,7 @@ describe('OpenAPI document', () => {
         '/api/mailboxes/{mailbox}/messages/{id}/audio.{format}',
         '/api/recordings',
         '/api/recordings/active',
+        '/api/recordings/delete',
         '/api/recordings/email',
         '/api/recordings/{protocol}',
         '/api/recordings/{protocol}/audio.{format}',

@@ -124,9 +124,16 @@ describe('recording by service code and API', () => {
     call.sendDtmf('*3');
     await x.run(2000);
     expect(rec.control.active()).toHaveLength(1);
+    // The PBX consumes the code: the other party receives none of its digits.
+    expect(last(phones['1002']!).digits()).toEqual([]);
     last(phones['1002']!).sendDtmf('*3');
     await x.run(1000);
     expect(rec.control.active()).toEqual([]);
+    expect(call.digits()).toEqual([]);
+    // Other digits still reach the other party (an IVR behind the PBX).
+    call.sendDtmf('5');
+    await x.run(1000);
+    expect(last(phones['1002']!).digits().map((d) => d.digit)).toEqual(['5']);
     call.sendDtmf('*3');
     await x.run(1500);
     call.hangUp();

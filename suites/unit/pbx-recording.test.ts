@@ -143,6 +143,7 @@ function memoryArchive(): RecordingArchive & { stored: Stored[]; discarded: numb
       return {
         id: String(archive.stored.length + archive.discarded + 1).padStart(6, '0'),
         recorder,
+        update: () => {},
         finish: (changes) => {
           recorder.close();
           archive.stored.push({ meta: { ...meta, ...changes }, bytes: sink.bytes() });

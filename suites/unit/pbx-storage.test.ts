@@ -70,6 +70,18 @@ describe('RecordStore', () => {
     expect(open(new DirectoryMedium(dir)).list()).toHaveLength(1);
   });
 
+  it('a recording interrupted by a crash keeps the metadata updated while it was recorded', () => {
+    const dir = freshDir();
+    const rec = open(new DirectoryMedium(dir)).begin({ from: '1001' });
+    rec.recorder.write(tone(160));
+    rec.update({ heard: true });
+    rec.recorder.write(tone(160));
+    // The process dies here.
+    const after = open(new DirectoryMedium(dir));
+    expect(after.recovery.completed).toEqual([rec.id]);
+    expect(after.get(rec.id)?.meta).toEqual({ from: '1001', heard: true });
+  });
+
   it('completes a frame cut short: bytes past the header sizes are dropped', () => {
     const dir = freshDir();
     const rec = open(new DirectoryMedium(dir)).begin({ from: '1001' });

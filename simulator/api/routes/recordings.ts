@@ -98,6 +98,26 @@ export function recordingRoutes(app: FastifyInstance, ctx: ApiContext & { record
     },
   });
 
+  app.post<{ Body: { protocols: string[] } }>('/api/recordings/delete', {
+    schema: {
+      tags,
+      security,
+      summary: 'Deletes the selected recordings ("Excluir selecionados"); protocols not found or not visible are reported, not deleted',
+      body: { type: 'object', properties: { protocols: idList }, required: ['protocols'], additionalProperties: false },
+      response: { 200: { type: 'object', properties: { deleted: { type: 'array', items: { type: 'string' } }, missing: { type: 'array', items: { type: 'string' } } }, required: ['deleted', 'missing'] }, ...errors },
+    },
+    handler: (request) => {
+      const deleted: string[] = [];
+      const missing: string[] = [];
+      for (const protocol of new Set(request.body.protocols)) {
+        const r = store.get(protocol);
+        if (r !== undefined && tookPart(request.principal, r) && store.delete(protocol)) deleted.push(protocol);
+        else missing.push(protocol);
+      }
+      return { deleted, missing };
+    },
+  });
+
   app.post<{ Body: { protocols: string[]; to: string } }>('/api/recordings/email', {
     schema: {
       tags,

@@ -41,8 +41,10 @@ export interface PbxCallContext {
   router: CallRouter;
   /** A blind transfer the target does not answer comes back to the transferor after this. */
   transferRecallMs: number;
-  /** The in-call codes (attended transfer, join) of the numbering profile. */
+  /** The in-call codes (attended transfer, join, record toggle) of the numbering profile. */
   serviceCodes: readonly ServiceCode[];
+  /** The record-toggle code typed by `party` in `call` (the recording application). */
+  recordToggle?(call: CoreCall, party: CallParty): void;
   /** Ringback and busy tones as early media from the PBX (else the phones make their own). */
   inbandTones?: { region: ToneRegion; busyMs: number };
   /** The party of another call on the dialog a Replaces names. */
@@ -124,7 +126,7 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
     super();
     this.startedAt = ctx.control.clock.now();
     this.main = ctx.control.call(this);
-    this.codes = new InCallCodes(ctx.serviceCodes, ctx.control.clock, { consult: (p, n) => this.consultNumber(p, n), join: (p) => this.joinConsultation(p) });
+    this.codes = new InCallCodes(ctx.serviceCodes, ctx.control.clock, { consult: (p, n) => this.consultNumber(p, n), join: (p) => this.joinConsultation(p), recordToggle: (c, p) => ctx.recordToggle?.(c, p) });
     if (from instanceof SipLegParty) {
       this.inbound = undefined;
       this.callerParty = from;
@@ -524,8 +526,8 @@ export class PbxCall extends Emitter<PbxCallEvents> implements CallOwner {
 
   // --- in-call service codes ---------------------------------------------------------------
 
-  digit(_call: CoreCall, party: CallParty, digit: CallDigit): boolean {
-    return this.codes.digit(party, digit.digit);
+  digit(call: CoreCall, party: CallParty, digit: CallDigit): boolean {
+    return this.codes.digit(call, party, digit.digit);
   }
 
   private consultNumber(party: CallParty, number: string): boolean {

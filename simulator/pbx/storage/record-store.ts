@@ -33,6 +33,11 @@ export interface RecordInProgress<M> {
   readonly id: string;
   readonly createdAt: number;
   readonly recorder: WavRecorder;
+  /**
+   * Saves changes to its metadata now (atomically), so that a crash before `finish` recovers the
+   * record with them (a recording's participants as they join).
+   */
+  update(changes: Partial<M>): void;
   /** Commits the record (with changes to its metadata); the audio is final. */
   finish(meta?: Partial<M>): StoredRecord<M>;
   /** Drops it, leaving nothing behind. */
@@ -101,7 +106,7 @@ export class RecordStore<M> {
   begin(meta: M, encoding: WavEncoding = 'pcmu', channels: 1 | 2 = 1): RecordInProgress<M> {
     const id = this.allocate();
     const createdAt = this.options.epochMs();
-    const partial: PartialFile<M> = { id, createdAt, encoding, meta };
+    let partial: PartialFile<M> = { id, createdAt, encoding, meta };
     this.medium.write(this.path(id, `${PARTIAL}.json`), json(partial));
     const recorder = new WavRecorder(this.medium.sink(this.path(id, `${PARTIAL}.wav`)), { encoding, channels });
     this.open.add(id);
@@ -110,12 +115,17 @@ export class RecordStore<M> {
       id,
       createdAt,
       recorder,
+      update: (changes) => {
+        if (done) throw new Error(`record ${id} is finished already`);
+        partial = { ...partial, meta: { ...partial.meta, ...changes } };
+        this.medium.write(this.path(id, `${PARTIAL}.json`), json(partial));
+      },
       finish: (changes = {}) => {
         if (done) throw new Error(`record ${id} is finished already`);
         done = true;
         recorder.close();
         this.open.delete(id);
-        return this.commit({ ...partial, meta: { ...meta, ...changes } }, recorder.samples, `${PARTIAL}.wav`);
+        return this.commit({ ...partial, meta: { ...partial.meta, ...changes } }, recorder.samples, `${PARTIAL}.wav`);
       },
       discard: () => {
         if (done) return;

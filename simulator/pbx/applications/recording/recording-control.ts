@@ -6,10 +6,10 @@
  * core call's id (the HTTP API; any core call, so a conference or a trunk channel too).
  *
  * It learns of calls from the PBX's events (`call-started`, `call-answered`) and hears an
- * answered call's joins and digits through a tap on its core call; it never edits the core.
+ * answered call's joins through a tap on its core call; it never edits the core. The service code
+ * is gathered and consumed by the call's in-call codes (`call/in-call-codes.ts`), so the other
+ * party never receives its digits; they call `toggle`.
  */
-import type { CallDigit } from '../../../engine/media/call/index.js';
-import type { Timer } from '../../../engine/clock/index.js';
 import type { ApplicationContext } from '../../core/application.js';
 import type { CoreCall } from '../../core/core-call.js';
 import type { PbxEvent } from '../../core/events.js';
@@ -18,9 +18,6 @@ import { utcOffsetMinutes } from './file-name.js';
 import { startReason, type RecordingReason } from './recording-policy.js';
 import { RecordingSession, type RecordingArchive, type SessionContext } from './recording-session.js';
 import type { RecordingConfig } from './recording-schema.js';
-
-/** Service-code digits are typed within this much of each other (as the in-call transfer codes). */
-const INTER_DIGIT_MS = 3000;
 
 /** A recording in progress. */
 export interface ActiveRecording {
@@ -38,6 +35,8 @@ export interface RecordingControl {
   start(call: string, by?: string): ActiveRecording | undefined;
   /** Stops it; false when it was not being recorded. */
   stop(call: string): boolean;
+  /** The record-toggle service code typed by `party` in core call `call`: starts or stops. */
+  toggle(call: string, party: CallParty): void;
   /** The recordings in progress. */
   active(): ActiveRecording[];
 }
@@ -52,9 +51,7 @@ export class RecordingCalls implements RecordingControl {
   private readonly sessions = new Map<string, RecordingSession>();
   private readonly parts = new Map<string, number>();
   private readonly watched = new Set<string>();
-  private readonly typed = new Map<CallParty, { digits: string; timer: Timer }>();
   private readonly session: SessionContext;
-  private readonly code: string | undefined;
 
   constructor(
     private readonly ctx: ApplicationContext,
@@ -62,7 +59,6 @@ export class RecordingCalls implements RecordingControl {
     archive: RecordingArchive,
   ) {
     this.session = { clock: ctx.clock, events: ctx.events, config, archive, frames: ctx.control.mediaFrames, utcOffsetMinutes: utcOffsetMinutes(ctx.config.timeZone) };
-    this.code = ctx.config.serviceCodes.find((c) => c.feature === 'record-toggle')?.code;
     ctx.events.on('event', (e) => this.event(e));
   }
 
@@ -80,6 +76,14 @@ export class RecordingCalls implements RecordingControl {
     return true;
   }
 
+  toggle(id: string, party: CallParty): void {
+    const call = this.ctx.control.find(id);
+    if (call === undefined || call.over) return;
+    const session = this.sessions.get(id);
+    if (session !== undefined) session.stop();
+    else this.begin(call, party.number ?? '', 'service-code', party.number ?? party.user);
+  }
+
   active(): ActiveRecording[] {
     return [...this.sessions.values()].map((s) => ({ call: s.call.id, protocol: s.protocol, part: this.parts.get(s.call.id) ?? 1 }));
   }
@@ -93,22 +97,14 @@ export class RecordingCalls implements RecordingControl {
     }
   }
 
-  /** Hears an answered call's joins (the policy) and digits (the service code). */
+  /** Hears an answered call's joins (the policy). */
   private watch(id: string): void {
     const call = this.ctx.control.find(id);
     if (call === undefined || call.over || this.watched.has(id)) return;
-    const policy = this.config.lines.length > 0 || this.config.incoming.length > 0;
-    if (!policy && this.code === undefined) return;
+    if (this.config.lines.length === 0 && this.config.incoming.length === 0) return;
     this.watched.add(id);
-    call.tap({
-      ...(policy && { joined: (party: CallParty) => this.joined(call, party) }),
-      ...(this.code !== undefined && { digit: (party: CallParty, digit: CallDigit) => this.digit(call, party, digit) }),
-      closed: () => {
-        this.watched.delete(id);
-        for (const party of call.parties) this.forget(party);
-      },
-    });
-    if (policy) for (const party of call.parties) this.joined(call, party);
+    call.tap({ joined: (party: CallParty) => this.joined(call, party), closed: () => this.watched.delete(id) });
+    for (const party of call.parties) this.joined(call, party);
   }
 
   private joined(call: CoreCall, party: CallParty): void {
@@ -116,26 +112,6 @@ export class RecordingCalls implements RecordingControl {
     const facts = this.facts.get(call.id);
     const reason = startReason(this.config, party.number, party.number !== undefined && party.number === facts?.caller);
     if (reason !== undefined) this.begin(call, party.number!, reason);
-  }
-
-  private digit(call: CoreCall, party: CallParty, digit: CallDigit): void {
-    const code = this.code!;
-    const previous = this.typed.get(party);
-    previous?.timer.cancel();
-    const digits = (previous?.digits ?? '') + digit.digit;
-    if (!digits.endsWith(code)) {
-      this.typed.set(party, { digits: digits.slice(-code.length), timer: this.ctx.clock.setTimer(INTER_DIGIT_MS, () => this.typed.delete(party)) });
-      return;
-    }
-    this.typed.delete(party);
-    const session = this.sessions.get(call.id);
-    if (session !== undefined) session.stop();
-    else this.begin(call, party.number ?? '', 'service-code', party.number ?? party.user);
-  }
-
-  private forget(party: CallParty): void {
-    this.typed.get(party)?.timer.cancel();
-    this.typed.delete(party);
   }
 
   private begin(call: CoreCall, account: string, reason: RecordingReason, by?: string): ActiveRecording | undefined {

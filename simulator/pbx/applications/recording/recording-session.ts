@@ -21,6 +21,8 @@ import type { RecordingConfig } from './recording-schema.js';
 export interface PendingRecording {
   readonly id: string;
   readonly recorder: FrameWriter & { readonly fileBytes: number };
+  /** Saves changes to the record now, so that a crash keeps them. */
+  update(changes: Partial<RecordingMeta>): void;
   finish(changes: Partial<RecordingMeta>): unknown;
   discard(): void;
 }
@@ -167,6 +169,11 @@ export class RecordingSession {
       uri: party.identity.uri,
       joinedAt: new Date(this.ctx.clock.epochMs()).toISOString(),
     });
+    try {
+      this.pending.update({ participants: [...this.participants], access: this.extensions[0] ?? this.recorded.account });
+    } catch {
+      // The store refused (disk full): the record keeps what it had, and `stop` writes it all.
+    }
   }
 }
 

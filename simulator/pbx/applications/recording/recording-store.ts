@@ -73,6 +73,7 @@ export class RecordingStore implements RecordingDirectory, RecordingArchive {
     return {
       id: pending.id,
       recorder: pending.recorder,
+      update: (changes) => pending.update(changes),
       finish: (changes) => {
         const stored = pending.finish(changes);
         this.expire();
