@@ -256,4 +256,10 @@ describe('conference rooms: configuration', () => {
     expect(errors.join('\n')).toMatch(/pbx\.yaml:10:\d+: .*a PIN is 4 to 8 digits/);
     expect(errors.join('\n')).toMatch(/pbx\.yaml:11:\d+: .*ends \(2026-03-02T09:00\) before it starts/);
   });
+
+  it('reports rooms the interede profile cannot reach: a room number not of 3 digits, and PINs', () => {
+    const errors = errorsOf(config('interede', 1, '  - { number: "42", name: short, participantPin: "1234" }\n')).join('\n');
+    expect(errors).toMatch(/pbx\.yaml:7:\d+: .*room 42 cannot be dialled: the interede profile's \*91 takes a 3-digit room/);
+    expect(errors).toMatch(/pbx\.yaml:7:\d+: .*a PIN is keyed only in the ision profile/);
+  });
 });
