@@ -41,9 +41,9 @@ export class RoomAdminMenu {
     });
   }
 
-  /** The admin left the room while in the menu (removed by another admin). */
+  /** The admin left the room while in the menu (removed by another admin): its call ends. */
   close(): void {
-    this.line?.close();
+    this.line?.hangUp();
     this.line = undefined;
   }
 
