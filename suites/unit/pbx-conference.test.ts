@@ -102,6 +102,34 @@ describe('conference rooms: the mix', () => {
   });
 });
 
+describe('conference rooms: entry and exit tones', () => {
+  /** Whether the room's own media endpoint sent sound while `during` ran. */
+  async function toneSent(x: PbxWorld, during: () => Promise<void>): Promise<boolean> {
+    const room = x.pbx.control.activeCalls.find((c) => c.parties.length >= 2)!;
+    let loud = false;
+    const off = room.tap({ audio: (party, pcm) => void (party.kind === 'media-endpoint' && pcm.some((v) => Math.abs(v) > 1000) && (loud = true)) });
+    await during();
+    off();
+    return loud;
+  }
+
+  it('a joiner and a leaver are announced by a tone all hear, except in a silent room', async () => {
+    const text = config('interede', 3, '  - { number: "100", name: sales }\n  - { number: "101", name: quiet, silent: true }\n');
+    const { x, phones } = await office(1911, text, 3);
+    const a = await join(x, phones[0]!, '*91100');
+    await join(x, phones[1]!, '*91100');
+    expect(await toneSent(x, async () => void (await join(x, phones[2]!, '*91100')))).toBe(true);
+    expect(await toneSent(x, async () => { phones[2]!.calls.at(-1)!.hangUp(); await x.run(1000); })).toBe(true);
+    a.hangUp();
+    phones[1]!.calls.at(-1)!.hangUp();
+    await x.run(1000);
+    await join(x, phones[0]!, '*91101');
+    await join(x, phones[1]!, '*91101');
+    expect(await toneSent(x, async () => void (await join(x, phones[2]!, '*91101')))).toBe(false);
+    expect(x.pbx.control.activeCalls.flatMap((c) => c.parties).some((p) => p.kind === 'media-endpoint')).toBe(false);
+  });
+});
+
 describe('conference rooms: who may enter', () => {
   it('the 51st joiner is refused with the full prompt', async () => {
     const { x, phones } = await office(1903, config('interede', 51, '  - { number: "100", name: big, firstMessage: false, silent: true }\n'), 51, { prompts: true });
@@ -226,6 +254,18 @@ describe('conference rooms: the admin menu', () => {
     expect(b.state).toBe('connected');
     expect(b.hears()).toEqual([tone(0)]);
     expect(conf(x).at(-1)).toBe('conference-left 2003 removed');
+  });
+
+  it('key 3 with nobody else in the room says so', async () => {
+    const { x, phones } = await office(1912, ISION, 1, { prompts: true });
+    const admin = await join(x, phones[0]!, '10067#9999');
+    admin.sendDtmf('*');
+    await x.run(500);
+    admin.sendDtmf('3');
+    await x.run(800);
+    expect(admin.hearsPrompt()?.name).toBe('conf-nobody');
+    await x.run(3000);
+    expect(admin.state).toBe('connected');
   });
 });
 
