@@ -14,6 +14,7 @@ import { PROMPT_LANGUAGES, PromptLibrary, PromptRecognizer, RECOGNITION_WINDOW_F
 import { sineSource } from '../../simulator/engine/media/tone/index.js';
 
 const IVR_PROMPTS = ['welcome', 'support-menu', 'ivr-invalid', 'ivr-timeout', 'out-of-hours', 'rating', 'thank-you'];
+const CONFERENCE_PROMPTS = ['conf-full', 'conf-locked', 'conf-closed', 'conf-pin-wrong', 'conf-first', 'conf-count', 'conf-admin-menu', 'conf-muted', 'conf-unmuted', 'conf-room-locked', 'conf-room-unlocked', 'conf-removed', 'conf-nobody'];
 const VOICEMAIL_PROMPTS = ['vm-full', 'vm-saved', 'vm-unavailable', 'vm-main-menu', 'vm-new-count', 'vm-old-count', 'vm-message-menu', 'vm-no-more', 'vm-deleted', 'vm-from', 'vm-received', 'vm-at', 'vm-pin-wrong', 'vm-greeting-record', 'vm-greeting-saved'];
 const library = PromptLibrary.bundled();
 const dir = mkdtempSync(join(tmpdir(), 'pbxlab-prompt-'));
@@ -37,13 +38,13 @@ function promptFrames(p: Prompt): Int16Array[] {
 }
 
 describe('PromptLibrary', () => {
-  it('bundles the IVR prompts and the voicemail prompts in all 7 languages, 8 kHz, of sensible lengths', () => {
+  it('bundles the IVR, voicemail and conference prompts in all 7 languages, 8 kHz, of sensible lengths', () => {
     const digits = Array.from({ length: 10 }, (_, d) => `digit-${d}`);
-    expect(library.names()).toEqual([...IVR_PROMPTS, ...VOICEMAIL_PROMPTS, ...digits, 'vm-greeting', 'wakeup', 'enter-pin'].sort());
+    expect(library.names()).toEqual([...IVR_PROMPTS, ...VOICEMAIL_PROMPTS, ...CONFERENCE_PROMPTS, ...digits, 'vm-greeting', 'wakeup', 'enter-pin'].sort());
     for (const name of library.names()) {
       expect(library.has(name)).toBe(true);
       expect(library.languages(name)).toEqual([...PROMPT_LANGUAGES]);
-      const [min, max] = IVR_PROMPTS.includes(name) ? [1.5, 4] : digits.includes(name) ? [0.2, 1.5] : VOICEMAIL_PROMPTS.includes(name) ? [0.2, 13] : [1, 4.5];
+      const [min, max] = IVR_PROMPTS.includes(name) ? [1.5, 4] : digits.includes(name) ? [0.2, 1.5] : VOICEMAIL_PROMPTS.includes(name) ? [0.2, 13] : CONFERENCE_PROMPTS.includes(name) ? [0.5, 8] : [1, 4.5];
       for (const language of PROMPT_LANGUAGES) {
         const p = library.get(name, language)!;
         expect(p.language).toBe(language);

@@ -5,13 +5,14 @@
  * not change.
  */
 import type { ApplicationModule } from './application-module.js';
+import { conferenceConfigShape, conferenceModule } from './conference/index.js';
 import { ivrConfigShape, ivrModule } from './ivr/index.js';
 import { recordingConfigShape, recordingModule } from './recording/index.js';
 import { voicemailConfigShape, voicemailModule } from './voicemail/index.js';
 
-export const APPLICATIONS: readonly ApplicationModule[] = [ivrModule, voicemailModule, recordingModule];
+export const APPLICATIONS: readonly ApplicationModule[] = [ivrModule, voicemailModule, recordingModule, conferenceModule];
 
 /** The configuration keys the applications add to the PBX file, with their schemas. */
-export const applicationConfigShape = { ...ivrConfigShape, ...voicemailConfigShape, ...recordingConfigShape };
+export const applicationConfigShape = { ...ivrConfigShape, ...voicemailConfigShape, ...recordingConfigShape, ...conferenceConfigShape };
 
 export type { ApplicationModule } from './application-module.js';

@@ -36,6 +36,8 @@ interface Member {
   readonly off: () => void;
   alone: PcmSource;
   music?: PcmSource;
+  /** Heard by nobody (a muted or listen-only conference participant); it still hears the others. */
+  muted: boolean;
 }
 
 /** Samples in arrival order, taken out a frame at a time. */
@@ -110,8 +112,9 @@ export class AudioMixer {
       media,
       from: new Map(),
       alone,
+      muted: false,
       off: media.on('audio', (pcm) => {
-        if (media.negotiated?.remoteHold === true) return;
+        if (media.negotiated?.remoteHold === true || member.muted) return;
         for (const listener of this.members.values()) {
           if (listener === member) continue;
           const queue = listener.from.get(member);
@@ -132,6 +135,12 @@ export class AudioMixer {
   setAlone(media: AudioPort, alone: PcmSource): void {
     const member = this.members.get(media);
     if (member !== undefined) member.alone = alone;
+  }
+
+  /** Mutes or unmutes a party: while muted, what it sends reaches nobody. */
+  setMuted(media: AudioPort, muted: boolean): void {
+    const member = this.members.get(media);
+    if (member !== undefined) member.muted = muted;
   }
 
   /** Takes a party out; it goes on playing silence until told otherwise. */

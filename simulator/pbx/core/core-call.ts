@@ -141,6 +141,14 @@ export class CoreCall implements PartyOwner {
   }
 
   /**
+   * Mutes or unmutes a party of the call: a muted party hears the others and nobody hears it
+   * (a conference's mute and listen-only). Moving the party to another call unmutes it.
+   */
+  mute(party: CallParty, muted: boolean): void {
+    if (this.members.has(party)) this.mixer.setMuted(party.media, muted);
+  }
+
+  /**
    * Early media: the media of a leg that is not answered yet (the caller hearing ringback or a
    * callee's announcement before the 200) takes part in the mix without being a party.
    */
