@@ -21,7 +21,7 @@ import { PbxCall, type PbxCallCaller, type PbxCallContext, type PbxCallEnd } fro
 import { CallRouter, type CallerRef, type Routing } from './call-router.js';
 import { callRecords } from './call-records.js';
 import type { CdrJournal } from './cdr/index.js';
-import type { PbxConfig } from './config/index.js';
+import type { PbxConfig, ServiceCode } from './config/index.js';
 import type { ApplicationCallEnd, ApplicationContext, ApplicationService, ConnectOptions, InboundCall } from './core/application.js';
 import { CallControl } from './core/call-control.js';
 import { PbxEventBus, type PbxEventMap } from './core/events.js';
@@ -247,14 +247,16 @@ export class Pbx {
     const caller = { number: terminal.extension.number, user: terminal.user };
     const identity = { uri: `sip:${caller.number}@${this.domain}`, displayName: this.extensions.get(caller.number)?.displayName ?? terminal.extension.name };
     let routing = this.router.route(dialled, caller);
+    let recorded = dialled;
     if (routing.kind === 'service') {
+      recorded = withoutPin(routing.code, dialled);
       const handler = serviceHandler(routing.code.feature);
       const next = handler?.handle(this.serviceContext, { invite, code: routing.code, rest: routing.rest, caller, identity });
       if (handler === undefined) routing = { kind: 'reject', status: 404, why: `service ${routing.code.feature} is not available on this PBX` };
       else if (next === undefined) return;
       else routing = next;
     }
-    this.route(invite, routing, dialled, caller, identity);
+    this.route(invite, routing, recorded, caller, identity);
   }
 
   /** Sends a call (an INVITE, or a party another application answered) where `routing` says. */
@@ -316,6 +318,16 @@ export class Pbx {
     const { call: record, legs } = callRecords(call, terminal, end as ApplicationCallEnd, this.options.clock);
     this.options.cdr.writeAll([...legs.map((leg) => ({ kind: 'leg' as const, record: leg })), { kind: 'call', record }]);
   }
+}
+
+/**
+ * What the records and events keep of a dialled service code: a PIN, the code's last field after
+ * `#`, becomes as many `*` (`10067#9999` is kept as `10067#****`).
+ */
+function withoutPin(code: ServiceCode, dialled: string): string {
+  if (code.argument.at(-1)?.name !== 'pin') return dialled;
+  const hash = dialled.lastIndexOf('#');
+  return hash < code.code.length ? dialled : dialled.slice(0, hash + 1) + '*'.repeat(dialled.length - hash - 1);
 }
 
 /** A dialled user part with its escapes undone: phones send `#` as `%23` (RFC 3261 19.1.2, 19.1.4). */

@@ -155,6 +155,8 @@ describe('conference rooms: who may enter', () => {
     await x.run(3000);
     expect(wrong.state).toBe('ended');
     expect(conf(x)).toEqual(['conference-joined 2001 admin', 'conference-joined 2002 participant', 'conference-refused 2003 wrong-pin']);
+    const dialled = x.pbx.events.recorded.flatMap((e) => (e.type === 'call-started' ? [e.dialled] : []));
+    expect(dialled).toEqual(['10067#****', '10067#****', '10067#****']);
   });
 
   it("the admin's key 2 locks the room: the next joiner hears the locked prompt; key 2 again unlocks it", async () => {
