@@ -7,8 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Phone, PhoneCall } from '../../simulator/endpoints/phone/index.js';
 import { ACTOR_FREQUENCIES } from '../../simulator/engine/media/tone/index.js';
-import { parsePbxConfig } from '../../simulator/pbx/config/index.js';
 import { pbxWorld, type PbxWorld, type PbxWorldOptions } from '../support/pbx-world.js';
+import { errorsOf } from '../support/pbx-config-errors.js';
 
 const tone = (i: number): number => ACTOR_FREQUENCIES[i % ACTOR_FREQUENCIES.length]!;
 
@@ -271,14 +271,6 @@ describe('conference rooms: the admin menu', () => {
   });
 });
 
-function errorsOf(text: string): string[] {
-  try {
-    parsePbxConfig(text, 'pbx.yaml');
-  } catch (e) {
-    return (e as Error).message.split('\n');
-  }
-  return [];
-}
 
 describe('conference rooms: configuration', () => {
   it('reports a room number in use, equal PINs, a bad PIN and an end before the start at file:line:column', () => {

@@ -4,19 +4,10 @@
  * at the range's own node as file:line:column.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../simulator/config/index.js';
 import { parsePbxConfig } from '../../simulator/pbx/config/index.js';
 import { parseNumberRange } from '../../simulator/pbx/config/extension-range.js';
+import { errorsOf } from '../support/pbx-config-errors.js';
 
-function errorsOf(text: string): string[] {
-  try {
-    parsePbxConfig(text, 'pbx.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).message.split('\n');
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('PBX configuration: extension ranges', () => {
   it('declares one extension per number, {number} filled in everywhere, the rest shared', () => {

@@ -10,6 +10,7 @@ import type { Phone, PhoneCall } from '../../simulator/endpoints/phone/index.js'
 import { parsePbxConfig } from '../../simulator/pbx/config/index.js';
 import { promptsDurationMs, resolvePrompts } from '../../simulator/pbx/media/prompt-player.js';
 import { pbxWorld, type PbxWorld, type PbxWorldOptions } from '../support/pbx-world.js';
+import { errorsOf } from '../support/pbx-config-errors.js';
 
 const PROMPT_NAMES = PromptLibrary.bundled().names().join(', ');
 
@@ -372,14 +373,6 @@ describe('IVR reached through a forward', () => {
   });
 });
 
-function errorsOf(text: string): string[] {
-  try {
-    parsePbxConfig(text, 'pbx.yaml');
-  } catch (e) {
-    return (e as Error).message.split('\n');
-  }
-  return [];
-}
 
 describe('IVR configuration', () => {
   it('the configuration of the README works as given: 500 is an IVR number with the documented defaults', () => {
